@@ -1,0 +1,1 @@
+//! Claim files and the claims checker (see ARCHITECTURE.md).

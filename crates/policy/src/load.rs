@@ -1,0 +1,567 @@
+//! Loading and validating policy files.
+
+use crate::check::Check;
+use crate::model::*;
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use sha2::{Digest, Sha256};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A loaded, validated policy with its provenance.
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub file: PolicyFile,
+    /// Where it was read from.
+    pub path: PathBuf,
+    /// SHA-256 of the file's bytes, lower-case hex.
+    pub sha256: String,
+}
+
+/// One problem found while validating a policy file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidationError {
+    pub file: PathBuf,
+    /// The item, e.g. ``module `poh-ggz`, condition `norm-hours` ``.
+    pub item: String,
+    pub problem: String,
+}
+
+impl fmt::Display for ValidationError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}: {}", self.file.display(), self.item, self.problem)
+    }
+}
+
+/// Why a policy file could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: {message}")]
+    Parse { path: PathBuf, message: String },
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
+    Invalid(Vec<ValidationError>),
+}
+
+/// Collapses every run of whitespace to one space, and trims.
+pub fn normalize_whitespace(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl Policy {
+    /// Reads and validates one policy file.
+    pub fn load(path: &Path) -> Result<Policy, LoadError> {
+        let bytes = std::fs::read(path).map_err(|source| LoadError::Io {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        Self::from_bytes(path, &bytes)
+    }
+
+    /// Parses and validates policy text (the path is used in messages).
+    pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Policy, LoadError> {
+        let text = std::str::from_utf8(bytes).map_err(|e| LoadError::Parse {
+            path: path.to_path_buf(),
+            message: format!("not UTF-8: {e}"),
+        })?;
+        let file: PolicyFile = toml::from_str(text).map_err(|e| LoadError::Parse {
+            path: path.to_path_buf(),
+            message: e.to_string().trim_end().to_string(),
+        })?;
+        let policy = Policy {
+            file,
+            path: path.to_path_buf(),
+            sha256: hex(&Sha256::digest(bytes)),
+        };
+        let errors = policy.validate();
+        if errors.is_empty() {
+            Ok(policy)
+        } else {
+            Err(LoadError::Invalid(errors))
+        }
+    }
+
+    pub fn id(&self) -> &str {
+        &self.file.policy.id
+    }
+
+    pub fn module(&self, id: &str) -> Option<&Module> {
+        self.file.modules.iter().find(|m| m.id == id)
+    }
+
+    pub fn parameter(&self, id: &str) -> Option<&Parameter> {
+        self.file.parameters.iter().find(|p| p.id == id)
+    }
+
+    pub fn questionnaire(&self, id: &str) -> Option<&Questionnaire> {
+        self.file.questionnaires.iter().find(|q| q.id == id)
+    }
+
+    pub fn table(&self, id: &str) -> Option<&DecisionTable> {
+        self.file.tables.iter().find(|t| t.id == id)
+    }
+
+    /// The value of a parameter on a date: the last value whose `from` is on or before it.
+    pub fn param_on(&self, id: &str, date: NaiveDate) -> Option<(Decimal, &Parameter)> {
+        let p = self.parameter(id)?;
+        p.values
+            .iter()
+            .rev()
+            .find(|v| v.from <= date)
+            .map(|v| (v.value, p))
+    }
+
+    /// Every source in the file, with the item it belongs to.
+    pub fn sources(&self) -> Vec<(String, &Source)> {
+        let f = &self.file;
+        let mut out = vec![("policy".to_string(), &f.policy.source)];
+        for m in &f.timeline {
+            out.push((format!("milestone `{}`", m.id), &m.source));
+        }
+        for p in &f.parameters {
+            out.push((format!("parameter `{}`", p.id), &p.source));
+        }
+        for m in &f.modules {
+            out.push((format!("module `{}`", m.id), &m.source));
+            if let Some(a) = &m.application {
+                out.push((format!("module `{}`, application", m.id), &a.source));
+            }
+            if let Some(t) = &m.tariff {
+                out.push((format!("module `{}`, tariff", m.id), &t.source));
+            }
+            for c in &m.conditions {
+                out.push((format!("module `{}`, condition `{}`", m.id, c.id), &c.source));
+            }
+            for x in &m.exclusions {
+                out.push((format!("module `{}`, exclusion `{}`", m.id, x.id), &x.source));
+            }
+        }
+        for q in &f.questionnaires {
+            out.push((format!("questionnaire `{}`", q.id), &q.source));
+            for qq in &q.questions {
+                out.push((
+                    format!("questionnaire `{}`, question `{}`", q.id, qq.id),
+                    &qq.source,
+                ));
+            }
+        }
+        for t in &f.tables {
+            out.push((format!("table `{}`", t.id), &t.source));
+        }
+        for r in &f.claim_rules {
+            out.push((format!("claim rule `{}`", r.id), &r.source));
+        }
+        for i in &f.interpretations {
+            out.push((format!("interpretation `{}`", i.id), &i.source));
+        }
+        out
+    }
+
+    /// Checks the file's internal consistency. Returns every problem found.
+    pub fn validate(&self) -> Vec<ValidationError> {
+        let mut errs = Vec::new();
+        let mut err = |item: String, problem: String| {
+            errs.push(ValidationError {
+                file: self.path.clone(),
+                item,
+                problem,
+            })
+        };
+        let f = &self.file;
+        let meta = &f.policy;
+        if !is_id(&meta.id) {
+            err(
+                "policy".into(),
+                format!("id `{}` must be lower-case kebab-case", meta.id),
+            );
+        }
+        if meta.period_start > meta.period_end {
+            err(
+                "policy".into(),
+                "period_start is after period_end".into(),
+            );
+        }
+        for (item, s) in self.sources() {
+            if s.document.trim().is_empty() || s.section.trim().is_empty() {
+                err(item.clone(), "source needs a document and a section".into());
+            }
+            if s.quote.trim().len() < 8 {
+                err(
+                    item.clone(),
+                    "source quote is missing or too short to find the passage".into(),
+                );
+            }
+        }
+        let module_ids: HashSet<&str> = f.modules.iter().map(|m| m.id.as_str()).collect();
+        let param_ids: HashSet<&str> = f.parameters.iter().map(|p| p.id.as_str()).collect();
+        let questionnaire_ids: HashSet<&str> =
+            f.questionnaires.iter().map(|q| q.id.as_str()).collect();
+        let prestatie_codes: HashSet<&str> = f
+            .modules
+            .iter()
+            .flat_map(|m| m.prestatie_codes.iter().map(String::as_str))
+            .collect();
+        for (what, ids) in [
+            ("milestone", f.timeline.iter().map(|x| &x.id).collect::<Vec<_>>()),
+            ("parameter", f.parameters.iter().map(|x| &x.id).collect()),
+            ("module", f.modules.iter().map(|x| &x.id).collect()),
+            ("questionnaire", f.questionnaires.iter().map(|x| &x.id).collect()),
+            ("table", f.tables.iter().map(|x| &x.id).collect()),
+            ("claim rule", f.claim_rules.iter().map(|x| &x.id).collect()),
+            ("interpretation", f.interpretations.iter().map(|x| &x.id).collect()),
+        ] {
+            let mut seen = HashSet::new();
+            for id in ids {
+                if !is_id(id) {
+                    err(
+                        format!("{what} `{id}`"),
+                        "id must be lower-case kebab-case (letters, digits, '-', '.')".into(),
+                    );
+                }
+                if !seen.insert(id) {
+                    err(format!("{what} `{id}`"), "id is used twice".into());
+                }
+            }
+        }
+        for m in &f.timeline {
+            if let Some(until) = m.until
+                && until < m.date
+            {
+                err(format!("milestone `{}`", m.id), "until is before date".into());
+            }
+        }
+        for p in &f.parameters {
+            let item = format!("parameter `{}`", p.id);
+            if p.values.is_empty() {
+                err(item.clone(), "has no values".into());
+            }
+            for w in p.values.windows(2) {
+                if w[0].from >= w[1].from {
+                    err(
+                        item.clone(),
+                        format!(
+                            "values must be in increasing `from` order ({} then {})",
+                            w[0].from, w[1].from
+                        ),
+                    );
+                }
+            }
+        }
+        for m in &f.modules {
+            let item = format!("module `{}`", m.id);
+            if m.contracting_levels.is_empty() {
+                err(item.clone(), "contracting_levels is empty".into());
+            }
+            if !m.contractable && m.not_contractable_reason.is_none() {
+                err(
+                    item.clone(),
+                    "a module that is not contractable needs a not_contractable_reason".into(),
+                );
+            }
+            for r in &m.requires {
+                if !module_ids.contains(r.as_str()) {
+                    err(item.clone(), format!("requires unknown module `{r}`"));
+                }
+                if r == &m.id {
+                    err(item.clone(), "requires itself".into());
+                }
+            }
+            for q in &m.questionnaires {
+                if !questionnaire_ids.contains(q.as_str()) {
+                    err(item.clone(), format!("unknown questionnaire `{q}`"));
+                }
+            }
+            if let Some(a) = &m.application
+                && let (Some(o), Some(c)) = (a.opens, a.closes)
+                && o > c
+            {
+                err(format!("{item}, application"), "opens after closes".into());
+            }
+            if let Some(t) = &m.tariff {
+                for p in &t.parameters {
+                    if !param_ids.contains(p.as_str()) {
+                        err(format!("{item}, tariff"), format!("unknown parameter `{p}`"));
+                    }
+                }
+            }
+            let mut seen = HashSet::new();
+            let rules = m
+                .conditions
+                .iter()
+                .map(|c| ("condition", &c.id, &c.check))
+                .chain(m.exclusions.iter().map(|x| ("exclusion", &x.id, &x.check)));
+            for (what, id, check) in rules {
+                let item = format!("{item}, {what} `{id}`");
+                if !seen.insert(id) {
+                    err(item.clone(), "id is used twice in this module".into());
+                }
+                if let Some(spec) = check {
+                    match Check::from_spec(spec) {
+                        Ok(c) => {
+                            let mut ps = Vec::new();
+                            c.params(&mut ps);
+                            for p in ps {
+                                if !param_ids.contains(p.as_str()) {
+                                    err(item.clone(), format!("unknown parameter `{p}`"));
+                                }
+                            }
+                            let mut ms = Vec::new();
+                            c.modules(&mut ms);
+                            for mm in ms {
+                                if !module_ids.contains(mm.as_str()) {
+                                    err(item.clone(), format!("unknown module `{mm}`"));
+                                }
+                            }
+                        }
+                        Err(problem) => err(item.clone(), problem),
+                    }
+                }
+            }
+        }
+        for q in &f.questionnaires {
+            let mut seen = HashSet::new();
+            for qq in &q.questions {
+                if !seen.insert(&qq.id) {
+                    err(
+                        format!("questionnaire `{}`, question `{}`", q.id, qq.id),
+                        "id is used twice".into(),
+                    );
+                }
+            }
+        }
+        for t in &f.tables {
+            for (i, row) in t.rows.iter().enumerate() {
+                for col in t.inputs.iter().chain(&t.outputs) {
+                    if !row.contains_key(col) {
+                        err(
+                            format!("table `{}`, row {}", t.id, i + 1),
+                            format!("has no column `{col}`"),
+                        );
+                    }
+                }
+            }
+        }
+        for r in &f.claim_rules {
+            for a in &r.applies_to {
+                if !module_ids.contains(a.as_str())
+                    && !prestatie_codes.contains(a.as_str())
+                    && !a.chars().all(|c| c.is_ascii_alphanumeric())
+                {
+                    err(
+                        format!("claim rule `{}`", r.id),
+                        format!("applies_to `{a}` is neither a module id nor a prestatie code"),
+                    );
+                }
+            }
+            if r.return_code.len() != 4 || !r.return_code.chars().all(|c| c.is_ascii_digit()) {
+                err(
+                    format!("claim rule `{}`", r.id),
+                    "return_code must be a four-digit Vektis code (COD954)".into(),
+                );
+            }
+        }
+        errs
+    }
+
+    /// Checks that every source quote occurs in its document (whitespace-insensitive).
+    /// `texts` maps a document file name to its text.
+    pub fn validate_quotes(&self, texts: &BTreeMap<String, String>) -> Vec<ValidationError> {
+        let normalized: BTreeMap<&str, String> = texts
+            .iter()
+            .map(|(k, v)| (k.as_str(), normalize_whitespace(v)))
+            .collect();
+        let mut errs = Vec::new();
+        for (item, s) in self.sources() {
+            match normalized.get(s.document.as_str()) {
+                None => errs.push(ValidationError {
+                    file: self.path.clone(),
+                    item,
+                    problem: format!("source document `{}` is unknown", s.document),
+                }),
+                Some(text) => {
+                    if !text.contains(&normalize_whitespace(&s.quote)) {
+                        errs.push(ValidationError {
+                            file: self.path.clone(),
+                            item,
+                            problem: format!(
+                                "quote not found in {}: {:?}",
+                                s.document, s.quote
+                            ),
+                        });
+                    }
+                }
+            }
+        }
+        errs
+    }
+}
+
+/// All policies of a directory.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet {
+    pub policies: Vec<Policy>,
+    /// Source document texts from `<dir>/texts/`, by file name.
+    pub texts: BTreeMap<String, String>,
+}
+
+impl PolicySet {
+    /// Loads every `*.toml` in `dir` (sorted by name) and the document texts in `dir/texts`.
+    /// Collects the problems of all files instead of stopping at the first.
+    pub fn load_dir(dir: &Path) -> Result<PolicySet, Vec<LoadError>> {
+        let entries = std::fs::read_dir(dir).map_err(|source| {
+            vec![LoadError::Io {
+                path: dir.to_path_buf(),
+                source,
+            }]
+        })?;
+        let mut paths: Vec<PathBuf> = entries
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+            .collect();
+        paths.sort();
+        let mut set = PolicySet::default();
+        let mut errors = Vec::new();
+        let texts_dir = dir.join("texts");
+        if let Ok(entries) = std::fs::read_dir(&texts_dir) {
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.extension().is_some_and(|x| x == "txt")
+                    && let Ok(t) = std::fs::read_to_string(&p)
+                {
+                    set.texts
+                        .insert(e.file_name().to_string_lossy().into_owned(), t);
+                }
+            }
+        }
+        for p in paths {
+            match Policy::load(&p) {
+                Ok(policy) => set.policies.push(policy),
+                Err(e) => errors.push(e),
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for p in &set.policies {
+            if !seen.insert(p.id().to_string()) {
+                errors.push(LoadError::Invalid(vec![ValidationError {
+                    file: p.path.clone(),
+                    item: "policy".into(),
+                    problem: format!("policy id `{}` is used by another file too", p.id()),
+                }]));
+            }
+        }
+        if errors.is_empty() {
+            Ok(set)
+        } else {
+            Err(errors)
+        }
+    }
+
+    pub fn get(&self, id: &str) -> Option<&Policy> {
+        self.policies.iter().find(|p| p.id() == id)
+    }
+
+    /// Quote problems of all policies (empty when there are no texts to check against).
+    pub fn validate_quotes(&self) -> Vec<ValidationError> {
+        if self.texts.is_empty() {
+            return Vec::new();
+        }
+        self.policies
+            .iter()
+            .flat_map(|p| p.validate_quotes(&self.texts))
+            .collect()
+    }
+}
+
+fn is_id(s: &str) -> bool {
+    !s.is_empty()
+        && s
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == '_')
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MINIMAL: &str = r#"
+[policy]
+id = "test-2022"
+title = "Test"
+version = "1.0"
+domain = "huisartsenzorg"
+insurer = "Zilveren Kruis"
+document = "doc.txt"
+period_start = "2022-01-01"
+period_end = "2022-12-31"
+source = { document = "doc.txt", section = "Intro", quote = "this is the policy" }
+
+[[parameters]]
+id = "hours"
+label = "Uren"
+unit = "hours"
+values = [ { from = "2022-01-01", value = "12" }, { from = "2023-01-01", value = "13" } ]
+source = { document = "doc.txt", section = "Tarief", quote = "twelve hours a week" }
+
+[[modules]]
+id = "m"
+name = "Module"
+kind = "module"
+contracting_levels = ["practice"]
+requires = ["base"]
+source = { document = "doc.txt", section = "M", quote = "the module m exists" }
+"#;
+
+    #[test]
+    fn validation_names_file_item_and_problem() {
+        let err = Policy::from_bytes(Path::new("policies/test.toml"), MINIMAL.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "policies/test.toml: module `m`: requires unknown module `base`"
+        );
+    }
+
+    #[test]
+    fn parse_errors_name_the_line() {
+        let err = Policy::from_bytes(Path::new("p.toml"), b"[policy]\nid = \n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("p.toml: "), "{err}");
+        assert!(err.contains("line 2"), "{err}");
+    }
+
+    #[test]
+    fn parameters_are_dated_series() {
+        let text = MINIMAL.replace("requires = [\"base\"]", "");
+        let p = Policy::from_bytes(Path::new("t.toml"), text.as_bytes()).unwrap();
+        let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        assert_eq!(p.param_on("hours", d("2022-06-30")).unwrap().0, Decimal::new(12, 0));
+        assert_eq!(p.param_on("hours", d("2023-01-01")).unwrap().0, Decimal::new(13, 0));
+        assert!(p.param_on("hours", d("2021-12-31")).is_none());
+        assert_eq!(p.sha256.len(), 64);
+    }
+
+    #[test]
+    fn quotes_are_checked_against_the_document() {
+        let text = MINIMAL.replace("requires = [\"base\"]", "");
+        let p = Policy::from_bytes(Path::new("t.toml"), text.as_bytes()).unwrap();
+        let mut texts = BTreeMap::new();
+        texts.insert(
+            "doc.txt".to_string(),
+            "Intro: this is  the\npolicy. We pay twelve hours a week.".to_string(),
+        );
+        let errs = p.validate_quotes(&texts);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].item, "module `m`");
+    }
+}
