@@ -37,7 +37,10 @@ impl FactValue {
                     .collect::<Result<_, _>>()?,
             ),
             serde_json::Value::Object(_) => {
-                return Err("an object is not a fact value (use true/false, a number, text or a list)".into());
+                return Err(
+                    "an object is not a fact value (use true/false, a number, text or a list)"
+                        .into(),
+                );
             }
         }))
     }
@@ -296,8 +299,10 @@ mod tests {
 
     #[test]
     fn a_check_must_use_exactly_one_form() {
-        let err = Check::from_spec(&spec("fact = \"a\"\nop = \"is\"\nvalue = true\ncontracted = \"x\""))
-            .unwrap_err();
+        let err = Check::from_spec(&spec(
+            "fact = \"a\"\nop = \"is\"\nvalue = true\ncontracted = \"x\"",
+        ))
+        .unwrap_err();
         assert!(err.contains("exactly one"), "{err}");
     }
 

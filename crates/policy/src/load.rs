@@ -30,7 +30,13 @@ pub struct ValidationError {
 
 impl fmt::Display for ValidationError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}: {}", self.file.display(), self.item, self.problem)
+        write!(
+            f,
+            "{}: {}: {}",
+            self.file.display(),
+            self.item,
+            self.problem
+        )
     }
 }
 
@@ -135,10 +141,16 @@ impl Policy {
                 out.push((format!("module `{}`, tariff", m.id), &t.source));
             }
             for c in &m.conditions {
-                out.push((format!("module `{}`, condition `{}`", m.id, c.id), &c.source));
+                out.push((
+                    format!("module `{}`, condition `{}`", m.id, c.id),
+                    &c.source,
+                ));
             }
             for x in &m.exclusions {
-                out.push((format!("module `{}`, exclusion `{}`", m.id, x.id), &x.source));
+                out.push((
+                    format!("module `{}`, exclusion `{}`", m.id, x.id),
+                    &x.source,
+                ));
             }
         }
         for q in &f.questionnaires {
@@ -181,10 +193,7 @@ impl Policy {
             );
         }
         if meta.period_start > meta.period_end {
-            err(
-                "policy".into(),
-                "period_start is after period_end".into(),
-            );
+            err("policy".into(), "period_start is after period_end".into());
         }
         for (item, s) in self.sources() {
             if s.document.trim().is_empty() || s.section.trim().is_empty() {
@@ -207,13 +216,22 @@ impl Policy {
             .flat_map(|m| m.prestatie_codes.iter().map(String::as_str))
             .collect();
         for (what, ids) in [
-            ("milestone", f.timeline.iter().map(|x| &x.id).collect::<Vec<_>>()),
+            (
+                "milestone",
+                f.timeline.iter().map(|x| &x.id).collect::<Vec<_>>(),
+            ),
             ("parameter", f.parameters.iter().map(|x| &x.id).collect()),
             ("module", f.modules.iter().map(|x| &x.id).collect()),
-            ("questionnaire", f.questionnaires.iter().map(|x| &x.id).collect()),
+            (
+                "questionnaire",
+                f.questionnaires.iter().map(|x| &x.id).collect(),
+            ),
             ("table", f.tables.iter().map(|x| &x.id).collect()),
             ("claim rule", f.claim_rules.iter().map(|x| &x.id).collect()),
-            ("interpretation", f.interpretations.iter().map(|x| &x.id).collect()),
+            (
+                "interpretation",
+                f.interpretations.iter().map(|x| &x.id).collect(),
+            ),
         ] {
             let mut seen = HashSet::new();
             for id in ids {
@@ -232,7 +250,10 @@ impl Policy {
             if let Some(until) = m.until
                 && until < m.date
             {
-                err(format!("milestone `{}`", m.id), "until is before date".into());
+                err(
+                    format!("milestone `{}`", m.id),
+                    "until is before date".into(),
+                );
             }
         }
         for p in &f.parameters {
@@ -285,7 +306,10 @@ impl Policy {
             if let Some(t) = &m.tariff {
                 for p in &t.parameters {
                     if !param_ids.contains(p.as_str()) {
-                        err(format!("{item}, tariff"), format!("unknown parameter `{p}`"));
+                        err(
+                            format!("{item}, tariff"),
+                            format!("unknown parameter `{p}`"),
+                        );
                     }
                 }
             }
@@ -388,10 +412,7 @@ impl Policy {
                         errs.push(ValidationError {
                             file: self.path.clone(),
                             item,
-                            problem: format!(
-                                "quote not found in {}: {:?}",
-                                s.document, s.quote
-                            ),
+                            problem: format!("quote not found in {}: {:?}", s.document, s.quote),
                         });
                     }
                 }
@@ -479,9 +500,9 @@ impl PolicySet {
 
 fn is_id(s: &str) -> bool {
     !s.is_empty()
-        && s
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == '_')
+        && s.chars().all(|c| {
+            c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '.' || c == '_'
+        })
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -545,8 +566,14 @@ source = { document = "doc.txt", section = "M", quote = "the module m exists" }
         let text = MINIMAL.replace("requires = [\"base\"]", "");
         let p = Policy::from_bytes(Path::new("t.toml"), text.as_bytes()).unwrap();
         let d = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        assert_eq!(p.param_on("hours", d("2022-06-30")).unwrap().0, Decimal::new(12, 0));
-        assert_eq!(p.param_on("hours", d("2023-01-01")).unwrap().0, Decimal::new(13, 0));
+        assert_eq!(
+            p.param_on("hours", d("2022-06-30")).unwrap().0,
+            Decimal::new(12, 0)
+        );
+        assert_eq!(
+            p.param_on("hours", d("2023-01-01")).unwrap().0,
+            Decimal::new(13, 0)
+        );
         assert!(p.param_on("hours", d("2021-12-31")).is_none());
         assert_eq!(p.sha256.len(), 64);
     }

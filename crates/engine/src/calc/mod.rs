@@ -1,0 +1,128 @@
+//! Calculators: the policies' rekentools as pure functions, JSON in and JSON out.
+//!
+//! Each calculator has typed input and output structs in its domain module (`gp`, `oi`,
+//! `diagnostics`, `nursing`), reads its figures from the policy's dated parameters on the
+//! reference date, and computes in exact decimals. The registry ([`calculators`]) describes
+//! each one (inputs, outputs, default policy) for `zorginkoop calc --list`, the portal's what-if
+//! and policy derivations (`[[modules.derive]]`).
+
+pub mod diagnostics;
+pub mod gp;
+pub mod nursing;
+pub mod oi;
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+use zorginkoop_policy::Policy;
+
+/// What a calculator is given besides its input: the policy and the reference date.
+#[derive(Debug, Clone, Copy)]
+pub struct CalcContext<'a> {
+    pub policy: &'a Policy,
+    pub date: NaiveDate,
+}
+
+impl CalcContext<'_> {
+    /// The value of a policy parameter on the reference date.
+    pub fn param(&self, id: &str) -> Result<Decimal, CalcError> {
+        self.policy
+            .param_on(id, self.date)
+            .map(|(v, _)| v)
+            .ok_or_else(|| CalcError::MissingParameter {
+                policy: self.policy.id().to_string(),
+                id: id.to_string(),
+                date: self.date,
+            })
+    }
+}
+
+/// Why a calculation failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum CalcError {
+    #[error("unknown calculator `{0}` (see `zorginkoop calc --list`)")]
+    Unknown(String),
+    #[error("invalid input: {0}")]
+    InvalidInput(String),
+    #[error("policy `{policy}` has no value for parameter `{id}` on {date}")]
+    MissingParameter {
+        policy: String,
+        id: String,
+        date: NaiveDate,
+    },
+    #[error("{0}")]
+    Domain(String),
+}
+
+/// One input or output field, for help texts and the portal's forms.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Field {
+    pub name: &'static str,
+    /// `decimal`, `integer`, `bool`, `text`, `date`, `list`, `object`
+    #[serde(rename = "type")]
+    pub ty: &'static str,
+    pub doc: &'static str,
+}
+
+/// Shorthand for a [`Field`]; wrap lists in `const { &[...] }` so they are static.
+pub const fn field(name: &'static str, ty: &'static str, doc: &'static str) -> Field {
+    Field { name, ty, doc }
+}
+
+/// A registered calculator.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Calculator {
+    pub name: &'static str,
+    pub summary: &'static str,
+    /// The policy whose parameters it uses unless told otherwise.
+    pub policy: &'static str,
+    pub inputs: &'static [Field],
+    pub outputs: &'static [Field],
+    #[serde(skip)]
+    pub run: fn(&CalcContext, serde_json::Value) -> Result<serde_json::Value, CalcError>,
+}
+
+/// Every calculator, by domain.
+pub fn calculators() -> Vec<Calculator> {
+    let mut all = Vec::new();
+    all.extend(gp::calculators());
+    all.extend(oi::calculators());
+    all.extend(diagnostics::calculators());
+    all.extend(nursing::calculators());
+    all
+}
+
+/// Finds a calculator by name.
+pub fn find(name: &str) -> Result<Calculator, CalcError> {
+    calculators()
+        .into_iter()
+        .find(|c| c.name == name)
+        .ok_or_else(|| CalcError::Unknown(name.to_string()))
+}
+
+/// Runs a calculator by name.
+pub fn run(
+    name: &str,
+    ctx: &CalcContext,
+    input: serde_json::Value,
+) -> Result<serde_json::Value, CalcError> {
+    (find(name)?.run)(ctx, input)
+}
+
+/// Adapts a typed calculator function to the JSON interface of [`Calculator::run`].
+pub fn json<I: DeserializeOwned, O: Serialize>(
+    ctx: &CalcContext,
+    input: serde_json::Value,
+    f: fn(&CalcContext, I) -> Result<O, CalcError>,
+) -> Result<serde_json::Value, CalcError> {
+    let input: I =
+        serde_json::from_value(input).map_err(|e| CalcError::InvalidInput(e.to_string()))?;
+    let out = f(ctx, input)?;
+    serde_json::to_value(out).map_err(|e| CalcError::Domain(format!("cannot write output: {e}")))
+}
+
+/// Rounds a euro amount to cents, half away from zero (the project's rounding convention).
+pub fn round_cents(amount: Decimal) -> Decimal {
+    amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
+}

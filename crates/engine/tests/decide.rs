@@ -1,0 +1,144 @@
+//! The engine's decision mechanics on a miniature policy: requirements, derived facts,
+//! exclusions that override, missing facts, individual review, start dates and the receipt.
+
+use chrono::NaiveDate;
+use std::path::Path;
+use zorginkoop_engine::{Case, Outcome, StepOutcome, decide};
+use zorginkoop_policy::Policy;
+
+fn policy() -> Policy {
+    Policy::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/mini.toml"
+    )))
+    .unwrap()
+}
+
+fn d(s: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+}
+
+fn case(json: &str) -> Case {
+    serde_json::from_str(json).unwrap()
+}
+
+#[test]
+fn a_module_that_requires_the_base_contract_is_granted_with_it_in_one_request() {
+    let c = case(
+        r#"{"provider":{"name":"P","kind":"practice"},"request_date":"2022-03-01",
+        "facts":{"gp_registered":true,"registered_patients":4700,"requested_hours":24,"in_pilot":false}}"#,
+    );
+    let dec = decide(&policy(), &c, d("2022-03-01")).unwrap();
+    let poh = dec.module("poh").unwrap();
+    assert_eq!(poh.outcome, Outcome::Eligible, "{:#?}", poh.steps);
+    // 1 April minus 4 weeks is 4 March: a request on 1 March makes 1 April.
+    assert_eq!(poh.earliest_start, Some(d("2022-04-01")));
+    let calc = poh
+        .steps
+        .iter()
+        .find(|s| s.rule == "poh/calculation/norm_hours")
+        .unwrap();
+    assert_eq!(calc.note.as_deref(), Some("norm_hours = 24"));
+    assert_eq!(dec.receipt.policy_id, "mini-2022");
+    assert_eq!(dec.receipt.policy_sha256.len(), 64);
+}
+
+#[test]
+fn without_the_base_contract_the_module_is_not_available() {
+    let c = case(
+        r#"{"provider":{"name":"P","kind":"practice"},
+        "facts":{"gp_registered":false,"registered_patients":2350,"requested_hours":12,"in_pilot":false}}"#,
+    );
+    let dec = decide(&policy(), &c, d("2022-03-01")).unwrap();
+    let poh = dec.module("poh").unwrap();
+    assert_eq!(poh.outcome, Outcome::NotEligible);
+    assert_eq!(poh.failed_rules(), vec!["basis"]);
+    assert_eq!(poh.earliest_start, None);
+}
+
+#[test]
+fn an_exclusion_overrides_conditions_that_hold() {
+    let c = case(
+        r#"{"provider":{"name":"P","kind":"practice"},"contracted":["basis"],
+        "facts":{"registered_patients":2350,"requested_hours":12,"in_pilot":true}}"#,
+    );
+    let poh = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap()
+        .module("poh")
+        .unwrap()
+        .clone();
+    assert_eq!(poh.outcome, Outcome::NotEligible);
+    assert_eq!(poh.failed_rules(), vec!["pilot"]);
+}
+
+#[test]
+fn a_missing_fact_is_asked_for_not_guessed() {
+    let c = case(
+        r#"{"provider":{"name":"P","kind":"practice"},"contracted":["basis"],
+        "facts":{"requested_hours":12,"in_pilot":false}}"#,
+    );
+    let poh = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap()
+        .module("poh")
+        .unwrap()
+        .clone();
+    assert_eq!(poh.outcome, Outcome::NeedsInformation);
+    assert_eq!(
+        poh.missing_facts,
+        vec!["norm_hours".to_string(), "registered_patients".to_string()]
+    );
+}
+
+#[test]
+fn a_request_above_the_norm_goes_to_individual_review() {
+    let c = case(
+        r#"{"provider":{"name":"P","kind":"practice"},"contracted":["basis"],
+        "facts":{"registered_patients":2350,"requested_hours":14,"in_pilot":false}}"#,
+    );
+    let poh = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap()
+        .module("poh")
+        .unwrap()
+        .clone();
+    assert_eq!(poh.outcome, Outcome::NeedsReview);
+    let step = poh
+        .steps
+        .iter()
+        .find(|s| s.rule == "poh/condition/within-norm")
+        .unwrap();
+    assert_eq!(step.outcome, StepOutcome::Review);
+    assert_eq!(step.source.quote, "more is assessed individually");
+}
+
+#[test]
+fn a_catalogue_item_that_is_not_contractable_is_never_eligible() {
+    let c = case(r#"{"provider":{"name":"RO","kind":"regio-organisatie"},"modules":["resv"]}"#);
+    let resv = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap()
+        .module("resv")
+        .unwrap()
+        .clone();
+    assert_eq!(resv.outcome, Outcome::NotEligible);
+    assert_eq!(resv.failed_rules(), vec!["contractable"]);
+}
+
+#[test]
+fn the_wrong_kind_of_provider_cannot_contract_a_module() {
+    let c = case(
+        r#"{"provider":{"name":"Lab","kind":"laboratory"},"modules":["basis"],"facts":{"gp_registered":true}}"#,
+    );
+    let basis = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap()
+        .module("basis")
+        .unwrap()
+        .clone();
+    assert_eq!(basis.outcome, Outcome::NotEligible);
+    assert_eq!(basis.failed_rules(), vec!["level"]);
+}
+
+#[test]
+fn unknown_modules_are_an_error() {
+    let c = case(r#"{"provider":{"name":"P","kind":"practice"},"modules":["nope"]}"#);
+    let err = decide(&policy(), &c, d("2022-03-01")).unwrap_err();
+    assert_eq!(err.to_string(), "policy `mini-2022` has no module `nope`");
+}
