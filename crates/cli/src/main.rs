@@ -1,1 +1,163 @@
-fn main() {}
+//! The `zorginkoop` command line: policies, decisions, calculators and claims.
+//!
+//! Output is for people by default (Dutch domain terms); `--json` gives the same content for
+//! machines. Policies are read from `--policies DIR` (default: `$ZORGINKOOP_POLICIES`, else
+//! `./policies`, else the repository's `policies/`).
+
+mod claims_cmd;
+mod decide_cmd;
+mod demo;
+mod policy_cmd;
+
+use anyhow::{Context, Result, bail};
+use chrono::NaiveDate;
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use zorginkoop_policy::{Policy, PolicySet};
+
+#[derive(Parser)]
+#[command(
+    name = "zorginkoop",
+    version,
+    about = "Zorginkoop: inkoopbeleid als data, beslissingen met bronvermelding, rekentools en declaratiecontrole",
+    long_about = None
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options shared by the commands that read policies.
+#[derive(Args, Clone)]
+pub struct PolicyDir {
+    /// Directory with the policy files (default: $ZORGINKOOP_POLICIES, ./policies, or the repository's policies/)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub policies: Option<PathBuf>,
+}
+
+impl PolicyDir {
+    pub fn dir(&self) -> PathBuf {
+        if let Some(d) = &self.policies {
+            return d.clone();
+        }
+        if let Some(d) = std::env::var_os("ZORGINKOOP_POLICIES") {
+            return PathBuf::from(d);
+        }
+        let local = PathBuf::from("policies");
+        if local.join("README.md").exists() || local.join("texts").exists() {
+            return local;
+        }
+        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies"))
+    }
+
+    /// Loads every policy; all problems are reported at once.
+    pub fn load(&self) -> Result<PolicySet> {
+        let dir = self.dir();
+        PolicySet::load_dir(&dir).map_err(|errors| {
+            let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+            anyhow::anyhow!(
+                "the policy files in {} do not load:\n{}",
+                dir.display(),
+                lines.join("\n")
+            )
+        })
+    }
+
+    /// Finds a policy by id, or loads a file when given a path.
+    pub fn policy(&self, id_or_path: &str) -> Result<Policy> {
+        let p = Path::new(id_or_path);
+        if id_or_path.ends_with(".toml") && p.exists() {
+            return Policy::load(p).map_err(|e| anyhow::anyhow!("{e}"));
+        }
+        let set = self.load()?;
+        match set.get(id_or_path) {
+            Some(p) => Ok(p.clone()),
+            None => {
+                let ids: Vec<&str> = set.policies.iter().map(|p| p.id()).collect();
+                bail!(
+                    "no policy `{id_or_path}`; known policies: {} (see `zorginkoop policy list`)",
+                    ids.join(", ")
+                )
+            }
+        }
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List, show, validate and compare the policy files.
+    Policy {
+        #[command(subcommand)]
+        cmd: policy_cmd::PolicyCommand,
+        #[command(flatten)]
+        dir: PolicyDir,
+    },
+    /// Decide per module whether a provider may contract it, from when, and why (not).
+    Decide(decide_cmd::DecideArgs),
+    /// Run a calculator (rekentool): JSON in, JSON out. `calc --list` lists them.
+    Calc(decide_cmd::CalcArgs),
+    /// A tour of the product on demo data: decisions for the example providers and calculators.
+    Demo(demo::DemoArgs),
+    /// Check claim files (Vektis AW319/HA304, CSV, Parquet) against contracts and policy claim rules.
+    Claims {
+        #[command(subcommand)]
+        cmd: claims_cmd::ClaimsCommand,
+    },
+    /// Contracts: export them for the claims checker.
+    Contracts {
+        #[command(subcommand)]
+        cmd: claims_cmd::ContractsCommand,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Policy { cmd, dir } => policy_cmd::run(cmd, &dir),
+        Command::Decide(args) => decide_cmd::decide(args),
+        Command::Calc(args) => decide_cmd::calc(args),
+        Command::Demo(args) => demo::run(args),
+        Command::Claims { cmd } => claims_cmd::run_claims(cmd),
+        Command::Contracts { cmd } => claims_cmd::run_contracts(cmd),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("fout: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Parses a civil date `YYYY-MM-DD` (for clap).
+pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date (YYYY-MM-DD)"))
+}
+
+/// Today's date on this machine (the engine itself has no clock).
+pub fn today() -> NaiveDate {
+    chrono::Local::now().date_naive()
+}
+
+/// Reads a JSON or TOML file (or `-` for standard input) into a JSON value.
+pub fn read_json_or_toml(path: &Path) -> Result<serde_json::Value> {
+    let text = if path == Path::new("-") {
+        std::io::read_to_string(std::io::stdin()).context("reading standard input")?
+    } else {
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
+    };
+    if path.extension().is_some_and(|e| e == "toml") {
+        toml::from_str(&text).with_context(|| format!("{}: invalid TOML", path.display()))
+    } else {
+        serde_json::from_str(&text).map_err(|e| {
+            anyhow::anyhow!(
+                "{}:{}:{}: invalid JSON: {e}",
+                path.display(),
+                e.line(),
+                e.column()
+            )
+        })
+    }
+}

@@ -26,6 +26,9 @@ use zorginkoop_policy::{
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Case {
+    /// The policy this case is meant for (optional; the CLI's `--policy` wins).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
     pub provider: ProviderInfo,
     /// The day the request is made; defaults to the reference date.
     #[serde(default)]

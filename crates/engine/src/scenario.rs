@@ -76,6 +76,7 @@ pub fn run(policy: &Policy, file: &ScenarioFile) -> Vec<String> {
     let mut failures = Vec::new();
     for sc in &file.cases {
         let case = Case {
+            policy: Some(policy.id().to_string()),
             provider: sc.provider.clone(),
             request_date: sc.request_date,
             facts: sc.facts.clone(),

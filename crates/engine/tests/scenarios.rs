@@ -54,3 +54,16 @@ fn every_scenario_gives_the_outcome_the_policy_text_implies() {
     );
     assert!(cases > 0, "no scenarios found");
 }
+
+#[test]
+fn every_calculator_a_policy_names_exists_with_those_fields() {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies"));
+    let set = PolicySet::load_dir(root).expect("policies load");
+    let errors: Vec<String> = set
+        .policies
+        .iter()
+        .flat_map(zorginkoop_engine::calc::check_references)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{}", errors.join("\n"));
+}

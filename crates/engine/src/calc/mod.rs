@@ -126,3 +126,41 @@ pub fn json<I: DeserializeOwned, O: Serialize>(
 pub fn round_cents(amount: Decimal) -> Decimal {
     amount.round_dp_with_strategy(2, rust_decimal::RoundingStrategy::MidpointAwayFromZero)
 }
+
+/// Checks a policy's references to calculators (tariff methods and derivations): the
+/// calculator exists and has the named input and output fields.
+pub fn check_references(policy: &Policy) -> Vec<zorginkoop_policy::ValidationError> {
+    let mut errs = Vec::new();
+    let mut err = |item: String, problem: String| {
+        errs.push(zorginkoop_policy::ValidationError {
+            file: policy.path.clone(),
+            item,
+            problem,
+        })
+    };
+    for m in &policy.file.modules {
+        if let Some(t) = &m.tariff
+            && let Some(name) = &t.calculator
+            && find(name).is_err()
+        {
+            err(format!("module `{}`, tariff", m.id), format!("unknown calculator `{name}`"));
+        }
+        for d in &m.derive {
+            let item = format!("module `{}`, derive `{}`", m.id, d.fact);
+            match find(&d.calculator) {
+                Err(_) => err(item, format!("unknown calculator `{}`", d.calculator)),
+                Ok(c) => {
+                    if !c.outputs.iter().any(|f| f.name == d.output) {
+                        err(item.clone(), format!("calculator `{}` has no output `{}`", c.name, d.output));
+                    }
+                    for input in d.inputs.keys() {
+                        if !c.inputs.iter().any(|f| f.name == input) {
+                            err(item.clone(), format!("calculator `{}` has no input `{input}`", c.name));
+                        }
+                    }
+                }
+            }
+        }
+    }
+    errs
+}

@@ -1,0 +1,300 @@
+//! `zorginkoop policy list | show | validate | diff | timeline`.
+
+use crate::{PolicyDir, parse_date, today};
+use anyhow::Result;
+use chrono::NaiveDate;
+use clap::Subcommand;
+use std::fmt::Write as _;
+use std::process::ExitCode;
+use zorginkoop_engine::calendar;
+use zorginkoop_policy::{Change, Policy, diff};
+
+#[derive(Subcommand)]
+pub enum PolicyCommand {
+    /// List the policies: id, version, contract period, modules
+    List {
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one policy: timeline, parameters, modules with their conditions
+    Show {
+        /// Policy id or file
+        id: String,
+        /// Machine-readable output (the whole policy)
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check every policy file: structure, references, calculators, and that every quote is in its document
+    Validate,
+    /// What changed between two policies or two versions of one (ids or files)
+    Diff {
+        old: String,
+        new: String,
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
+    },
+    /// The contracting timeline seen from a date, and what is due next
+    Timeline {
+        /// Policy id or file
+        id: String,
+        /// Reference date YYYY-MM-DD (default: today)
+        #[arg(long, value_parser = parse_date)]
+        date: Option<NaiveDate>,
+        /// Machine-readable output
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+pub fn run(cmd: PolicyCommand, dir: &PolicyDir) -> Result<ExitCode> {
+    match cmd {
+        PolicyCommand::List { json } => {
+            let set = dir.load()?;
+            if json {
+                let rows: Vec<_> = set
+                    .policies
+                    .iter()
+                    .map(|p| {
+                        serde_json::json!({
+                            "id": p.id(),
+                            "title": p.file.policy.title,
+                            "version": p.file.policy.version,
+                            "domain": p.file.policy.domain,
+                            "period_start": p.file.policy.period_start,
+                            "period_end": p.file.policy.period_end,
+                            "document": p.file.policy.document,
+                            "modules": p.file.modules.len(),
+                            "sha256": p.sha256,
+                        })
+                    })
+                    .collect();
+                println!("{}", serde_json::to_string_pretty(&rows)?);
+            } else {
+                println!(
+                    "{:<24} {:<7} {:<23} {:>7}  titel",
+                    "id", "versie", "contractperiode", "modules"
+                );
+                for p in &set.policies {
+                    let m = &p.file.policy;
+                    println!(
+                        "{:<24} {:<7} {} – {} {:>7}  {}",
+                        p.id(),
+                        m.version,
+                        m.period_start,
+                        m.period_end,
+                        p.file.modules.len(),
+                        m.title
+                    );
+                }
+            }
+        }
+        PolicyCommand::Show { id, json } => {
+            let p = dir.policy(&id)?;
+            if json {
+                println!("{}", serde_json::to_string_pretty(&p.file)?);
+            } else {
+                print!("{}", render_policy(&p));
+            }
+        }
+        PolicyCommand::Validate => {
+            let set = dir.load()?;
+            let mut problems: Vec<String> = set
+                .validate_quotes()
+                .iter()
+                .map(|e| e.to_string())
+                .collect();
+            for p in &set.policies {
+                problems.extend(
+                    zorginkoop_engine::calc::check_references(p)
+                        .iter()
+                        .map(|e| e.to_string()),
+                );
+            }
+            let rules: usize = set.policies.iter().map(|p| p.sources().len()).sum();
+            if problems.is_empty() {
+                println!(
+                    "{} beleidsbestanden, {} regels met bronvermelding: alles geldig (bronteksten: {})",
+                    set.policies.len(),
+                    rules,
+                    if set.texts.is_empty() {
+                        "niet gevonden, citaten niet gecontroleerd".to_string()
+                    } else {
+                        format!("{} documenten, elk citaat gevonden", set.texts.len())
+                    }
+                );
+            } else {
+                for line in &problems {
+                    eprintln!("{line}");
+                }
+                eprintln!("{} problemen", problems.len());
+                return Ok(ExitCode::from(1));
+            }
+        }
+        PolicyCommand::Diff { old, new, json } => {
+            let a = dir.policy(&old)?;
+            let b = dir.policy(&new)?;
+            let d = diff(&a, &b);
+            if json {
+                println!("{}", serde_json::to_string_pretty(&d)?);
+            } else {
+                println!(
+                    "Verschillen {} → {}: {} wijzigingen\n",
+                    d.old,
+                    d.new,
+                    d.changes.len()
+                );
+                for c in &d.changes {
+                    match c {
+                        Change::Added { item, name } => println!("+ {item}: {}", short(name)),
+                        Change::Removed { item, name } => println!("- {item}: {}", short(name)),
+                        Change::Changed {
+                            item,
+                            field,
+                            old,
+                            new,
+                        } => println!(
+                            "~ {item}.{field}: {} → {}",
+                            short(&old.to_string()),
+                            short(&new.to_string())
+                        ),
+                    }
+                }
+            }
+        }
+        PolicyCommand::Timeline { id, date, json } => {
+            let p = dir.policy(&id)?;
+            let date = date.unwrap_or_else(today);
+            let status = calendar::timeline(&p, date);
+            if json {
+                let next = status
+                    .next_due()
+                    .map(|(d, m)| serde_json::json!({"date": d, "milestone": m}));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(
+                        &serde_json::json!({"status": status, "next_due": next})
+                    )?
+                );
+            } else {
+                println!("Tijdpad {} op {date}\n", p.id());
+                for m in &status.past {
+                    println!("  voorbij   {}  {}", span(m), m.label);
+                }
+                for m in &status.open {
+                    println!("  NU OPEN   {}  {}", span(m), m.label);
+                }
+                for m in &status.upcoming {
+                    println!("  komt      {}  {}", span(m), m.label);
+                }
+                match status.next_due() {
+                    Some((d, m)) => println!("\nEerstvolgend: {d}: {}", m.label),
+                    None => println!("\nGeen termijnen meer in dit tijdpad."),
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn span(m: &zorginkoop_policy::Milestone) -> String {
+    match m.until {
+        Some(u) => format!("{} t/m {u}", m.date),
+        None => format!("{:<24}", m.date.to_string()),
+    }
+}
+
+fn short(s: &str) -> String {
+    let s = s.trim();
+    if s.chars().count() > 100 {
+        format!("{}…", s.chars().take(100).collect::<String>())
+    } else {
+        s.to_string()
+    }
+}
+
+fn render_policy(p: &Policy) -> String {
+    let mut out = String::new();
+    let m = &p.file.policy;
+    let _ = writeln!(out, "{} — {} (versie {})", p.id(), m.title, m.version);
+    let _ = writeln!(
+        out,
+        "Contractperiode {} t/m {}, {}, document {}\nsha256 {}\n",
+        m.period_start, m.period_end, m.insurer, m.document, p.sha256
+    );
+    if !m.summary.is_empty() {
+        let _ = writeln!(out, "{}\n", m.summary.trim());
+    }
+    if !p.file.timeline.is_empty() {
+        let _ = writeln!(out, "Tijdpad:");
+        for t in &p.file.timeline {
+            let _ = writeln!(out, "  {}  {}", span(t), t.label);
+        }
+        let _ = writeln!(out);
+    }
+    if !p.file.parameters.is_empty() {
+        let _ = writeln!(out, "Parameters:");
+        for x in &p.file.parameters {
+            let values: Vec<String> = x
+                .values
+                .iter()
+                .map(|v| format!("{} vanaf {}", v.value, v.from))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  {:<44} {}{}  ({})",
+                x.id,
+                values.join(", "),
+                if x.example { " [voorbeeldwaarde]" } else { "" },
+                x.label
+            );
+        }
+        let _ = writeln!(out);
+    }
+    let _ = writeln!(out, "Modules:");
+    for md in &p.file.modules {
+        let levels: Vec<&str> = md.contracting_levels.iter().map(|k| k.dutch()).collect();
+        let _ = writeln!(out, "  {} — {} ({})", md.id, md.name, levels.join(", "));
+        if !md.contractable {
+            let _ = writeln!(
+                out,
+                "      niet te contracteren: {}",
+                md.not_contractable_reason.as_deref().unwrap_or("")
+            );
+        }
+        if !md.requires.is_empty() {
+            let _ = writeln!(out, "      vereist: {}", md.requires.join(", "));
+        }
+        if let Some(a) = &md.application {
+            let _ = writeln!(
+                out,
+                "      start: {:?}, aanvraag {} weken vooraf",
+                a.start_dates, a.lead_time_weeks
+            );
+        }
+        if let Some(t) = &md.tariff {
+            let _ = writeln!(out, "      tarief: {}", t.description.trim());
+        }
+        for c in &md.conditions {
+            let _ = writeln!(out, "      voorwaarde {}: {}", c.id, short(&c.text));
+        }
+        for x in &md.exclusions {
+            let _ = writeln!(out, "      uitsluiting {}: {}", x.id, short(&x.text));
+        }
+    }
+    if !p.file.claim_rules.is_empty() {
+        let _ = writeln!(out, "\nDeclaratieregels:");
+        for r in &p.file.claim_rules {
+            let _ = writeln!(
+                out,
+                "  {} ({}, retourcode {}): {}",
+                r.id,
+                r.reason_code,
+                r.return_code,
+                short(&r.text)
+            );
+        }
+    }
+    out
+}
