@@ -166,3 +166,77 @@ mod erased {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    const BASE: &str = r#"
+[policy]
+id = "p"
+title = "P"
+version = "1.0"
+domain = "huisartsenzorg"
+insurer = "Z"
+document = "d.txt"
+period_start = "2022-01-01"
+period_end = "2022-12-31"
+source = { document = "d.txt", section = "S", quote = "the policy text" }
+
+[[parameters]]
+id = "hours"
+label = "Uren"
+unit = "hours"
+values = [ { from = "2022-01-01", value = "12" } ]
+source = { document = "d.txt", section = "S", quote = "twelve hours a week" }
+
+[[modules]]
+id = "a"
+name = "A"
+kind = "module"
+contracting_levels = ["practice"]
+source = { document = "d.txt", section = "S", quote = "module a exists" }
+[[modules.conditions]]
+id = "c1"
+text = "Voorwaarde een"
+source = { document = "d.txt", section = "S", quote = "condition one holds" }
+"#;
+
+    fn load(text: &str) -> Policy {
+        Policy::from_bytes(Path::new("p.toml"), text.as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn diff_reports_added_removed_and_changed_items_but_not_sources() {
+        let old = load(BASE);
+        let new_text = BASE
+            .replace("value = \"12\"", "value = \"13\"")
+            .replace("id = \"c1\"", "id = \"c2\"")
+            .replace(
+                "quote = \"module a exists\"",
+                "quote = \"module a still exists\"",
+            );
+        let new = load(&new_text);
+        let d = diff(&old, &new);
+        assert!(d.changes.contains(&Change::Removed {
+            item: "module a / condition c1".into(),
+            name: "Voorwaarde een".into()
+        }));
+        assert!(d.changes.contains(&Change::Added {
+            item: "module a / condition c2".into(),
+            name: "Voorwaarde een".into()
+        }));
+        assert!(
+            d.changes.iter().any(|c| matches!(c,
+            Change::Changed { item, field, .. } if item == "parameter hours" && field == "values"))
+        );
+        // the changed quote of module a is not a change of the rule
+        assert!(
+            !d.changes
+                .iter()
+                .any(|c| matches!(c, Change::Changed { item, .. } if item == "module a"))
+        );
+        assert_eq!(d.changes.len(), 3, "{:#?}", d.changes);
+    }
+}

@@ -1,0 +1,121 @@
+//! The `zorginkoop` binary as a user runs it, on the shipped policies and examples.
+
+use std::path::Path;
+use std::process::Command;
+
+fn zorginkoop(args: &[&str]) -> (bool, String, String) {
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    let out = Command::new(env!("CARGO_BIN_EXE_zorginkoop"))
+        .args(args)
+        .current_dir(root)
+        .output()
+        .expect("the binary runs");
+    (
+        out.status.success(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn policy_list_shows_both_gp_documents() {
+    let (ok, out, err) = zorginkoop(&["policy", "list"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("gp-2020-2021"), "{out}");
+    assert!(out.contains("gp-2022-2023"), "{out}");
+}
+
+#[test]
+fn policy_validate_finds_every_quote() {
+    let (ok, out, err) = zorginkoop(&["policy", "validate"]);
+    assert!(ok, "{out}{err}");
+    assert!(out.contains("elk citaat gevonden"), "{out}");
+}
+
+#[test]
+fn policy_diff_between_the_two_gp_documents_lists_changes() {
+    let (ok, out, err) = zorginkoop(&["policy", "diff", "gp-2020-2021", "gp-2022-2023", "--json"]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let changes = v["changes"].as_array().unwrap();
+    // 001 introduces the POH-S supplement module, which 000 does not have
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["change"] == "added" && c["item"].as_str().unwrap().contains("poh-s")),
+        "{out}"
+    );
+}
+
+#[test]
+fn decide_explains_with_citations() {
+    let examples = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../../examples"));
+    let mut n = 0;
+    for e in std::fs::read_dir(examples).unwrap().flatten() {
+        let path = e.path();
+        if path.extension().is_none_or(|x| x != "json") {
+            continue;
+        }
+        let (ok, out, err) = zorginkoop(&["decide", "--case", path.to_str().unwrap(), "--explain"]);
+        assert!(ok, "{}: {err}", path.display());
+        assert!(out.contains("Beslissing voor"), "{out}");
+        assert!(out.contains(".txt · "), "no citation in {out}");
+        let (ok, json, err) = zorginkoop(&["decide", "--case", path.to_str().unwrap(), "--json"]);
+        assert!(ok, "{err}");
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["receipt"]["policy_sha256"].as_str().unwrap().len(), 64);
+        n += 1;
+    }
+    assert!(n >= 3, "expected example cases, found {n}");
+}
+
+#[test]
+fn calc_list_names_every_calculator_and_calc_answers_json() {
+    let (ok, out, err) = zorginkoop(&["calc", "--list", "--json"]);
+    assert!(ok, "{err}");
+    let list: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let names: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["name"].as_str().unwrap())
+        .collect();
+    for want in [
+        "poh-ggz-hours",
+        "oaw-hours",
+        "poh-s-supplement",
+        "fgv-score",
+    ] {
+        assert!(names.contains(&want), "{want} missing from {names:?}");
+    }
+    let input = std::env::temp_dir().join(format!("zk-calc-{}.json", std::process::id()));
+    std::fs::write(&input, r#"{"registered_patients": 4700}"#).unwrap();
+    let (ok, out, err) = zorginkoop(&["calc", "poh-ggz-hours", "--input", input.to_str().unwrap()]);
+    std::fs::remove_file(&input).ok();
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // 12 hours per 2,350 patients: twice the norm practice gets 24 hours
+    assert_eq!(v["output"]["max_hours_per_week"], "24.00");
+}
+
+#[test]
+fn errors_name_the_file_line_and_problem() {
+    let bad = std::env::temp_dir().join(format!("zk-bad-{}.json", std::process::id()));
+    std::fs::write(&bad, "{\n \"provider\": \n").unwrap();
+    let (ok, _, err) = zorginkoop(&[
+        "decide",
+        "--policy",
+        "gp-2022-2023",
+        "--case",
+        bad.to_str().unwrap(),
+    ]);
+    std::fs::remove_file(&bad).ok();
+    assert!(!ok);
+    assert!(err.contains("zk-bad-") && err.contains(":3:"), "{err}");
+    let (ok, _, err) = zorginkoop(&["calc", "no-such-calculator", "--input", "-"]);
+    assert!(!ok);
+    assert!(
+        err.contains("unknown calculator `no-such-calculator`"),
+        "{err}"
+    );
+}
