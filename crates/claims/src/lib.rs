@@ -1,1 +1,25 @@
-//! Claim files and the claims checker (see ARCHITECTURE.md).
+//! # zorginkoop-claims
+//!
+//! Claim files and the claims checker (see ARCHITECTURE.md and this crate's README.md).
+//!
+//! * [`layout`]: the Vektis field tables, embedded from `layouts/*.tsv`;
+//! * [`ident`]: BSN 11-check, AGB, UZOVI, dates, prestatie codes;
+//! * [`vektis`]: reading and writing AW319/HA304 claim files and AW320/HA305 return messages;
+//! * [`context`]: contracts, care-chain enrolments and the insured register (CSV files);
+//! * [`rules`]: the claim rules from the policies, resolved;
+//! * [`checker`]: the evaluation of one line;
+//! * [`run`]: a whole run over many files, with return messages, result table and summary;
+//! * [`tabular`]: claim lines as CSV;
+//! * [`generate`]: reproducible synthetic claim files and context.
+
+pub mod checker;
+pub mod context;
+pub mod generate;
+pub mod ident;
+pub mod layout;
+pub mod rules;
+pub mod run;
+pub mod tabular;
+pub mod vektis;
+
+pub use zorginkoop_store as store;

@@ -1,0 +1,538 @@
+//! The rule evaluation for one claim line: stateless rules (insured, contract, tariff, chain,
+//! postcode, age, agreement, claimant) in parallel, then the order-dependent ones (duplicate,
+//! once-per-period) in input order, and the revenue ceiling at the end of a run.
+
+use crate::context::Context;
+use crate::ident::{Code, agb_prefix, age_on};
+use crate::rules::{Kind, RuleSet, module_code_sets};
+use crate::vektis::{Decision, Line, ReturnCode};
+use chrono::{Datelike, NaiveDate};
+use rustc_hash::{FxHashMap, FxHashSet};
+use std::path::Path;
+
+/// One reason on a line: an index into [`Checker::reasons`], its return code and element.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Reason {
+    pub reason: u16,
+    pub return_code: u16,
+    pub element: u16,
+}
+
+/// A reason's names.
+#[derive(Debug, Clone)]
+pub struct ReasonDef {
+    /// Our stable reason code, e.g. `ZK-DUPLICATE`.
+    pub code: String,
+    /// The rule id (or a fixed name for format faults).
+    pub rule: String,
+    pub policy: String,
+    /// The rule's default return code (format faults carry their own).
+    pub return_code: u16,
+}
+
+pub const MAX_REASONS: usize = 6;
+const NONE: u32 = u32::MAX;
+
+/// The decision on one line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Outcome {
+    pub decision: Decision,
+    /// Granted amount in signed cents.
+    pub granted: i64,
+    pub reasons: [Reason; MAX_REASONS],
+    pub n_reasons: u8,
+    /// Matched contract (index in the context), or none.
+    pub contract: u32,
+    /// Ceiling rule that applies through the contract, or none.
+    pub ceiling_rule: u32,
+}
+
+impl Outcome {
+    pub fn new(claimed: i64) -> Outcome {
+        Outcome {
+            decision: Decision::Granted,
+            granted: claimed,
+            reasons: [Reason::default(); MAX_REASONS],
+            n_reasons: 0,
+            contract: NONE,
+            ceiling_rule: NONE,
+        }
+    }
+    pub fn rejected_with(r: Reason) -> Outcome {
+        let mut o = Outcome::new(0);
+        o.reject(r);
+        o
+    }
+    pub fn reasons(&self) -> &[Reason] {
+        &self.reasons[..self.n_reasons as usize]
+    }
+    fn push(&mut self, r: Reason) {
+        if (self.n_reasons as usize) < MAX_REASONS && !self.reasons().contains(&r) {
+            self.reasons[self.n_reasons as usize] = r;
+            self.n_reasons += 1;
+        }
+    }
+    pub fn reject(&mut self, r: Reason) {
+        self.push(r);
+        self.decision = Decision::Rejected;
+        self.granted = 0;
+    }
+    fn reduce(&mut self, r: Reason, to: i64) {
+        self.push(r);
+        if self.decision != Decision::Rejected {
+            self.granted = to;
+            self.decision = Decision::Reduced;
+        }
+    }
+    /// Up to three distinct return codes for the return message.
+    pub fn return_codes(&self) -> Vec<ReturnCode> {
+        let mut v: Vec<ReturnCode> = Vec::with_capacity(3);
+        for r in self.reasons() {
+            if v.len() < 3 && !v.iter().any(|c| c.code == r.return_code) {
+                v.push(ReturnCode {
+                    code: r.return_code,
+                    element: r.element,
+                });
+            }
+        }
+        v
+    }
+}
+
+/// The state that order-dependent rules carry across lines, files and runs.
+#[derive(Debug, Default)]
+pub struct State {
+    /// Hashes of (provider, BSN, prestatie, date, reference) already claimed.
+    pub seen: FxHashSet<u64>,
+    /// Hashes of (rule id, BSN, period) already used by a once-per-period rule.
+    pub once: FxHashSet<u64>,
+}
+
+const STATE_MAGIC: &[u8; 8] = b"ZKSEEN1\n";
+
+impl State {
+    /// Loads the state file; a missing file is an empty state.
+    pub fn load(path: &Path) -> std::io::Result<State> {
+        let bytes = match std::fs::read(path) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(State::default()),
+            Err(e) => return Err(e),
+        };
+        let bad = || {
+            std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!("{}: not a claims state file", path.display()),
+            )
+        };
+        if bytes.len() < 24 || &bytes[..8] != STATE_MAGIC {
+            return Err(bad());
+        }
+        let rd = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().unwrap());
+        let n_seen = rd(8) as usize;
+        let n_once = rd(16) as usize;
+        if bytes.len() != 24 + 8 * (n_seen + n_once) {
+            return Err(bad());
+        }
+        let mut st = State::default();
+        st.seen.reserve(n_seen);
+        st.once.reserve(n_once);
+        for i in 0..n_seen {
+            st.seen.insert(rd(24 + 8 * i));
+        }
+        for i in 0..n_once {
+            st.once.insert(rd(24 + 8 * (n_seen + i)));
+        }
+        Ok(st)
+    }
+
+    /// Writes the state file (sorted, so the bytes are reproducible).
+    pub fn save(&self, path: &Path) -> std::io::Result<()> {
+        let mut seen: Vec<u64> = self.seen.iter().copied().collect();
+        let mut once: Vec<u64> = self.once.iter().copied().collect();
+        seen.sort_unstable();
+        once.sort_unstable();
+        let mut out = Vec::with_capacity(24 + 8 * (seen.len() + once.len()));
+        out.extend_from_slice(STATE_MAGIC);
+        out.extend_from_slice(&(seen.len() as u64).to_le_bytes());
+        out.extend_from_slice(&(once.len() as u64).to_le_bytes());
+        for v in seen.iter().chain(&once) {
+            out.extend_from_slice(&v.to_le_bytes());
+        }
+        let tmp = path.with_extension("tmp");
+        std::fs::write(&tmp, out)?;
+        std::fs::rename(tmp, path)
+    }
+}
+
+/// Rules and context, indexed for checking.
+pub struct Checker {
+    pub rules: RuleSet,
+    pub ctx: Context,
+    pub reasons: Vec<ReasonDef>,
+    contract_index: FxHashMap<(u32, Code), Vec<(u32, bool)>>,
+    /// Per contract: the revenue-ceiling rule that applies, or NONE.
+    contract_ceiling: Vec<u32>,
+    insured_rules: Vec<(u16, Vec<u16>)>,
+    contract_rules: Vec<u16>,
+    no_contract_codes: FxHashSet<Code>,
+    no_contract_rate: Vec<(NaiveDate, i64)>,
+    tariff_rules: Vec<u16>,
+    dup_rule: Option<u16>,
+    /// Rules of the per-line kinds (chain, postcode, age, agreement, claimant, once).
+    line_rules: Vec<u16>,
+    chain_ids: FxHashMap<String, u8>,
+    enrol_chain: Vec<u8>,
+    rule_hash: Vec<u64>,
+}
+
+/// Fixed reasons after the rules.
+pub const R_FORMAT: &str = "ZK-FORMAT";
+pub const R_FILE: &str = "ZK-FILE-REJECTED";
+pub const R_OUTSIDE: &str = "ZK-OUTSIDE-CONTRACT";
+pub const R_RATE: &str = "ZK-NO-CONTRACT-RATE";
+
+impl Checker {
+    pub fn new(rules: RuleSet, ctx: Context) -> Checker {
+        let mut reasons: Vec<ReasonDef> = rules
+            .rules
+            .iter()
+            .map(|r| ReasonDef {
+                code: r.reason_code.clone(),
+                rule: r.id.clone(),
+                policy: r.policy.clone(),
+                return_code: r.return_code,
+            })
+            .collect();
+        let fixed = |code: &str, rule: &str, ret: u16| ReasonDef {
+            code: code.into(),
+            rule: rule.into(),
+            policy: "built-in".into(),
+            return_code: ret,
+        };
+        reasons.push(fixed(R_FORMAT, "record-format", 804));
+        reasons.push(fixed(R_FILE, "file-structure", 1));
+        reasons.push(fixed(R_OUTSIDE, "requires-contract", 613));
+        reasons.push(fixed(R_RATE, "requires-contract", 611));
+        let modules = module_code_sets(&rules);
+        let mut contract_index: FxHashMap<(u32, Code), Vec<(u32, bool)>> = FxHashMap::default();
+        for (i, c) in ctx.contracts.iter().enumerate() {
+            if c.codes.is_empty() {
+                for code in modules.get(&c.module).into_iter().flatten() {
+                    contract_index
+                        .entry((c.provider, *code))
+                        .or_default()
+                        .push((i as u32, false));
+                }
+            } else {
+                for code in &c.codes {
+                    contract_index
+                        .entry((c.provider, *code))
+                        .or_default()
+                        .push((i as u32, true));
+                }
+            }
+        }
+        let contract_ceiling = ctx
+            .contracts
+            .iter()
+            .map(|c| {
+                if c.ceiling.is_none() {
+                    return NONE;
+                }
+                rules
+                    .rules
+                    .iter()
+                    .position(|r| {
+                        matches!(r.kind, Kind::RevenueCeiling { not_paid: true })
+                            && (r.applies_all || r.modules.contains(&c.module))
+                    })
+                    .map_or(NONE, |i| i as u32)
+            })
+            .collect();
+        let mut insured_rules = Vec::new();
+        let mut contract_rules = Vec::new();
+        let mut no_contract_codes = FxHashSet::default();
+        let mut no_contract_rate = Vec::new();
+        let mut tariff_rules = Vec::new();
+        let mut dup_rule = None;
+        let mut line_rules = Vec::new();
+        let mut chain_ids: FxHashMap<String, u8> = FxHashMap::default();
+        for (i, r) in rules.rules.iter().enumerate() {
+            let i = i as u16;
+            match &r.kind {
+                Kind::InsuredOnDate { labels } => insured_rules.push((i, labels.clone())),
+                Kind::RequiresContract {
+                    no_contract_codes: nc,
+                    no_contract_rate: rate,
+                } => {
+                    contract_rules.push(i);
+                    {
+                        for c in nc {
+                            match modules.get(c) {
+                                Some(set) => no_contract_codes.extend(set.iter().copied()),
+                                None => no_contract_codes.extend(Code::parse(c)),
+                            }
+                        }
+                        no_contract_rate = rate.clone();
+                    }
+                }
+                Kind::MaxTariff => tariff_rules.push(i),
+                Kind::Duplicate => {
+                    dup_rule.get_or_insert(i);
+                }
+                Kind::RevenueCeiling { .. } => {}
+                Kind::NotInCareChain { chains } => {
+                    for c in chains {
+                        let n = chain_ids.len() as u8;
+                        chain_ids.entry(c.clone()).or_insert(n);
+                    }
+                    line_rules.push(i);
+                }
+                _ => line_rules.push(i),
+            }
+        }
+        let enrol_chain = ctx
+            .enrolments
+            .iter()
+            .map(|e| chain_ids.get(&e.chain).copied().unwrap_or(u8::MAX))
+            .collect();
+        let rule_hash = rules
+            .rules
+            .iter()
+            .map(|r| xxhash_rust::xxh3::xxh3_64(format!("{}/{}", r.policy, r.id).as_bytes()))
+            .collect();
+        let contract_rules = specific_first(&rules, contract_rules);
+        let tariff_rules = specific_first(&rules, tariff_rules);
+        Checker {
+            rules,
+            ctx,
+            reasons,
+            contract_index,
+            contract_ceiling,
+            insured_rules,
+            contract_rules,
+            no_contract_codes,
+            no_contract_rate,
+            tariff_rules,
+            dup_rule,
+            line_rules,
+            chain_ids,
+            enrol_chain,
+            rule_hash,
+        }
+    }
+
+    fn first_applying(&self, rules: &[u16], code: &Code) -> Option<u16> {
+        rules
+            .iter()
+            .copied()
+            .find(|&i| self.rules.rules[i as usize].applies(code))
+    }
+
+    /// Index of a fixed reason.
+    pub fn fixed(&self, code: &str) -> u16 {
+        self.reasons.iter().rposition(|r| r.code == code).unwrap() as u16
+    }
+
+    fn reason(&self, rule: u16, element: u16) -> Reason {
+        Reason {
+            reason: rule,
+            return_code: self.reasons[rule as usize].return_code,
+            element,
+        }
+    }
+
+    /// The stateless part: everything that depends on the line and the context only.
+    pub fn eval(&self, provider: u32, l: &Line) -> Outcome {
+        let mut o = Outcome::new(l.amount);
+        let d = l.start;
+        // insured on the date, with one of the labels
+        let periods = self.ctx.periods(l.bsn);
+        for (ri, labels) in &self.insured_rules {
+            if !periods
+                .iter()
+                .any(|p| labels.contains(&p.uzovi) && p.from <= d && p.to.is_none_or(|t| d <= t))
+            {
+                o.reject(self.reason(*ri, 403));
+            }
+        }
+        // contract
+        let cands = self.contract_index.get(&(provider, l.code));
+        let matched = cands.and_then(|v| {
+            v.iter()
+                .find(|(i, _)| self.ctx.contracts[*i as usize].covers(d))
+        });
+        match matched {
+            Some(&(ci, _)) => {
+                o.contract = ci;
+                o.ceiling_rule = self.contract_ceiling[ci as usize];
+            }
+            None => {
+                if let Some(rule) = self.first_applying(&self.contract_rules, &l.code) {
+                    if self.no_contract_codes.contains(&l.code) {
+                        let bp = self
+                            .no_contract_rate
+                            .iter()
+                            .rev()
+                            .find(|(from, _)| *from <= d)
+                            .or(self.no_contract_rate.first())
+                            .map_or(10_000, |x| x.1);
+                        let g = (l.amount * bp).div_euclid(10_000);
+                        if g != l.amount {
+                            o.reduce(self.reason(self.fixed(R_RATE), 411), g);
+                        }
+                    } else if cands.is_some_and(|v| !v.is_empty()) {
+                        o.reject(self.reason(self.fixed(R_OUTSIDE), 408));
+                    } else {
+                        o.reject(self.reason(rule, 411));
+                    }
+                }
+            }
+        }
+        // contracted tariff
+        if let (Some(rule), Some(&(ci, _))) =
+            (self.first_applying(&self.tariff_rules, &l.code), matched)
+        {
+            let c = &self.ctx.contracts[ci as usize];
+            let allowed = c.tariff * l.count as i64;
+            if l.amount > 0 && (l.tariff > c.tariff || l.amount > allowed) {
+                o.reduce(self.reason(rule, 414), l.amount.min(allowed));
+            }
+        }
+        // per-code rules
+        let person = periods.first();
+        for &ri in &self.line_rules {
+            let r = &self.rules.rules[ri as usize];
+            if !r.applies(&l.code) {
+                continue;
+            }
+            let fail = match &r.kind {
+                Kind::NotInCareChain { chains: _ } => {
+                    self.ctx.enrolment_index.get(&l.bsn).is_some_and(|ix| {
+                        ix.iter().any(|&ei| {
+                            let e = &self.ctx.enrolments[ei as usize];
+                            let ch = self.enrol_chain[ei as usize];
+                            ch != u8::MAX
+                                && r_chain_member(&r.kind, &self.chain_ids, ch)
+                                && e.from <= d
+                                && e.to.is_none_or(|t| d <= t)
+                        })
+                    })
+                }
+                Kind::PostcodeOnly { postcodes, .. } => {
+                    !person.is_some_and(|p| postcodes.contains(&p.postcode4()))
+                }
+                Kind::MinAge { age } => person.is_some_and(|p| age_on(p.birth_date, d) < *age),
+                Kind::RequiresAgreement => !matched.is_some_and(|(_, explicit)| *explicit),
+                Kind::ClaimantKind { agb_prefixes } => {
+                    !agb_prefixes.contains(&agb_prefix(provider))
+                }
+                _ => false,
+            };
+            if fail {
+                o.reject(self.reason(ri, 411));
+            }
+        }
+        if o.decision != Decision::Rejected && l.amount >= 0 {
+            o.granted = o.granted.clamp(0, l.amount);
+        }
+        o
+    }
+
+    /// The order-dependent part, called in input order for every line that was parsed.
+    pub fn eval_stateful(&self, st: &mut State, provider: u32, l: &Line, o: &mut Outcome) {
+        if o.decision == Decision::Rejected {
+            return;
+        }
+        if let Some(rule) = self.dup_rule {
+            let key = dup_key(provider, l);
+            if !st.seen.insert(key) {
+                o.reject(self.reason(rule, 420));
+                return;
+            }
+        }
+        for &ri in &self.line_rules {
+            let r = &self.rules.rules[ri as usize];
+            if let Kind::OncePerPeriod { period } = r.kind
+                && r.applies(&l.code)
+            {
+                let key = once_key(self.rule_hash[ri as usize], l.bsn, period.index(l.start));
+                if !st.once.insert(key) {
+                    o.reject(self.reason(ri, 408));
+                    return;
+                }
+            }
+        }
+    }
+}
+
+/// Rules with a specific `applies_to` first, the generic ones after.
+fn specific_first(rules: &RuleSet, mut v: Vec<u16>) -> Vec<u16> {
+    v.sort_by_key(|&i| rules.rules[i as usize].applies_all);
+    v
+}
+
+fn r_chain_member(kind: &Kind, ids: &FxHashMap<String, u8>, ch: u8) -> bool {
+    match kind {
+        Kind::NotInCareChain { chains } => chains.iter().any(|c| ids.get(c) == Some(&ch)),
+        _ => false,
+    }
+}
+
+/// The duplicate key of a line: provider, BSN, prestatie, date and reference.
+pub fn dup_key(provider: u32, l: &Line) -> u64 {
+    let mut buf = [0u8; 64];
+    buf[..4].copy_from_slice(&provider.to_le_bytes());
+    buf[4..8].copy_from_slice(&l.bsn.to_le_bytes());
+    buf[8..16].copy_from_slice(&{
+        let mut c = [0u8; 8];
+        c[..l.code.as_bytes().len()].copy_from_slice(l.code.as_bytes());
+        c
+    });
+    buf[16..20].copy_from_slice(&l.start.num_days_from_ce().to_le_bytes());
+    let n = l.reference.len().min(40);
+    buf[20..20 + n].copy_from_slice(&l.reference[..n]);
+    xxhash_rust::xxh3::xxh3_64(&buf[..20 + n])
+}
+
+fn once_key(rule: u64, bsn: u32, period: u32) -> u64 {
+    let mut buf = [0u8; 16];
+    buf[..8].copy_from_slice(&rule.to_le_bytes());
+    buf[8..12].copy_from_slice(&bsn.to_le_bytes());
+    buf[12..16].copy_from_slice(&period.to_le_bytes());
+    xxhash_rust::xxh3::xxh3_64(&buf)
+}
+
+/// A candidate for the revenue ceiling: decided after all files are read.
+#[derive(Debug, Clone)]
+pub struct CeilingCandidate {
+    pub contract: u32,
+    pub date: NaiveDate,
+    /// Input order: (file index, line).
+    pub order: (u32, u32),
+    pub granted: i64,
+    /// Where it is in the deferred rows.
+    pub slot: usize,
+}
+
+/// Applies the revenue ceilings: per contract, lines taken in order of service date (then input
+/// order) are paid while the running total of granted amounts stays within the ceiling; the
+/// rest is not paid. Returns the slots of the rejected candidates.
+pub fn apply_ceilings(ctx: &Context, cands: &mut [CeilingCandidate]) -> Vec<usize> {
+    cands.sort_by_key(|c| (c.contract, c.date, c.order));
+    let mut rejected = Vec::new();
+    let mut i = 0;
+    while i < cands.len() {
+        let contract = cands[i].contract;
+        let ceiling = ctx.contracts[contract as usize].ceiling.unwrap_or(i64::MAX);
+        let mut sum = 0i64;
+        while i < cands.len() && cands[i].contract == contract {
+            sum += cands[i].granted;
+            if sum > ceiling {
+                rejected.push(cands[i].slot);
+            }
+            i += 1;
+        }
+    }
+    rejected
+}

@@ -1,0 +1,411 @@
+//! The checking context: contracts, care-chain enrolments and the insured register, read from
+//! (and written to) the documented CSV files of a context directory.
+//!
+//! | file | columns |
+//! |---|---|
+//! | `contracts.csv` | `provider_agb,module,prestatie_codes,start,end,tariff_cents,ceiling_cents,contract_type` |
+//! | `chains.csv` | `bsn,chain,from,to` |
+//! | `insured.csv` | `bsn,uzovi,birth_date,postcode,from,to` |
+//!
+//! Dates are `YYYY-MM-DD`; an empty `end`/`to` means open-ended. `prestatie_codes` is a
+//! `;`-separated list; empty means "every code of the module" (the module's `prestatie_codes`
+//! in the policies). `ceiling_cents` is empty when the contract has no revenue ceiling.
+
+use crate::ident::{Code, bsn_valid};
+use chrono::NaiveDate;
+use rustc_hash::FxHashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// A context file could not be read.
+#[derive(Debug, thiserror::Error)]
+pub enum ContextError {
+    #[error("{path}: cannot read: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}, line {line}, column `{column}`: {message}")]
+    Field {
+        path: PathBuf,
+        line: u64,
+        column: String,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    Csv { path: PathBuf, message: String },
+}
+
+/// One contract row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Contract {
+    pub provider: u32,
+    pub module: String,
+    /// Codes agreed explicitly; empty = all codes of the module.
+    pub codes: Vec<Code>,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    /// Contracted unit tariff in cents.
+    pub tariff: i64,
+    /// Revenue ceiling in cents.
+    pub ceiling: Option<i64>,
+    pub contract_type: String,
+}
+
+impl Contract {
+    pub fn covers(&self, d: NaiveDate) -> bool {
+        self.start <= d && self.end.is_none_or(|e| d <= e)
+    }
+}
+
+/// One care-chain enrolment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Enrolment {
+    pub bsn: u32,
+    pub chain: String,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+}
+
+/// One insurance period in the insured register.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InsuredPeriod {
+    pub bsn: u32,
+    pub uzovi: u16,
+    pub birth_date: NaiveDate,
+    /// Postcode as written (e.g. `1156AB`).
+    pub postcode: String,
+    pub from: NaiveDate,
+    pub to: Option<NaiveDate>,
+}
+
+impl InsuredPeriod {
+    /// The 4-digit numeric part of the postcode, 0 when absent.
+    pub fn postcode4(&self) -> u16 {
+        self.postcode
+            .get(..4)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// Everything the checker looks up, indexed.
+#[derive(Debug, Default)]
+pub struct Context {
+    pub contracts: Vec<Contract>,
+    pub enrolments: Vec<Enrolment>,
+    pub insured: Vec<InsuredPeriod>,
+    /// bsn → (first index in `insured`, count), `insured` sorted by bsn.
+    pub insured_index: FxHashMap<u32, (u32, u32)>,
+    /// bsn → indexes in `enrolments`.
+    pub enrolment_index: FxHashMap<u32, Vec<u32>>,
+}
+
+fn parse_date_field(
+    path: &Path,
+    line: u64,
+    column: &str,
+    s: &str,
+) -> Result<NaiveDate, ContextError> {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| ContextError::Field {
+        path: path.into(),
+        line,
+        column: column.into(),
+        message: format!("{s:?} is not a date YYYY-MM-DD: {e}"),
+    })
+}
+
+fn opt_date(
+    path: &Path,
+    line: u64,
+    column: &str,
+    s: &str,
+) -> Result<Option<NaiveDate>, ContextError> {
+    if s.is_empty() {
+        Ok(None)
+    } else {
+        parse_date_field(path, line, column, s).map(Some)
+    }
+}
+
+fn int<T: std::str::FromStr>(
+    path: &Path,
+    line: u64,
+    column: &str,
+    s: &str,
+) -> Result<T, ContextError> {
+    s.trim().parse().map_err(|_| ContextError::Field {
+        path: path.into(),
+        line,
+        column: column.into(),
+        message: format!("{s:?} is not a whole number"),
+    })
+}
+
+/// Reads a CSV file with the expected header, calling `row` for each record.
+fn read_csv(
+    path: &Path,
+    expected: &[&str],
+    mut row: impl FnMut(u64, &csv::StringRecord) -> Result<(), ContextError>,
+) -> Result<(), ContextError> {
+    let file = std::fs::File::open(path).map_err(|source| ContextError::Io {
+        path: path.into(),
+        source,
+    })?;
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(std::io::BufReader::with_capacity(1 << 20, file));
+    let header = rdr.headers().map_err(|e| ContextError::Csv {
+        path: path.into(),
+        message: e.to_string(),
+    })?;
+    let got: Vec<&str> = header.iter().collect();
+    if got != expected {
+        return Err(ContextError::Csv {
+            path: path.into(),
+            message: format!(
+                "header is {:?}, expected {:?}",
+                got.join(","),
+                expected.join(",")
+            ),
+        });
+    }
+    let mut rec = csv::StringRecord::new();
+    loop {
+        match rdr.read_record(&mut rec) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {
+                let line = rec.position().map_or(0, |p| p.line());
+                row(line, &rec)?;
+            }
+            Err(e) => {
+                return Err(ContextError::Csv {
+                    path: path.into(),
+                    message: e.to_string(),
+                });
+            }
+        }
+    }
+}
+
+pub const CONTRACT_COLUMNS: [&str; 8] = [
+    "provider_agb",
+    "module",
+    "prestatie_codes",
+    "start",
+    "end",
+    "tariff_cents",
+    "ceiling_cents",
+    "contract_type",
+];
+pub const CHAIN_COLUMNS: [&str; 4] = ["bsn", "chain", "from", "to"];
+pub const INSURED_COLUMNS: [&str; 6] = ["bsn", "uzovi", "birth_date", "postcode", "from", "to"];
+
+/// Reads `contracts.csv`.
+pub fn read_contracts(path: &Path) -> Result<Vec<Contract>, ContextError> {
+    let mut out = Vec::new();
+    read_csv(path, &CONTRACT_COLUMNS, |line, r| {
+        let codes = r[2]
+            .split(';')
+            .filter(|s| !s.trim().is_empty())
+            .map(|s| {
+                Code::parse(s).ok_or_else(|| ContextError::Field {
+                    path: path.into(),
+                    line,
+                    column: "prestatie_codes".into(),
+                    message: format!("{s:?} is not a prestatie code"),
+                })
+            })
+            .collect::<Result<_, _>>()?;
+        out.push(Contract {
+            provider: int(path, line, "provider_agb", &r[0])?,
+            module: r[1].to_string(),
+            codes,
+            start: parse_date_field(path, line, "start", &r[3])?,
+            end: opt_date(path, line, "end", &r[4])?,
+            tariff: int(path, line, "tariff_cents", &r[5])?,
+            ceiling: if r[6].is_empty() {
+                None
+            } else {
+                Some(int(path, line, "ceiling_cents", &r[6])?)
+            },
+            contract_type: r[7].to_string(),
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Writes `contracts.csv`.
+pub fn write_contracts(path: &Path, contracts: &[Contract]) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    writeln!(w, "{}", CONTRACT_COLUMNS.join(","))?;
+    for c in contracts {
+        let codes: Vec<String> = c.codes.iter().map(|c| c.to_string()).collect();
+        writeln!(
+            w,
+            "{},{},{},{},{},{},{},{}",
+            c.provider,
+            csv_field(&c.module),
+            codes.join(";"),
+            c.start,
+            c.end.map(|d| d.to_string()).unwrap_or_default(),
+            c.tariff,
+            c.ceiling.map(|v| v.to_string()).unwrap_or_default(),
+            csv_field(&c.contract_type)
+        )?;
+    }
+    w.flush()
+}
+
+/// Quotes a CSV field when needed.
+pub fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+/// Reads `chains.csv`.
+pub fn read_enrolments(path: &Path) -> Result<Vec<Enrolment>, ContextError> {
+    let mut out = Vec::new();
+    read_csv(path, &CHAIN_COLUMNS, |line, r| {
+        out.push(Enrolment {
+            bsn: int(path, line, "bsn", &r[0])?,
+            chain: r[1].to_string(),
+            from: parse_date_field(path, line, "from", &r[2])?,
+            to: opt_date(path, line, "to", &r[3])?,
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+/// Reads `insured.csv`. Every BSN must pass the 11-check.
+pub fn read_insured(path: &Path) -> Result<Vec<InsuredPeriod>, ContextError> {
+    let mut out = Vec::new();
+    read_csv(path, &INSURED_COLUMNS, |line, r| {
+        let bsn: u32 = int(path, line, "bsn", &r[0])?;
+        if !bsn_valid(bsn) {
+            return Err(ContextError::Field {
+                path: path.into(),
+                line,
+                column: "bsn".into(),
+                message: format!("{bsn} fails the 11-check"),
+            });
+        }
+        out.push(InsuredPeriod {
+            bsn,
+            uzovi: int(path, line, "uzovi", &r[1])?,
+            birth_date: parse_date_field(path, line, "birth_date", &r[2])?,
+            postcode: r[3].to_string(),
+            from: parse_date_field(path, line, "from", &r[4])?,
+            to: opt_date(path, line, "to", &r[5])?,
+        });
+        Ok(())
+    })?;
+    Ok(out)
+}
+
+impl Context {
+    /// Builds the indexes.
+    pub fn new(
+        contracts: Vec<Contract>,
+        enrolments: Vec<Enrolment>,
+        mut insured: Vec<InsuredPeriod>,
+    ) -> Context {
+        insured.sort_by_key(|p| p.bsn);
+        let mut insured_index = FxHashMap::default();
+        insured_index.reserve(insured.len());
+        let mut i = 0;
+        while i < insured.len() {
+            let mut j = i + 1;
+            while j < insured.len() && insured[j].bsn == insured[i].bsn {
+                j += 1;
+            }
+            insured_index.insert(insured[i].bsn, (i as u32, (j - i) as u32));
+            i = j;
+        }
+        let mut enrolment_index: FxHashMap<u32, Vec<u32>> = FxHashMap::default();
+        for (i, e) in enrolments.iter().enumerate() {
+            enrolment_index.entry(e.bsn).or_default().push(i as u32);
+        }
+        Context {
+            contracts,
+            enrolments,
+            insured,
+            insured_index,
+            enrolment_index,
+        }
+    }
+
+    /// Loads `contracts.csv`, `chains.csv` and `insured.csv` from `dir`.
+    pub fn load_dir(dir: &Path) -> Result<Context, ContextError> {
+        let contracts = read_contracts(&dir.join("contracts.csv"))?;
+        let enrolments = read_enrolments(&dir.join("chains.csv"))?;
+        let insured = read_insured(&dir.join("insured.csv"))?;
+        Ok(Context::new(contracts, enrolments, insured))
+    }
+
+    /// The insurance periods of `bsn` (empty when not in the register).
+    pub fn periods(&self, bsn: u32) -> &[InsuredPeriod] {
+        match self.insured_index.get(&bsn) {
+            Some(&(i, n)) => &self.insured[i as usize..(i + n) as usize],
+            None => &[],
+        }
+    }
+
+    /// The enrolments of `bsn`.
+    pub fn enrolments_of(&self, bsn: u32) -> impl Iterator<Item = &Enrolment> {
+        self.enrolment_index
+            .get(&bsn)
+            .into_iter()
+            .flatten()
+            .map(|&i| &self.enrolments[i as usize])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn contracts_round_trip_and_errors_name_line_and_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("contracts.csv");
+        let c = vec![
+            Contract {
+                provider: 1_234_567,
+                module: "smr".into(),
+                codes: vec![Code::parse("13001").unwrap()],
+                start: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+                end: Some(NaiveDate::from_ymd_opt(2023, 12, 31).unwrap()),
+                tariff: 2500,
+                ceiling: None,
+                contract_type: "regular, 1 jaar".into(),
+            },
+            Contract {
+                provider: 50_000_001,
+                module: "lab".into(),
+                codes: vec![],
+                start: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+                end: None,
+                tariff: 900,
+                ceiling: Some(1_000_000),
+                contract_type: "regular".into(),
+            },
+        ];
+        write_contracts(&p, &c).unwrap();
+        assert_eq!(read_contracts(&p).unwrap(), c);
+
+        std::fs::write(
+            &p,
+            "provider_agb,module,prestatie_codes,start,end,tariff_cents,ceiling_cents,contract_type\n\
+             1234567,smr,13001,2022-13-01,,100,,x\n",
+        )
+        .unwrap();
+        let e = read_contracts(&p).unwrap_err().to_string();
+        assert!(e.contains("line 2") && e.contains("`start`"), "{e}");
+    }
+}

@@ -1,0 +1,592 @@
+//! Reproducible synthetic claim files and context for demos, tests and benchmarks.
+//!
+//! The same `(lines, seed, rules)` always give the same bytes. The population scales with the
+//! number of lines (up to 3 million insured, 3,000 GP practices, 600 district-nursing providers,
+//! 40 regio-organisaties, 30 laboratories, 20 thrombosis services). Every rule fires on a
+//! share of the lines: people outside the labels, missing and expired contracts, tariffs above
+//! the contract, duplicates, repeated once-per-period items, enrolled chain patients, young
+//! patients, postcodes outside Marken/Broek in Waterland, claims by the wrong kind of provider,
+//! revenue ceilings that are exceeded. Names sometimes carry ISO 8859-1 letters.
+
+use crate::context::{Contract, Enrolment, InsuredPeriod, write_contracts};
+use crate::ident::{Code, bsn_valid};
+use crate::rules::{Kind, RuleSet};
+use crate::vektis::{ClaimWriter, Header, Insured, Line, Standard};
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::Path;
+
+/// A small deterministic PRNG (SplitMix64).
+#[derive(Clone)]
+pub struct Rng(u64);
+
+impl Rng {
+    pub fn new(seed: u64) -> Rng {
+        Rng(seed ^ 0x9E37_79B9_7F4A_7C15)
+    }
+    pub fn next_u64(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `0..n`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        ((self.next_u64() as u128 * n as u128) >> 64) as u64
+    }
+    /// True with probability `p` per mille.
+    pub fn permille(&mut self, p: u64) -> bool {
+        self.below(1000) < p
+    }
+}
+
+/// What was generated.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Generated {
+    pub files: usize,
+    pub lines: u64,
+    pub insured: usize,
+    pub providers: usize,
+    pub contracts: usize,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum PType {
+    Practice,
+    Nursing,
+    Regio,
+    Lab,
+    Thrombosis,
+}
+
+struct Provider {
+    agb: u32,
+    ty: PType,
+    codes: Vec<Code>,
+    lines: u64,
+}
+
+const YEAR: i32 = 2022;
+const OTHER_UZOVI: u16 = 7095;
+
+fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).unwrap()
+}
+
+/// Base tariff of a code in cents, derived from the code so it is stable.
+fn base_tariff(c: &Code) -> i64 {
+    let h = xxhash_rust::xxh3::xxh3_64(c.as_bytes());
+    500 + (h % 146) as i64 * 100
+}
+
+/// Generates claim files under `out/claims/` and the context under `out/context/`.
+pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::Result<Generated> {
+    let claims_dir = out.join("claims");
+    let ctx_dir = out.join("context");
+    std::fs::create_dir_all(&claims_dir)?;
+    std::fs::create_dir_all(&ctx_dir)?;
+    let mut rng = Rng::new(seed);
+
+    // --- code pools from the rules and modules
+    let code = |s: &str| Code::parse(s).unwrap();
+    let dn: Vec<Code> = [
+        "1008", "1032", "1033", "1034", "1035", "1036", "1037", "1038", "1039", "1040", "1062",
+    ]
+    .iter()
+    .map(|s| code(s))
+    .collect();
+    let mut claimant: BTreeSet<Code> = BTreeSet::new();
+    let mut ceiling_modules: BTreeSet<String> = BTreeSet::new();
+    let mut no_contract: BTreeSet<Code> = BTreeSet::new();
+    for r in &rules.rules {
+        match &r.kind {
+            Kind::ClaimantKind { .. } => claimant.extend(r.code_set.iter().copied()),
+            Kind::RevenueCeiling { not_paid: true } => {
+                ceiling_modules.extend(r.modules.iter().cloned())
+            }
+            Kind::RequiresContract {
+                no_contract_codes, ..
+            } => {
+                for c in no_contract_codes {
+                    match rules.module_codes.get(c) {
+                        Some(cs) => no_contract.extend(cs.iter().filter_map(|x| Code::parse(x))),
+                        None => no_contract.extend(Code::parse(c)),
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut lab: BTreeSet<Code> = BTreeSet::new();
+    for m in &ceiling_modules {
+        lab.extend(
+            rules
+                .module_codes
+                .get(m)
+                .into_iter()
+                .flatten()
+                .filter_map(|c| Code::parse(c)),
+        );
+    }
+    if lab.is_empty() {
+        lab.insert(code("93001"));
+    }
+    let mut gp: BTreeSet<Code> = rules
+        .module_codes
+        .values()
+        .flatten()
+        .filter_map(|c| Code::parse(c))
+        .filter(|c| !dn.contains(c) && !claimant.contains(c) && !lab.contains(c))
+        .collect();
+    gp.extend(no_contract.iter().copied());
+    if gp.is_empty() {
+        gp.insert(code("13001"));
+    }
+    let gp: Vec<Code> = gp.into_iter().collect();
+    let lab: Vec<Code> = lab.into_iter().collect();
+    let claimant_v: Vec<Code> = if claimant.is_empty() {
+        vec![code("50001")]
+    } else {
+        claimant.iter().copied().collect()
+    };
+    // modules whose codes a DN contract may cover module-wide
+    let dn_module = rules
+        .module_codes
+        .iter()
+        .find(|(_, cs)| cs.iter().any(|c| c == "1032"))
+        .map(|(m, _)| m.clone());
+    let agreement_codes: BTreeSet<Code> = rules
+        .rules
+        .iter()
+        .filter(|r| matches!(r.kind, Kind::RequiresAgreement))
+        .flat_map(|r| r.code_set.iter().copied())
+        .collect();
+
+    // --- population
+    let n_insured = (lines / 3).clamp(2_000, 3_000_000) as usize;
+    let scale =
+        |per_million: u64, min: u64, max: u64| (lines * per_million / 1_000_000).clamp(min, max);
+    let counts = [
+        (PType::Practice, scale(300, 10, 3000), 600u64),
+        (PType::Nursing, scale(60, 4, 600), 250),
+        (PType::Regio, scale(4, 2, 40), 50),
+        (PType::Lab, scale(3, 2, 30), 70),
+        (PType::Thrombosis, scale(2, 1, 20), 30),
+    ];
+    let mut providers = Vec::new();
+    let mut used_agb = BTreeSet::new();
+    for (ty, n, weight) in counts {
+        let prefix: u32 = match ty {
+            PType::Practice => 1,
+            PType::Nursing => {
+                if rng.permille(500) {
+                    75
+                } else {
+                    41
+                }
+            }
+            PType::Regio => 53,
+            PType::Lab => 50,
+            PType::Thrombosis => 34,
+        };
+        let type_lines = lines * weight / 1000;
+        for i in 0..n {
+            let prefix = if ty == PType::Nursing {
+                if i % 3 == 0 { 41 } else { 75 }
+            } else {
+                prefix
+            };
+            let mut agb;
+            loop {
+                agb = prefix * 1_000_000 + rng.below(1_000_000) as u32;
+                if used_agb.insert(agb) {
+                    break;
+                }
+            }
+            let codes = match ty {
+                PType::Practice => gp.clone(),
+                PType::Nursing => dn.clone(),
+                PType::Regio => claimant_v.clone(),
+                PType::Lab | PType::Thrombosis => lab.clone(),
+            };
+            let share = type_lines / n + u64::from(i < type_lines % n);
+            providers.push(Provider {
+                agb,
+                ty,
+                codes,
+                lines: share,
+            });
+        }
+    }
+    // make the line total exact
+    let assigned: u64 = providers.iter().map(|p| p.lines).sum();
+    if let Some(p) = providers.first_mut() {
+        p.lines += lines - assigned.min(lines);
+    }
+
+    // --- contracts
+    let mut contracts = Vec::new();
+    for p in &providers {
+        let start = date(YEAR, 1, 1);
+        let end = Some(date(YEAR, 12, 31));
+        match p.ty {
+            PType::Nursing => {
+                let with_agreement = rng.permille(500);
+                if let Some(m) = &dn_module {
+                    contracts.push(Contract {
+                        provider: p.agb,
+                        module: m.clone(),
+                        codes: vec![],
+                        start,
+                        end,
+                        tariff: 7_500,
+                        ceiling: None,
+                        contract_type: "regular".into(),
+                    });
+                    for c in &agreement_codes {
+                        if with_agreement {
+                            contracts.push(Contract {
+                                provider: p.agb,
+                                module: m.clone(),
+                                codes: vec![*c],
+                                start,
+                                end,
+                                tariff: 7_500,
+                                ceiling: None,
+                                contract_type: "regular".into(),
+                            });
+                        }
+                    }
+                } else {
+                    let codes: Vec<Code> = dn
+                        .iter()
+                        .filter(|c| with_agreement || !agreement_codes.contains(c))
+                        .copied()
+                        .collect();
+                    contracts.push(Contract {
+                        provider: p.agb,
+                        module: "wijkverpleging".into(),
+                        codes,
+                        start,
+                        end,
+                        tariff: 7_500,
+                        ceiling: None,
+                        contract_type: "regular".into(),
+                    });
+                }
+            }
+            PType::Lab | PType::Thrombosis => {
+                let module = ceiling_modules
+                    .iter()
+                    .next()
+                    .cloned()
+                    .unwrap_or_else(|| "lab".into());
+                let avg: i64 = lab.iter().map(base_tariff).sum::<i64>() / lab.len() as i64;
+                let ceiling = (p.lines as i64 * avg * 85 / 100).max(avg);
+                contracts.push(Contract {
+                    provider: p.agb,
+                    module,
+                    codes: lab.clone(),
+                    start,
+                    end,
+                    tariff: avg * 2,
+                    ceiling: Some(ceiling),
+                    contract_type: "regular".into(),
+                });
+            }
+            _ => {
+                for c in &p.codes {
+                    if no_contract.contains(c) || rng.permille(20) {
+                        continue; // no contract for this code
+                    }
+                    let end = if rng.permille(20) {
+                        Some(date(YEAR, 6, 30))
+                    } else {
+                        end
+                    };
+                    contracts.push(Contract {
+                        provider: p.agb,
+                        module: format!("code-{c}"),
+                        codes: vec![*c],
+                        start,
+                        end,
+                        tariff: base_tariff(c),
+                        ceiling: None,
+                        contract_type: "regular".into(),
+                    });
+                }
+            }
+        }
+    }
+    write_contracts(&ctx_dir.join("contracts.csv"), &contracts)?;
+
+    // --- insured register
+    let mut insured = Vec::with_capacity(n_insured);
+    let mut bsn = 100_000_000 + rng.below(50_000_000) as u32;
+    while insured.len() < n_insured {
+        bsn += 1 + rng.below(20) as u32;
+        if !bsn_valid(bsn) {
+            continue;
+        }
+        let uzovi = if rng.permille(40) {
+            OTHER_UZOVI
+        } else {
+            [3311, 3313, 3314, 3329, 3351, 3358, 8971][rng.below(7) as usize]
+        };
+        let birth = date(
+            1930 + rng.below(92) as i32,
+            1 + rng.below(12) as u32,
+            1 + rng.below(28) as u32,
+        );
+        let pc4 = if rng.permille(10) {
+            [1156, 1151][rng.below(2) as usize]
+        } else {
+            1000 + rng.below(9000) as u32
+        };
+        let postcode = format!(
+            "{pc4}{}{}",
+            (b'A' + rng.below(26) as u8) as char,
+            (b'A' + rng.below(26) as u8) as char
+        );
+        let to = if rng.permille(15) {
+            Some(date(YEAR, 1 + rng.below(12) as u32, 1))
+        } else {
+            None
+        };
+        insured.push(InsuredPeriod {
+            bsn,
+            uzovi,
+            birth_date: birth,
+            postcode,
+            from: date(2000, 1, 1),
+            to,
+        });
+    }
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(ctx_dir.join("insured.csv"))?);
+        writeln!(w, "bsn,uzovi,birth_date,postcode,from,to")?;
+        for p in &insured {
+            writeln!(
+                w,
+                "{},{},{},{},{},{}",
+                p.bsn,
+                p.uzovi,
+                p.birth_date,
+                p.postcode,
+                p.from,
+                p.to.map(|d| d.to_string()).unwrap_or_default()
+            )?;
+        }
+        w.flush()?;
+    }
+    // --- chains
+    let mut enrol = Vec::new();
+    for p in &insured {
+        if rng.permille(60) {
+            let chain = ["DM2", "CVRM", "COPD"][rng.below(3) as usize];
+            let from = if rng.permille(300) {
+                date(YEAR, 7, 1)
+            } else {
+                date(2020, 1, 1)
+            };
+            enrol.push(Enrolment {
+                bsn: p.bsn,
+                chain: chain.into(),
+                from,
+                to: None,
+            });
+        }
+    }
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(ctx_dir.join("chains.csv"))?);
+        writeln!(w, "bsn,chain,from,to")?;
+        for e in &enrol {
+            writeln!(
+                w,
+                "{},{},{},{}",
+                e.bsn,
+                e.chain,
+                e.from,
+                e.to.map(|d| d.to_string()).unwrap_or_default()
+            )?;
+        }
+        w.flush()?;
+    }
+
+    // --- claim files: one per provider per quarter, generated in parallel
+    let tariffs: rustc_hash::FxHashMap<(u32, Code), i64> = contracts
+        .iter()
+        .flat_map(|c| {
+            c.codes
+                .iter()
+                .map(move |code| ((c.provider, *code), c.tariff))
+        })
+        .collect();
+    let jobs: Vec<(usize, u32)> = (0..providers.len())
+        .flat_map(|p| (0..4u32).map(move |q| (p, q)))
+        .collect();
+    let written: Vec<u64> = jobs
+        .par_iter()
+        .map(|&(pi, q)| {
+            let p = &providers[pi];
+            let n = p.lines / 4 + u64::from((q as u64) < p.lines % 4);
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut rng =
+                Rng::new(seed ^ ((pi as u64) << 8 | q as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
+            write_file(&claims_dir, p, q, n, &insured, &tariffs, &mut rng).map(|_| n)
+        })
+        .collect::<std::io::Result<_>>()?;
+    Ok(Generated {
+        files: written.iter().filter(|&&n| n > 0).count(),
+        lines: written.iter().sum(),
+        insured: insured.len(),
+        providers: providers.len(),
+        contracts: contracts.len(),
+    })
+}
+
+const NAMES: [&[u8]; 8] = [
+    b"Jansen",
+    b"de Vries",
+    b"Bakker",
+    b"Visser",
+    b"M\xfcller",
+    b"\xd6zt\xfcrk",
+    b"Smit",
+    b"Hendriks",
+];
+
+fn write_file(
+    dir: &Path,
+    p: &Provider,
+    q: u32,
+    n: u64,
+    insured: &[InsuredPeriod],
+    tariffs: &rustc_hash::FxHashMap<(u32, Code), i64>,
+    rng: &mut Rng,
+) -> std::io::Result<()> {
+    let standard = if p.ty == PType::Nursing {
+        Standard::Aw319
+    } else {
+        Standard::Ha304
+    };
+    let qstart = date(YEAR, q * 3 + 1, 1);
+    let qend = if q == 3 {
+        date(YEAR, 12, 31)
+    } else {
+        date(YEAR, q * 3 + 4, 1).pred_opt().unwrap()
+    };
+    let days = (qend - qstart).num_days() as u64 + 1;
+    // lines grouped by insured: draw (insured, line) pairs, then sort by insured
+    let mut lines: Vec<(usize, Line)> = Vec::with_capacity(n as usize);
+    // a small pool of regulars so that once-per-period items repeat
+    let pool: Vec<usize> = (0..32)
+        .map(|_| rng.below(insured.len() as u64) as usize)
+        .collect();
+    for i in 0..n {
+        if i > 0 && rng.permille(8) {
+            // a duplicate of an earlier line of this file
+            let j = rng.below(lines.len() as u64) as usize;
+            let (who, l) = lines[j].clone();
+            lines.push((who, Line { id: 0, ..l }));
+            continue;
+        }
+        let who = if rng.permille(300) {
+            pool[rng.below(32) as usize]
+        } else {
+            rng.below(insured.len() as u64) as usize
+        };
+        let person = &insured[who];
+        let code = p.codes[rng.below(p.codes.len() as u64) as usize];
+        let start = qstart + chrono::Duration::days(rng.below(days) as i64);
+        let count = if p.ty == PType::Nursing {
+            1 + rng.below(4) as u16
+        } else {
+            1
+        };
+        let contract = tariffs
+            .get(&(p.agb, code))
+            .copied()
+            .unwrap_or_else(|| base_tariff(&code));
+        let tariff = if rng.permille(30) {
+            contract + 100 + rng.below(500) as i64
+        } else {
+            contract
+        };
+        let uzovi = if person.uzovi == OTHER_UZOVI {
+            OTHER_UZOVI
+        } else {
+            person.uzovi
+        };
+        lines.push((
+            who,
+            Line {
+                id: 0,
+                bsn: person.bsn,
+                uzovi,
+                insured_number: format!("{:09}", who).into_bytes(),
+                start,
+                end: start,
+                code_list: if p.ty == PType::Nursing { 45 } else { 3 },
+                code,
+                count,
+                performer: p.agb,
+                tariff,
+                amount: tariff * count as i64,
+                reference: format!("{:08}{:02}{:08}", p.agb, q, i).into_bytes(),
+                previous_reference: vec![],
+            },
+        ));
+    }
+    lines.sort_by_key(|(who, _)| *who);
+    let header = Header {
+        standard,
+        uzovi: 3311,
+        provider: p.agb,
+        practice: if p.ty == PType::Practice { p.agb } else { 0 },
+        institution: 0,
+        period_start: qstart,
+        period_end: qend,
+        invoice_number: format!("F{YEAR}{q}{:06}", p.agb % 1_000_000).into_bytes(),
+        invoice_date: qend,
+    };
+    let ext = if standard == Standard::Aw319 {
+        "aw319"
+    } else {
+        "ha304"
+    };
+    let path = dir.join(format!("{:08}_{YEAR}Q{}.{ext}", p.agb, q + 1));
+    let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
+    let mut w = ClaimWriter::new(file, &header)?;
+    let mut id = 0u64;
+    let mut last: Option<usize> = None;
+    for (who, mut l) in lines {
+        if last != Some(who) {
+            id += 1;
+            let person = &insured[who];
+            let name = NAMES[(person.bsn % NAMES.len() as u32) as usize];
+            w.insured(&Insured {
+                id,
+                bsn: person.bsn,
+                uzovi: l.uzovi,
+                insured_number: l.insured_number.clone(),
+                birth_date: person.birth_date,
+                gender: 1 + (person.bsn % 2) as u8,
+                name: name.to_vec(),
+                postcode: person.postcode.as_bytes().to_vec(),
+            })?;
+            last = Some(who);
+        }
+        id += 1;
+        l.id = id;
+        w.line(&l)?;
+    }
+    w.finish()?;
+    let _ = qstart.year();
+    Ok(())
+}

@@ -1,0 +1,452 @@
+//! The claim rules, read from the policies' `[[claim_rules]]` entries and resolved for fast use.
+//!
+//! The `kind` vocabulary (agreed with the policy authors) is:
+//! `once-per-period`, `not-in-care-chain`, `postcode-only`, `min-age`, `requires-agreement`,
+//! `claimant-kind`, `revenue-ceiling`, and the generic `requires-contract`, `max-tariff`,
+//! `duplicate` and `insured-on-date`. The four generic rules are built in when no policy carries
+//! them, each citing the passage it rests on. `applies_to` lists module ids or prestatie codes;
+//! they are resolved to prestatie codes through the modules' `prestatie_codes`. An empty
+//! `applies_to` means every line. A generic built-in is added unless a policy carries a rule of
+//! that kind for every line; a rule with a narrower `applies_to` takes precedence for its codes.
+
+use crate::ident::Code;
+use chrono::{Datelike, NaiveDate};
+use rust_decimal::Decimal;
+use rust_decimal::prelude::ToPrimitive;
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+use serde_json::Value;
+use zorginkoop_policy::{ClaimRule, PolicySet, Source};
+
+/// A rule could not be understood.
+#[derive(Debug, thiserror::Error)]
+#[error("claim rule `{rule}` ({policy}): {message}")]
+pub struct RuleError {
+    pub policy: String,
+    pub rule: String,
+    pub message: String,
+}
+
+/// The period of a `once-per-period` rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Period {
+    Year,
+    Quarter,
+}
+
+impl Period {
+    /// A number identifying the period that contains `d`.
+    pub fn index(self, d: NaiveDate) -> u32 {
+        match self {
+            Period::Year => d.year() as u32,
+            Period::Quarter => d.year() as u32 * 4 + (d.month0() / 3),
+        }
+    }
+}
+
+/// What a rule checks, with its parameters.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", rename_all = "kebab-case")]
+pub enum Kind {
+    OncePerPeriod {
+        period: Period,
+    },
+    NotInCareChain {
+        chains: Vec<String>,
+    },
+    PostcodeOnly {
+        places: Vec<String>,
+        postcodes: Vec<u16>,
+    },
+    MinAge {
+        age: i32,
+    },
+    RequiresAgreement,
+    ClaimantKind {
+        agb_prefixes: Vec<u32>,
+    },
+    RevenueCeiling {
+        /// False for `excess = "post-calculation"`: settled afterwards, not per line.
+        not_paid: bool,
+    },
+    RequiresContract {
+        /// Codes that need no contract; paid at `no_contract_rate` without one.
+        no_contract_codes: Vec<String>,
+        /// Rate as (valid from, basis points of the claimed amount), ascending.
+        no_contract_rate: Vec<(NaiveDate, i64)>,
+    },
+    MaxTariff,
+    Duplicate,
+    InsuredOnDate {
+        labels: Vec<u16>,
+    },
+}
+
+/// A resolved rule.
+#[derive(Debug, Clone, Serialize)]
+pub struct Rule {
+    pub id: String,
+    /// Policy id, or `built-in`.
+    pub policy: String,
+    pub text: String,
+    #[serde(flatten)]
+    pub kind: Kind,
+    /// Module ids and codes as written.
+    pub applies_to: Vec<String>,
+    /// Resolved codes; empty with `applies_all` = every line.
+    pub codes: Vec<String>,
+    /// Module ids among `applies_to` (for `revenue-ceiling`: contracts of these modules).
+    pub modules: Vec<String>,
+    pub applies_all: bool,
+    pub reason_code: String,
+    pub return_code: u16,
+    pub source: Source,
+    #[serde(skip)]
+    pub code_set: FxHashSet<Code>,
+}
+
+impl Rule {
+    pub fn applies(&self, code: &Code) -> bool {
+        self.applies_all || self.code_set.contains(code)
+    }
+}
+
+/// All rules of a run plus the module → codes map of the policies.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleSet {
+    pub rules: Vec<Rule>,
+    /// Module id → prestatie codes (from all policies).
+    pub module_codes: std::collections::BTreeMap<String, Vec<String>>,
+}
+
+/// The insurer's labels (UZOVI codes), wijkverpleging policy bijlage 6.
+pub const LABELS: [u16; 7] = [3311, 3313, 3314, 3329, 3351, 3358, 8971];
+
+fn src(document: &str, section: &str, quote: &str) -> Source {
+    Source {
+        document: document.into(),
+        section: section.into(),
+        quote: quote.into(),
+    }
+}
+
+/// The generic rules used when no policy carries a rule of that kind.
+pub fn builtin_rules() -> Vec<ClaimRule> {
+    let naleving = src(
+        "000_5d0b5048e118886b.txt",
+        "7. Hoe gaan we om met naleving en controle?",
+        "het beoordelen of de zorg die vergoed wordt, aan de wettelijke eisen voldoet en feitelijk en terecht geleverd is",
+    );
+    let rule = |id: &str,
+                kind: &str,
+                text: &str,
+                reason: &str,
+                ret: &str,
+                source: Source,
+                params: Value| ClaimRule {
+        id: id.into(),
+        text: text.into(),
+        kind: kind.into(),
+        applies_to: vec![],
+        params: match params {
+            Value::Object(m) => m.into_iter().collect(),
+            _ => Default::default(),
+        },
+        reason_code: reason.into(),
+        return_code: ret.into(),
+        interpretation: Some("built-in generic rule of the claims checker".into()),
+        source,
+    };
+    vec![
+        rule(
+            "insured-on-date",
+            "insured-on-date",
+            "De verzekerde is op de prestatiedatum verzekerd bij een label van Zilveren Kruis.",
+            "ZK-NOT-INSURED",
+            "0320",
+            src(
+                "004_ff397b22ce59c05b.txt",
+                "Bijlage 6",
+                "Zilveren Kruis (3311), Interpolis (3313), OZF (3314), Avéro Achmea (3329), FBTO (3351), De Friesland (3358) en One Underwriting Health (8971)",
+            ),
+            serde_json::json!({}),
+        ),
+        rule(
+            "requires-contract",
+            "requires-contract",
+            "Zorg wordt vergoed op basis van de overeenkomst met de zorgaanbieder; buiten de looptijd of zonder overeenkomst niet.",
+            "ZK-NO-CONTRACT",
+            "0613",
+            naleving.clone(),
+            serde_json::json!({}),
+        ),
+        rule(
+            "max-tariff",
+            "max-tariff",
+            "Gedeclareerd wordt ten hoogste het overeengekomen tarief.",
+            "ZK-TARIFF-ABOVE",
+            "0611",
+            naleving.clone(),
+            serde_json::json!({}),
+        ),
+        rule(
+            "duplicate",
+            "duplicate",
+            "Een prestatie wordt één keer vergoed (dubbele declaratie).",
+            "ZK-DUPLICATE",
+            "0587",
+            naleving,
+            serde_json::json!({}),
+        ),
+    ]
+}
+
+fn strings(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(a)) => a
+            .iter()
+            .map(|x| match x {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => vec![],
+    }
+}
+
+fn decimal(v: &Value) -> Option<Decimal> {
+    match v {
+        Value::String(s) => s.parse().ok(),
+        Value::Number(n) => n.to_string().parse().ok(),
+        _ => None,
+    }
+}
+
+impl RuleSet {
+    /// Resolves the claim rules of all policies (plus built-ins for missing generic kinds).
+    pub fn from_policies(set: &PolicySet) -> Result<RuleSet, RuleError> {
+        let mut module_codes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
+        for p in &set.policies {
+            for m in &p.file.modules {
+                if !m.prestatie_codes.is_empty() {
+                    module_codes
+                        .entry(m.id.clone())
+                        .or_default()
+                        .extend(m.prestatie_codes.iter().cloned());
+                }
+            }
+        }
+        let mut raw: Vec<(String, ClaimRule)> = set
+            .policies
+            .iter()
+            .flat_map(|p| {
+                p.file
+                    .claim_rules
+                    .iter()
+                    .map(move |r| (p.id().to_string(), r.clone()))
+            })
+            .collect();
+        for b in builtin_rules() {
+            if !raw
+                .iter()
+                .any(|(_, r)| r.kind == b.kind && r.applies_to.is_empty())
+            {
+                raw.push(("built-in".into(), b));
+            }
+        }
+        let mut rules = Vec::new();
+        for (policy, r) in raw {
+            rules.push(resolve(set, &module_codes, &policy, r)?);
+        }
+        Ok(RuleSet {
+            rules,
+            module_codes,
+        })
+    }
+
+    /// Rules of one kind name.
+    pub fn of_kind<'a>(&'a self, name: &'a str) -> impl Iterator<Item = (usize, &'a Rule)> {
+        self.rules
+            .iter()
+            .enumerate()
+            .filter(move |(_, r)| kind_name(&r.kind) == name)
+    }
+}
+
+/// The kind name as written in policy files.
+pub fn kind_name(k: &Kind) -> &'static str {
+    match k {
+        Kind::OncePerPeriod { .. } => "once-per-period",
+        Kind::NotInCareChain { .. } => "not-in-care-chain",
+        Kind::PostcodeOnly { .. } => "postcode-only",
+        Kind::MinAge { .. } => "min-age",
+        Kind::RequiresAgreement => "requires-agreement",
+        Kind::ClaimantKind { .. } => "claimant-kind",
+        Kind::RevenueCeiling { .. } => "revenue-ceiling",
+        Kind::RequiresContract { .. } => "requires-contract",
+        Kind::MaxTariff => "max-tariff",
+        Kind::Duplicate => "duplicate",
+        Kind::InsuredOnDate { .. } => "insured-on-date",
+    }
+}
+
+fn resolve(
+    set: &PolicySet,
+    module_codes: &std::collections::BTreeMap<String, Vec<String>>,
+    policy: &str,
+    r: ClaimRule,
+) -> Result<Rule, RuleError> {
+    let err = |m: String| RuleError {
+        policy: policy.to_string(),
+        rule: r.id.clone(),
+        message: m,
+    };
+    let p = &r.params;
+    let kind = match r.kind.as_str() {
+        "once-per-period" => Kind::OncePerPeriod {
+            period: match p.get("period").and_then(Value::as_str) {
+                Some("year") => Period::Year,
+                Some("quarter") => Period::Quarter,
+                other => {
+                    return Err(err(format!(
+                        "period must be \"year\" or \"quarter\", got {other:?}"
+                    )));
+                }
+            },
+        },
+        "not-in-care-chain" => Kind::NotInCareChain {
+            chains: strings(p.get("chains")),
+        },
+        "postcode-only" => Kind::PostcodeOnly {
+            places: strings(p.get("places")),
+            postcodes: strings(p.get("postcodes"))
+                .iter()
+                .map(|s| {
+                    s.get(..4)
+                        .and_then(|x| x.parse().ok())
+                        .ok_or_else(|| err(format!("postcode {s:?} is not a 4-digit prefix")))
+                })
+                .collect::<Result<_, _>>()?,
+        },
+        "min-age" => Kind::MinAge {
+            age: p
+                .get("age")
+                .and_then(decimal)
+                .and_then(|d| d.to_i32())
+                .ok_or_else(|| err("params.age must be a whole number".into()))?,
+        },
+        "requires-agreement" => Kind::RequiresAgreement,
+        "claimant-kind" => Kind::ClaimantKind {
+            agb_prefixes: strings(p.get("agb_prefixes"))
+                .iter()
+                .map(|s| {
+                    s.parse()
+                        .map_err(|_| err(format!("AGB prefix {s:?} is not a number")))
+                })
+                .collect::<Result<_, _>>()?,
+        },
+        "revenue-ceiling" => Kind::RevenueCeiling {
+            not_paid: p.get("excess").and_then(Value::as_str) != Some("post-calculation"),
+        },
+        "requires-contract" => {
+            let mut rate = Vec::new();
+            if let Some(v) = p.get("no_contract_rate") {
+                if let Some(d) = decimal(v) {
+                    rate.push((
+                        NaiveDate::MIN,
+                        (d * Decimal::from(10_000)).trunc().to_i64().unwrap_or(0),
+                    ));
+                } else if let Some(id) = v.as_str() {
+                    let param = set
+                        .policies
+                        .iter()
+                        .find_map(|pol| pol.parameter(id))
+                        .ok_or_else(|| {
+                            err(format!(
+                                "no_contract_rate: no parameter `{id}` in the policies"
+                            ))
+                        })?;
+                    for dv in &param.values {
+                        rate.push((
+                            dv.from,
+                            (dv.value * Decimal::from(10_000))
+                                .trunc()
+                                .to_i64()
+                                .unwrap_or(0),
+                        ));
+                    }
+                    rate.sort();
+                }
+            }
+            Kind::RequiresContract {
+                no_contract_codes: strings(p.get("no_contract_codes")),
+                no_contract_rate: rate,
+            }
+        }
+        "max-tariff" => Kind::MaxTariff,
+        "duplicate" => Kind::Duplicate,
+        "insured-on-date" => Kind::InsuredOnDate {
+            labels: {
+                let l: Vec<u16> = strings(p.get("labels"))
+                    .iter()
+                    .filter_map(|s| s.parse().ok())
+                    .collect();
+                if l.is_empty() { LABELS.to_vec() } else { l }
+            },
+        },
+        other => return Err(err(format!("unknown kind `{other}`"))),
+    };
+    let return_code: u16 = r.return_code.parse().map_err(|_| {
+        err(format!(
+            "return_code {:?} is not a 4-digit code",
+            r.return_code
+        ))
+    })?;
+    let mut codes = Vec::new();
+    let mut modules = Vec::new();
+    for a in &r.applies_to {
+        if let Some(cs) = module_codes.get(a) {
+            modules.push(a.clone());
+            codes.extend(cs.iter().cloned());
+        } else if set.policies.iter().any(|p| p.module(a).is_some()) {
+            // a module without codes: applies to its contracts (revenue ceiling) only
+            modules.push(a.clone());
+        } else if Code::parse(a).is_some() {
+            codes.push(a.clone());
+        } else {
+            return Err(err(format!(
+                "applies_to `{a}` is neither a module nor a prestatie code"
+            )));
+        }
+    }
+    let code_set = codes.iter().filter_map(|c| Code::parse(c)).collect();
+    Ok(Rule {
+        applies_all: r.applies_to.is_empty(),
+        id: r.id,
+        policy: policy.to_string(),
+        text: r.text,
+        kind,
+        applies_to: r.applies_to,
+        codes,
+        modules,
+        reason_code: r.reason_code,
+        return_code,
+        source: r.source,
+        code_set,
+    })
+}
+
+/// Module id → resolved codes, for contract matching.
+pub fn module_code_sets(rs: &RuleSet) -> FxHashMap<String, FxHashSet<Code>> {
+    rs.module_codes
+        .iter()
+        .map(|(m, cs)| {
+            (
+                m.clone(),
+                cs.iter().filter_map(|c| Code::parse(c)).collect(),
+            )
+        })
+        .collect()
+}

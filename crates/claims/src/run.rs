@@ -1,0 +1,818 @@
+//! A checking run over many files: parse and evaluate files in parallel (rayon), apply the
+//! order-dependent rules in input order, write one return message per Vektis file, the result
+//! table (`results.csv`, one row per claim line) and the summary (`summary.json`,
+//! `summary.txt`), then settle revenue ceilings and patch the affected return lines in place.
+//!
+//! Memory is bounded by a batch of files held at once (plus the duplicate set, which holds
+//! 8 bytes per distinct line, and the ceiling candidates).
+
+use crate::checker::{
+    CeilingCandidate, Checker, Outcome, R_FILE, R_FORMAT, Reason, State, apply_ceilings,
+};
+use crate::ident::{Code, parse_date, parse_u64};
+use crate::tabular;
+use crate::vektis::{self, Decision, Detail, Line, ReturnBuilder, Standard};
+use chrono::NaiveDate;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use std::io::{Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+
+/// Options of a run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub inputs: Vec<PathBuf>,
+    pub out_dir: PathBuf,
+    /// State file for duplicates and once-per-period rules across runs (None: in memory only).
+    pub state: Option<PathBuf>,
+    /// Date written in the return messages.
+    pub date: NaiveDate,
+    pub progress: bool,
+}
+
+/// A run failed as a whole (I/O on the output, for instance).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
+    move |source| RunError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What happened to one input file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileReport {
+    pub file: String,
+    pub standard: String,
+    pub lines: u64,
+    /// `accepted` or `rejected` (file level, return code 0001).
+    pub status: String,
+    pub error: Option<String>,
+    pub return_message: Option<String>,
+    /// Faults in single records (with line numbers).
+    pub record_faults: Vec<String>,
+}
+
+/// One result row.
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub file: u32,
+    pub line: u32,
+    pub record_id: u64,
+    pub provider: u32,
+    pub bsn: u32,
+    pub code: Option<Code>,
+    pub date: Option<NaiveDate>,
+    pub claimed: i64,
+    pub outcome: Outcome,
+}
+
+struct FileWork {
+    idx: u32,
+    bytes: Vec<u8>,
+    standard: Option<Standard>,
+    parsed: Result<vektis::ClaimFile, vektis::FileError>,
+    /// For CSV inputs.
+    is_csv: bool,
+    rows: Vec<Row>,
+    /// For each row: the parsed line (for the stateful pass), if any.
+    lines: Vec<Option<Line>>,
+    read_error: Option<String>,
+}
+
+/// Totals per provider and reason.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Tally {
+    pub lines: u64,
+    pub claimed_cents: i64,
+    pub granted_cents: i64,
+}
+
+impl Tally {
+    fn add(&mut self, claimed: i64, granted: i64) {
+        self.lines += 1;
+        self.claimed_cents += claimed;
+        self.granted_cents += granted;
+    }
+}
+
+/// The summary of a run.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Summary {
+    pub files: Vec<FileReport>,
+    pub total: Tally,
+    pub by_decision: BTreeMap<String, Tally>,
+    /// Reason code → tally (a line with several reasons counts under each).
+    pub by_reason: BTreeMap<String, Tally>,
+    /// Provider AGB → (reason code or `-` for lines without a reason) → tally.
+    pub by_provider: BTreeMap<u32, BTreeMap<String, Tally>>,
+}
+
+/// Runs the checker over `opts.inputs`.
+pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
+    let out = &opts.out_dir;
+    std::fs::create_dir_all(out.join("returns")).map_err(io(out))?;
+    let mut state = match &opts.state {
+        Some(p) => State::load(p).map_err(io(p))?,
+        None => State::default(),
+    };
+    let results_path = out.join("results.csv");
+    let mut results = std::io::BufWriter::with_capacity(
+        1 << 20,
+        std::fs::File::create(&results_path).map_err(io(&results_path))?,
+    );
+    results
+        .write_all(b"file,line,record_id,provider_agb,bsn,prestatie,start_date,claimed_cents,granted_cents,decision,return_codes,reason_codes\n")
+        .map_err(io(&results_path))?;
+    let names = return_names(&opts.inputs);
+    let total_bytes: u64 = opts
+        .inputs
+        .iter()
+        .map(|p| std::fs::metadata(p).map(|m| m.len()).unwrap_or(0))
+        .sum();
+    let bar = if opts.progress {
+        let b = indicatif::ProgressBar::new(total_bytes);
+        b.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{elapsed_precise} [{bar:40}] {bytes}/{total_bytes} {msg}",
+            )
+            .unwrap(),
+        );
+        b
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let mut summary = Summary::default();
+    let mut deferred: Vec<Row> = Vec::new();
+    let mut cands: Vec<CeilingCandidate> = Vec::new();
+    // where deferred rows sit in the return messages: (file idx, line)
+    let batch = (rayon::current_num_threads() * 4).max(4);
+    let reason_names: Vec<String> = checker.reasons.iter().map(|r| r.code.clone()).collect();
+    for chunk_start in (0..opts.inputs.len()).step_by(batch) {
+        let chunk_end = (chunk_start + batch).min(opts.inputs.len());
+        // 1. parse and stateless rules, in parallel
+        let mut works: Vec<FileWork> = (chunk_start..chunk_end)
+            .into_par_iter()
+            .map(|i| load_and_eval(checker, i as u32, &opts.inputs[i]))
+            .collect();
+        // 2. order-dependent rules, in input order
+        for w in &mut works {
+            let provider = w.parsed.as_ref().map(|f| f.header.provider).ok();
+            for (row, line) in w.rows.iter_mut().zip(&w.lines) {
+                if let Some(l) = line {
+                    checker.eval_stateful(
+                        &mut state,
+                        provider.unwrap_or(row.provider),
+                        l,
+                        &mut row.outcome,
+                    );
+                }
+            }
+        }
+        // 3. return messages and result rows, in parallel
+        let written: Vec<(Vec<u8>, FileReport)> = works
+            .par_iter()
+            .map(|w| write_outputs(checker, opts, w, &names[w.idx as usize], &reason_names))
+            .collect::<Result<_, _>>()?;
+        // 4. sequential: append rows, tally, collect ceiling candidates
+        for (w, (csv, report)) in works.iter().zip(written) {
+            results.write_all(&csv).map_err(io(&results_path))?;
+            for row in &w.rows {
+                if is_ceiling_candidate(row) {
+                    cands.push(CeilingCandidate {
+                        contract: row.outcome.contract,
+                        date: row.date.unwrap_or_default(),
+                        order: (row.file, row.line),
+                        granted: row.outcome.granted,
+                        slot: deferred.len(),
+                    });
+                    deferred.push(row.clone());
+                } else {
+                    tally(&mut summary, row, &reason_names);
+                }
+            }
+            bar.inc(w.bytes.len() as u64);
+            summary.files.push(report);
+        }
+    }
+    // 5. revenue ceilings
+    let rejected = apply_ceilings(&checker.ctx, &mut cands);
+    let mut patches: BTreeMap<u32, Vec<(u32, i64, Outcome)>> = BTreeMap::new();
+    for slot in rejected {
+        let row = &mut deferred[slot];
+        let rule = row.outcome.ceiling_rule as u16;
+        let before = row.outcome.granted;
+        row.outcome.reject(Reason {
+            reason: rule,
+            return_code: checker.reasons[rule as usize].return_code,
+            element: 418,
+        });
+        patches
+            .entry(row.file)
+            .or_default()
+            .push((row.line, before, row.outcome));
+    }
+    let mut buf = Vec::new();
+    for row in &deferred {
+        format_row(
+            &mut buf,
+            row,
+            &opts.inputs[row.file as usize],
+            &reason_names,
+        );
+        tally(&mut summary, row, &reason_names);
+    }
+    results.write_all(&buf).map_err(io(&results_path))?;
+    results.flush().map_err(io(&results_path))?;
+    for (file, lines) in patches {
+        let report = &summary.files[file as usize];
+        if let Some(name) = &report.return_message {
+            let std = if report.standard == "AW319" {
+                Standard::Aw319
+            } else {
+                Standard::Ha304
+            };
+            patch_return(&out.join("returns").join(name), std, &lines)?;
+        }
+    }
+    if let Some(p) = &opts.state {
+        state.save(p).map_err(io(p))?;
+    }
+    bar.finish_and_clear();
+    write_summary(checker, out, &summary)?;
+    Ok(summary)
+}
+
+fn is_ceiling_candidate(row: &Row) -> bool {
+    row.outcome.ceiling_rule != u32::MAX
+        && row.outcome.decision != Decision::Rejected
+        && row.outcome.granted > 0
+}
+
+fn tally(s: &mut Summary, row: &Row, names: &[String]) {
+    let o = &row.outcome;
+    s.total.add(row.claimed, o.granted);
+    s.by_decision
+        .entry(o.decision.as_str().to_string())
+        .or_default()
+        .add(row.claimed, o.granted);
+    let prov = s.by_provider.entry(row.provider).or_default();
+    if o.reasons().is_empty() {
+        prov.entry("-".into())
+            .or_default()
+            .add(row.claimed, o.granted);
+    }
+    for r in o.reasons() {
+        let name = &names[r.reason as usize];
+        s.by_reason
+            .entry(name.clone())
+            .or_default()
+            .add(row.claimed, o.granted);
+        prov.entry(name.clone())
+            .or_default()
+            .add(row.claimed, o.granted);
+    }
+}
+
+/// Return-message file names: the input's file name plus `.AW320`/`.HA305` (prefixed with the
+/// input's position when two inputs share a name).
+fn return_names(inputs: &[PathBuf]) -> Vec<String> {
+    let base: Vec<String> = inputs
+        .iter()
+        .map(|p| {
+            p.file_name()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default()
+        })
+        .collect();
+    base.iter()
+        .enumerate()
+        .map(|(i, b)| {
+            if base.iter().filter(|x| *x == b).count() > 1 {
+                format!("{i:05}_{b}")
+            } else {
+                b.clone()
+            }
+        })
+        .collect()
+}
+
+fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
+    let bytes = match std::fs::read(path) {
+        Ok(b) => b,
+        Err(e) => {
+            return FileWork {
+                idx,
+                bytes: vec![],
+                standard: None,
+                parsed: Err(vektis::FileError {
+                    line: 0,
+                    field: String::new(),
+                    message: e.to_string(),
+                }),
+                is_csv: false,
+                rows: vec![],
+                lines: vec![],
+                read_error: Some(format!("cannot read: {e}")),
+            };
+        }
+    };
+    let is_csv = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if is_csv {
+        let (rows, lines) = tabular::eval_csv(checker, idx, &bytes);
+        return FileWork {
+            idx,
+            bytes,
+            standard: None,
+            parsed: Err(vektis::FileError {
+                line: 0,
+                field: String::new(),
+                message: String::new(),
+            }),
+            is_csv: true,
+            rows,
+            lines,
+            read_error: None,
+        };
+    }
+    let standard = Standard::sniff(&bytes);
+    let parsed = vektis::parse_claim_file(&bytes);
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    match &parsed {
+        Ok(f) => {
+            let p = f.header.standard.positions();
+            let evals: Vec<(Row, Option<Line>)> = f
+                .details
+                .par_iter()
+                .with_min_len(512)
+                .filter_map(|d| match &d.detail {
+                    Detail::Line(r) => Some((d, r)),
+                    _ => None,
+                })
+                .map(|(d, r)| {
+                    let rec = &bytes[d.offset..d.offset + d.len];
+                    match r.as_ref() {
+                        Ok(l) => (
+                            Row {
+                                file: idx,
+                                line: d.line as u32,
+                                record_id: l.id,
+                                provider: f.header.provider,
+                                bsn: l.bsn,
+                                code: Some(l.code),
+                                date: Some(l.start),
+                                claimed: l.amount,
+                                outcome: checker.eval(f.header.provider, l),
+                            },
+                            Some(l.clone()),
+                        ),
+                        Err(fault) => {
+                            let mut row = raw_row(p, idx, d.line, rec, f.header.provider);
+                            row.outcome = Outcome::rejected_with(Reason {
+                                reason: checker.fixed(R_FORMAT),
+                                return_code: fault.return_code,
+                                element: fault.element.parse().unwrap_or(0),
+                            });
+                            (row, None)
+                        }
+                    }
+                })
+                .collect();
+            for (r, l) in evals {
+                rows.push(r);
+                lines.push(l);
+            }
+        }
+        Err(_) => {
+            // file rejected: every 04 record still gets a row
+            let p = standard.unwrap_or(Standard::Ha304).positions();
+            let provider = standard
+                .and_then(|_| bytes.get(p.h_provider.start..p.h_provider.start + p.h_provider.len))
+                .and_then(parse_u64)
+                .unwrap_or(0) as u32;
+            for (i, rec) in split_any(&bytes).enumerate() {
+                if rec.starts_with(b"04") {
+                    let mut row = raw_row(p, idx, i + 1, rec, provider);
+                    row.outcome = Outcome::rejected_with(Reason {
+                        reason: checker.fixed(R_FILE),
+                        return_code: 1,
+                        element: 0,
+                    });
+                    rows.push(row);
+                    lines.push(None);
+                }
+            }
+        }
+    }
+    FileWork {
+        idx,
+        bytes,
+        standard,
+        parsed,
+        is_csv: false,
+        rows,
+        lines,
+        read_error: None,
+    }
+}
+
+/// Splits on LF, dropping a CR before it (for files whose structure is broken).
+fn split_any(bytes: &[u8]) -> impl Iterator<Item = &[u8]> {
+    let trimmed = bytes.strip_suffix(b"\n").unwrap_or(bytes);
+    trimmed
+        .split(|&b| b == b'\n')
+        .filter(move |_| !bytes.is_empty())
+        .map(|r| r.strip_suffix(b"\r").unwrap_or(r))
+}
+
+/// A row from a record that could not be parsed as a line: best-effort fields.
+fn raw_row(p: &vektis::ClaimPositions, idx: u32, line: usize, rec: &[u8], provider: u32) -> Row {
+    let get = |pos: crate::layout::Pos| rec.get(pos.start..pos.start + pos.len);
+    let amount = get(p.l_amount).and_then(parse_u64).map_or(0, |v| v as i64)
+        * if get(p.l_dc2) == Some(b"C") { -1 } else { 1 };
+    Row {
+        file: idx,
+        line: line as u32,
+        record_id: get(p.l_id).and_then(parse_u64).unwrap_or(0),
+        provider,
+        bsn: get(p.l_bsn).and_then(parse_u64).unwrap_or(0) as u32,
+        code: get(p.l_code).and_then(Code::from_field),
+        date: get(p.l_start).and_then(parse_date),
+        claimed: amount,
+        outcome: Outcome::new(0),
+    }
+}
+
+fn format_row(buf: &mut Vec<u8>, row: &Row, path: &Path, names: &[String]) {
+    use std::fmt::Write as _;
+    let mut s = String::with_capacity(128);
+    let o = &row.outcome;
+    let codes: Vec<String> = o
+        .return_codes()
+        .iter()
+        .map(|c| format!("{:04}", c.code))
+        .collect();
+    let reasons: Vec<&str> = o
+        .reasons()
+        .iter()
+        .map(|r| names[r.reason as usize].as_str())
+        .collect();
+    let _ = writeln!(
+        s,
+        "{},{},{},{},{},{},{},{},{},{},{},{}",
+        crate::context::csv_field(&path.file_name().unwrap_or_default().to_string_lossy()),
+        row.line,
+        row.record_id,
+        row.provider,
+        row.bsn,
+        row.code
+            .map(|c| crate::context::csv_field(&c.to_string()))
+            .unwrap_or_default(),
+        row.date.map(|d| d.to_string()).unwrap_or_default(),
+        row.claimed,
+        o.granted,
+        o.decision.as_str(),
+        codes.join(";"),
+        reasons.join(";"),
+    );
+    buf.extend_from_slice(s.as_bytes());
+}
+
+fn write_outputs(
+    checker: &Checker,
+    opts: &RunOptions,
+    w: &FileWork,
+    name: &str,
+    names: &[String],
+) -> Result<(Vec<u8>, FileReport), RunError> {
+    let path = &opts.inputs[w.idx as usize];
+    let mut csv = Vec::with_capacity(w.rows.len() * 100);
+    for row in &w.rows {
+        if !is_ceiling_candidate(row) {
+            format_row(&mut csv, row, path, names);
+        }
+    }
+    let mut report = FileReport {
+        file: path.display().to_string(),
+        standard: if w.is_csv {
+            "CSV".into()
+        } else {
+            w.standard.map_or("unknown".into(), |s| s.name().into())
+        },
+        lines: w.rows.len() as u64,
+        status: "accepted".into(),
+        error: None,
+        return_message: None,
+        record_faults: vec![],
+    };
+    if w.is_csv {
+        report.record_faults = tabular::faults(&w.bytes);
+        return Ok((csv, report));
+    }
+    if let Some(e) = &w.read_error {
+        report.status = "rejected".into();
+        report.error = Some(e.clone());
+        return Ok((csv, report));
+    }
+    if let Err(e) = &w.parsed {
+        report.status = "rejected".into();
+        report.error = Some(e.to_string());
+    }
+    if let Ok(f) = &w.parsed {
+        for d in &f.details {
+            let fault = match &d.detail {
+                Detail::Insured(Err(f)) => Some(f),
+                Detail::Line(r) => r.as_ref().as_ref().err(),
+                _ => None,
+            };
+            if let Some(f) = fault
+                && report.record_faults.len() < 100
+            {
+                report.record_faults.push(f.to_string());
+            }
+        }
+    }
+    let Some(standard) = w.standard else {
+        return Ok((csv, report));
+    };
+    let ret_name = format!("{name}.{}", standard.return_name());
+    let ret_path = opts.out_dir.join("returns").join(&ret_name);
+    let bytes = build_return(checker, w, standard, opts.date);
+    std::fs::write(&ret_path, bytes).map_err(io(&ret_path))?;
+    report.return_message = Some(ret_name);
+    Ok((csv, report))
+}
+
+fn build_return(checker: &Checker, w: &FileWork, standard: Standard, date: NaiveDate) -> Vec<u8> {
+    let _ = checker;
+    let mut b = ReturnBuilder::new(standard);
+    let rlen = b.p.record_len + 2;
+    let n_records = split_any(&w.bytes).count();
+    let mut out = Vec::with_capacity(n_records * rlen + rlen);
+    let reference = format!("ZK{:016X}", xxhash_rust::xxh3::xxh3_64(&w.bytes));
+    let file_ok = w.parsed.is_ok();
+    let reject = [vektis::ReturnCode {
+        code: 1,
+        element: 0,
+    }];
+    let mut rows = w.rows.iter().peekable();
+    let mut claimed = 0i64;
+    let mut granted = 0i64;
+    let mut counts = [0u64; 4];
+    let mut saw_trailer = false;
+    let mut insured_fault: Option<vektis::ReturnCode> = None;
+    let faults: std::collections::HashMap<usize, &vektis::LineFault> = match &w.parsed {
+        Ok(f) => f
+            .details
+            .iter()
+            .filter_map(|d| match &d.detail {
+                Detail::Insured(Err(e)) => Some((d.line, e)),
+                _ => None,
+            })
+            .collect(),
+        Err(_) => Default::default(),
+    };
+    for (i, rec) in split_any(&w.bytes).enumerate() {
+        let line = i + 1;
+        let kind = rec.get(..2).unwrap_or(b"");
+        match kind {
+            b"01" if i == 0 => {
+                out.extend_from_slice(b.header(
+                    rec,
+                    reference.as_bytes(),
+                    date,
+                    if file_ok { &[] } else { &reject },
+                ));
+            }
+            b"04" => {
+                counts[2] += 1;
+                let row = rows.next_if(|r| r.line as usize == line);
+                let (g, dec, codes) = match row {
+                    Some(r) => {
+                        claimed += r.claimed;
+                        (
+                            r.outcome.granted,
+                            r.outcome.decision,
+                            r.outcome.return_codes(),
+                        )
+                    }
+                    None => (0, Decision::Rejected, reject.to_vec()),
+                };
+                granted += g;
+                out.extend_from_slice(b.line(rec, g, dec, &codes));
+            }
+            b"99" => {
+                saw_trailer = true;
+                out.extend_from_slice(b.trailer(rec, claimed, granted));
+            }
+            _ => {
+                let codes: Vec<vektis::ReturnCode> = if !file_ok {
+                    reject.to_vec()
+                } else if let Some(f) = faults.get(&line) {
+                    let c = vektis::ReturnCode {
+                        code: f.return_code,
+                        element: f.element.parse().unwrap_or(0),
+                    };
+                    insured_fault = Some(c);
+                    vec![c]
+                } else {
+                    vec![]
+                };
+                match kind {
+                    b"02" => counts[0] += 1,
+                    b"03" => counts[1] += 1,
+                    b"98" => counts[3] += 1,
+                    _ => {}
+                }
+                out.extend_from_slice(b.other(rec, &codes));
+            }
+        }
+    }
+    let _ = insured_fault;
+    if !saw_trailer {
+        // truncated or broken file: close the return message with a trailer of our own
+        let mut t = vec![b'0'; standard.claim_layout().record_len];
+        t[..2].copy_from_slice(b"99");
+        let p = standard.positions();
+        let put = |t: &mut Vec<u8>, pos: crate::layout::Pos, v: u64| {
+            crate::ident::write_num(&mut t[pos.start..pos.start + pos.len], v)
+        };
+        put(&mut t, p.t_n02, counts[0]);
+        put(&mut t, p.t_n03, counts[1]);
+        put(&mut t, p.t_n04, counts[2]);
+        put(&mut t, p.t_n98, counts[3]);
+        put(&mut t, p.t_total_records, counts.iter().sum());
+        out.extend_from_slice(b.trailer(&t, claimed, granted));
+    }
+    out
+}
+
+/// Sets the ceiling-rejected lines of a return message to granted 0 and fixes the trailer.
+fn patch_return(
+    path: &Path,
+    standard: Standard,
+    lines: &[(u32, i64, Outcome)],
+) -> Result<(), RunError> {
+    let mut f = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(path)
+        .map_err(io(path))?;
+    let mut b = ReturnBuilder::new(standard);
+    let rlen = (b.p.record_len + 2) as u64;
+    let claim_len = b.p.claim_len;
+    let mut rec = vec![0u8; rlen as usize];
+    let mut removed = 0i64;
+    use std::io::Read;
+    for (line, before, outcome) in lines {
+        let (line, before) = (*line, *before);
+        let codes = outcome.return_codes();
+        let off = (line as u64 - 1) * rlen;
+        f.seek(SeekFrom::Start(off)).map_err(io(path))?;
+        f.read_exact(&mut rec).map_err(io(path))?;
+        let new = b
+            .line(&rec[..claim_len], 0, Decision::Rejected, &codes)
+            .to_vec();
+        f.seek(SeekFrom::Start(off)).map_err(io(path))?;
+        f.write_all(&new).map_err(io(path))?;
+        removed += before;
+    }
+    let len = f.metadata().map_err(io(path))?.len();
+    f.seek(SeekFrom::Start(len - rlen)).map_err(io(path))?;
+    f.read_exact(&mut rec).map_err(io(path))?;
+    let p = b.p;
+    let claimed = parse_u64(p.t_claimed.get(&rec)).unwrap_or(0) as i64
+        * if p.t_claimed_dc.get(&rec) == b"C" {
+            -1
+        } else {
+            1
+        };
+    let granted = parse_u64(p.t_granted.get(&rec)).unwrap_or(0) as i64
+        * if p.t_granted_dc.get(&rec) == b"C" {
+            -1
+        } else {
+            1
+        };
+    let new = b
+        .trailer(&rec[..claim_len], claimed, granted - removed)
+        .to_vec();
+    f.seek(SeekFrom::Start(len - rlen)).map_err(io(path))?;
+    f.write_all(&new).map_err(io(path))?;
+    Ok(())
+}
+
+fn write_summary(checker: &Checker, out: &Path, s: &Summary) -> Result<(), RunError> {
+    let p = out.join("summary.json");
+    let reasons: Vec<serde_json::Value> = checker
+        .rules
+        .rules
+        .iter()
+        .map(|r| {
+            serde_json::json!({
+                "reason_code": r.reason_code, "rule": r.id, "policy": r.policy,
+                "return_code": format!("{:04}", r.return_code), "source": r.source,
+            })
+        })
+        .collect();
+    let json = serde_json::json!({ "summary": s, "rules": reasons });
+    std::fs::write(&p, serde_json::to_vec_pretty(&json).unwrap()).map_err(io(&p))?;
+    let p = out.join("summary.txt");
+    std::fs::write(&p, summary_text(s)).map_err(io(&p))?;
+    let p = out.join("rules.json");
+    std::fs::write(&p, serde_json::to_vec_pretty(&checker.rules).unwrap()).map_err(io(&p))?;
+    Ok(())
+}
+
+fn eur(c: i64) -> String {
+    let sign = if c < 0 { "-" } else { "" };
+    format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+}
+
+/// The readable summary table (totals, per decision, per reason, per provider and reason).
+pub fn summary_text(s: &Summary) -> String {
+    let mut t = summary_head(s);
+    t.push_str(&provider_table(s));
+    t
+}
+
+/// The summary without the per-provider table (for the terminal).
+pub fn summary_head(s: &Summary) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::new();
+    let rejected_files = s.files.iter().filter(|f| f.status == "rejected").count();
+    let _ = writeln!(
+        t,
+        "Files: {} ({} rejected as a whole)",
+        s.files.len(),
+        rejected_files
+    );
+    for f in s.files.iter().filter(|f| f.error.is_some()).take(20) {
+        let _ = writeln!(t, "  {}: {}", f.file, f.error.as_deref().unwrap_or(""));
+    }
+    let _ = writeln!(
+        t,
+        "Lines: {}  claimed EUR {}  granted EUR {}",
+        s.total.lines,
+        eur(s.total.claimed_cents),
+        eur(s.total.granted_cents)
+    );
+    let _ = writeln!(
+        t,
+        "\n{:<10} {:>12} {:>16} {:>16}",
+        "decision", "lines", "claimed EUR", "granted EUR"
+    );
+    for (k, v) in &s.by_decision {
+        let _ = writeln!(
+            t,
+            "{:<10} {:>12} {:>16} {:>16}",
+            k,
+            v.lines,
+            eur(v.claimed_cents),
+            eur(v.granted_cents)
+        );
+    }
+    let _ = writeln!(
+        t,
+        "\n{:<34} {:>12} {:>16}",
+        "reason", "lines", "claimed EUR"
+    );
+    for (k, v) in &s.by_reason {
+        let _ = writeln!(t, "{:<34} {:>12} {:>16}", k, v.lines, eur(v.claimed_cents));
+    }
+    t
+}
+
+fn provider_table(s: &Summary) -> String {
+    use std::fmt::Write as _;
+    let mut t = String::new();
+    let _ = writeln!(
+        t,
+        "\n{:<10} {:<34} {:>10} {:>14} {:>14}",
+        "provider", "reason", "lines", "claimed EUR", "granted EUR"
+    );
+    for (p, m) in &s.by_provider {
+        for (k, v) in m {
+            let _ = writeln!(
+                t,
+                "{:<10} {:<34} {:>10} {:>14} {:>14}",
+                format!("{p:08}"),
+                k,
+                v.lines,
+                eur(v.claimed_cents),
+                eur(v.granted_cents)
+            );
+        }
+    }
+    t
+}

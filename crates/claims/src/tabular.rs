@@ -1,0 +1,241 @@
+//! Claim lines as CSV, for insurers' internal batches. Columns (header required, in order):
+//!
+//! `provider_agb,bsn,uzovi,prestatie,start_date,end_date,count,tariff_cents,amount_cents,reference`
+//!
+//! Dates `YYYY-MM-DD`; amounts in signed cents (negative = credit). A row with a bad field is
+//! rejected with the matching return code (0435 for a BSN failing the 11-check, 0014 for a bad
+//! AGB code, ...) and the run goes on; the fault names the line and the column.
+
+use crate::checker::{Checker, Outcome, R_FORMAT, Reason};
+use crate::ident::{Code, agb_valid, bsn_valid, uzovi_valid};
+use crate::run::Row;
+use crate::vektis::Line;
+use chrono::NaiveDate;
+use std::io::Write;
+
+pub const COLUMNS: [&str; 10] = [
+    "provider_agb",
+    "bsn",
+    "uzovi",
+    "prestatie",
+    "start_date",
+    "end_date",
+    "count",
+    "tariff_cents",
+    "amount_cents",
+    "reference",
+];
+
+/// A fault in one CSV row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowFault {
+    pub line: u64,
+    pub column: &'static str,
+    pub return_code: u16,
+    pub message: String,
+}
+
+impl std::fmt::Display for RowFault {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "line {}, column `{}`: {} (return code {:04})",
+            self.line, self.column, self.message, self.return_code
+        )
+    }
+}
+
+/// Parses one CSV record into (provider, line).
+pub fn parse_row(line_no: u64, r: &csv::ByteRecord) -> Result<(u32, Line), RowFault> {
+    let fault = |column: &'static str, code: u16, message: &str| RowFault {
+        line: line_no,
+        column,
+        return_code: code,
+        message: message.to_string(),
+    };
+    if r.len() != COLUMNS.len() {
+        return Err(fault(
+            "",
+            804,
+            &format!("{} columns, expected {}", r.len(), COLUMNS.len()),
+        ));
+    }
+    let s = |i: usize| std::str::from_utf8(&r[i]).unwrap_or("").trim();
+    let n = |i: usize| s(i).parse::<i64>().ok();
+    let provider = n(0)
+        .map(|v| v as u32)
+        .filter(|&a| agb_valid(a))
+        .ok_or_else(|| fault("provider_agb", 14, "AGB code invalid"))?;
+    let bsn = n(1)
+        .map(|v| v as u32)
+        .filter(|&b| bsn_valid(b))
+        .ok_or_else(|| fault("bsn", 435, "BSN fails the 11-check"))?;
+    let uzovi = n(2)
+        .map(|v| v as u16)
+        .filter(|&u| uzovi_valid(u))
+        .ok_or_else(|| fault("uzovi", 18, "UZOVI number invalid"))?;
+    let code =
+        Code::parse(s(3)).ok_or_else(|| fault("prestatie", 582, "prestatie code invalid"))?;
+    let date = |i: usize, col: &'static str, code: u16| {
+        NaiveDate::parse_from_str(s(i), "%Y-%m-%d")
+            .map_err(|_| fault(col, code, "not a date YYYY-MM-DD"))
+    };
+    let start = date(4, "start_date", 20)?;
+    let end = date(5, "end_date", 21)?;
+    if end < start {
+        return Err(fault("end_date", 21, "end date before start date"));
+    }
+    let count = n(6)
+        .filter(|&c| (0..=9999).contains(&c))
+        .ok_or_else(|| fault("count", 611, "not a count"))? as u16;
+    let tariff = n(7)
+        .filter(|&t| t >= 0)
+        .ok_or_else(|| fault("tariff_cents", 611, "not an amount in cents"))?;
+    let amount = n(8).ok_or_else(|| fault("amount_cents", 611, "not an amount in cents"))?;
+    Ok((
+        provider,
+        Line {
+            id: line_no,
+            bsn,
+            uzovi,
+            insured_number: vec![],
+            start,
+            end,
+            code_list: 0,
+            code,
+            count,
+            performer: 0,
+            tariff,
+            amount,
+            reference: r[9].to_vec(),
+            previous_reference: vec![],
+        },
+    ))
+}
+
+fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
+    csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(true)
+        .from_reader(bytes)
+}
+
+/// Evaluates the stateless rules for every row of a CSV file.
+pub fn eval_csv(checker: &Checker, idx: u32, bytes: &[u8]) -> (Vec<Row>, Vec<Option<Line>>) {
+    let mut rows = Vec::new();
+    let mut lines = Vec::new();
+    let mut rdr = reader(bytes);
+    let mut rec = csv::ByteRecord::new();
+    let header_ok = rdr
+        .byte_headers()
+        .map(|h| h.iter().eq(COLUMNS.iter().map(|c| c.as_bytes())))
+        .unwrap_or(false);
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line_no = rec.position().map_or(0, |p| p.line());
+                let parsed = if header_ok {
+                    parse_row(line_no, &rec)
+                } else {
+                    Err(RowFault {
+                        line: 1,
+                        column: "",
+                        return_code: 1,
+                        message: "header is not the documented one".into(),
+                    })
+                };
+                match parsed {
+                    Ok((provider, l)) => {
+                        rows.push(Row {
+                            file: idx,
+                            line: line_no as u32,
+                            record_id: line_no,
+                            provider,
+                            bsn: l.bsn,
+                            code: Some(l.code),
+                            date: Some(l.start),
+                            claimed: l.amount,
+                            outcome: checker.eval(provider, &l),
+                        });
+                        lines.push(Some(l));
+                    }
+                    Err(f) => {
+                        rows.push(Row {
+                            file: idx,
+                            line: line_no as u32,
+                            record_id: line_no,
+                            provider: std::str::from_utf8(rec.get(0).unwrap_or(b""))
+                                .ok()
+                                .and_then(|s| s.trim().parse().ok())
+                                .unwrap_or(0),
+                            bsn: std::str::from_utf8(rec.get(1).unwrap_or(b""))
+                                .ok()
+                                .and_then(|s| s.trim().parse().ok())
+                                .unwrap_or(0),
+                            code: rec.get(3).and_then(Code::from_field),
+                            date: None,
+                            claimed: std::str::from_utf8(rec.get(8).unwrap_or(b""))
+                                .ok()
+                                .and_then(|s| s.trim().parse().ok())
+                                .unwrap_or(0),
+                            outcome: Outcome::rejected_with(Reason {
+                                reason: checker.fixed(R_FORMAT),
+                                return_code: f.return_code,
+                                element: 0,
+                            }),
+                        });
+                        lines.push(None);
+                    }
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    (rows, lines)
+}
+
+/// The faults of a CSV file, for the report (at most 100).
+pub fn faults(bytes: &[u8]) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rdr = reader(bytes);
+    let mut rec = csv::ByteRecord::new();
+    while out.len() < 100 {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(true) => {
+                let line_no = rec.position().map_or(0, |p| p.line());
+                if let Err(f) = parse_row(line_no, &rec) {
+                    out.push(f.to_string());
+                }
+            }
+            Ok(false) => break,
+            Err(e) => {
+                out.push(e.to_string());
+                break;
+            }
+        }
+    }
+    out
+}
+
+/// Writes claim lines as CSV (used by the generator and the tests).
+pub fn write_csv<W: Write>(mut w: W, lines: &[(u32, Line)]) -> std::io::Result<()> {
+    writeln!(w, "{}", COLUMNS.join(","))?;
+    for (provider, l) in lines {
+        writeln!(
+            w,
+            "{},{},{},{},{},{},{},{},{},{}",
+            provider,
+            l.bsn,
+            l.uzovi,
+            l.code,
+            l.start,
+            l.end,
+            l.count,
+            l.tariff,
+            l.amount,
+            crate::context::csv_field(&String::from_utf8_lossy(&l.reference))
+        )?;
+    }
+    w.flush()
+}
