@@ -1,8 +1,254 @@
-//! Calculators of the diagnostics policy (see `calc/mod.rs` for the interface).
+//! Calculators of the diagnostics and thrombosis policy 2020 (document 003).
 
-use super::Calculator;
+use super::{CalcContext, CalcError, Calculator, field};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
 
 /// The calculators of this domain.
 pub fn calculators() -> Vec<Calculator> {
-    Vec::new()
+    vec![Calculator {
+        name: "lab-overproduction-eligible",
+        summary: "Voorkeursovereenkomst: wordt overproductie betaald? Alleen als orders per patiënt en analyses per order elk niet meer dan 2,5 % zijn toegenomen ten opzichte van 2018",
+        policy: "diagnostics-2020",
+        inputs: const {
+            &[
+                field("patients_2018", "integer", "patiënten in 2018"),
+                field("orders_2018", "integer", "orders in 2018"),
+                field("analyses_2018", "integer", "analyses in 2018"),
+                field(
+                    "patients_current",
+                    "integer",
+                    "patiënten in de beoordeelde periode (2020-2021)",
+                ),
+                field(
+                    "orders_current",
+                    "integer",
+                    "orders in de beoordeelde periode",
+                ),
+                field(
+                    "analyses_current",
+                    "integer",
+                    "analyses in de beoordeelde periode",
+                ),
+            ]
+        },
+        outputs: const {
+            &[
+                field(
+                    "orders_per_patient_2018",
+                    "decimal",
+                    "gemiddeld aantal orders per patiënt 2018 (4 decimalen, ter informatie)",
+                ),
+                field(
+                    "orders_per_patient_current",
+                    "decimal",
+                    "idem, beoordeelde periode",
+                ),
+                field(
+                    "analyses_per_order_2018",
+                    "decimal",
+                    "gemiddeld aantal analyses per order 2018 (4 decimalen)",
+                ),
+                field(
+                    "analyses_per_order_current",
+                    "decimal",
+                    "idem, beoordeelde periode",
+                ),
+                field(
+                    "orders_per_patient_growth",
+                    "decimal",
+                    "toename als ratio (4 decimalen; 0.025 = 2,5 %)",
+                ),
+                field(
+                    "analyses_per_order_growth",
+                    "decimal",
+                    "toename als ratio (4 decimalen)",
+                ),
+                field(
+                    "eligible",
+                    "bool",
+                    "true als beide toenames ten hoogste 2,5 % zijn (exact vergeleken)",
+                ),
+            ]
+        },
+        run: |ctx, v| super::json(ctx, v, lab_overproduction_eligible),
+    }]
+}
+
+/// Input of [`lab_overproduction_eligible`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabOverproductionInput {
+    pub patients_2018: u64,
+    pub orders_2018: u64,
+    pub analyses_2018: u64,
+    pub patients_current: u64,
+    pub orders_current: u64,
+    pub analyses_current: u64,
+}
+
+/// Output of [`lab_overproduction_eligible`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabOverproductionOutput {
+    pub orders_per_patient_2018: Decimal,
+    pub orders_per_patient_current: Decimal,
+    pub analyses_per_order_2018: Decimal,
+    pub analyses_per_order_current: Decimal,
+    pub orders_per_patient_growth: Decimal,
+    pub analyses_per_order_growth: Decimal,
+    pub eligible: bool,
+}
+
+fn four(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+}
+
+fn ratio(num: u64, den: u64, what: &str) -> Result<Decimal, CalcError> {
+    if den == 0 {
+        return Err(CalcError::InvalidInput(format!(
+            "{what}: cannot divide by zero"
+        )));
+    }
+    Ok(Decimal::from(num) / Decimal::from(den))
+}
+
+/// "Het gemiddeld aantal orders per patiënt is in de contractperiode 2020 – 2021 niet meer dan
+/// 2,5% toegenomen ten opzichte van 2018" and "Het gemiddeld aantal analyses per order is in de
+/// contractperiode 2020 – 2021 niet meer dan 2,5% toegenomen ten opzichte van 2018" (003, 3.1,
+/// Bij een voorkeursovereenkomst betalen we overproductie onder voorwaarden uit).
+///
+/// Growth = current average / 2018 average − 1. The test "not more than 2.5 %" is made on the
+/// exact quotients (so exactly 2.5 % passes, 2.5001 % does not); the averages and growths are
+/// reported rounded to 4 decimals, half away from zero, for reading only.
+pub fn lab_overproduction_eligible(
+    ctx: &CalcContext,
+    input: LabOverproductionInput,
+) -> Result<LabOverproductionOutput, CalcError> {
+    let max_opp = ctx.param("lab.preferred.max-orders-per-patient-growth")?;
+    let max_apo = ctx.param("lab.preferred.max-analyses-per-order-growth")?;
+    let opp_2018 = ratio(
+        input.orders_2018,
+        input.patients_2018,
+        "orders per patient 2018",
+    )?;
+    let opp_now = ratio(
+        input.orders_current,
+        input.patients_current,
+        "orders per patient (current)",
+    )?;
+    let apo_2018 = ratio(
+        input.analyses_2018,
+        input.orders_2018,
+        "analyses per order 2018",
+    )?;
+    let apo_now = ratio(
+        input.analyses_current,
+        input.orders_current,
+        "analyses per order (current)",
+    )?;
+    if opp_2018.is_zero() || apo_2018.is_zero() {
+        return Err(CalcError::InvalidInput(
+            "the 2018 averages must be positive to measure growth".into(),
+        ));
+    }
+    // growth ≤ max  ⇔  now ≤ base × (1 + max), compared exactly without a second division
+    let opp_ok = opp_now <= opp_2018 * (Decimal::ONE + max_opp);
+    let apo_ok = apo_now <= apo_2018 * (Decimal::ONE + max_apo);
+    Ok(LabOverproductionOutput {
+        orders_per_patient_2018: four(opp_2018),
+        orders_per_patient_current: four(opp_now),
+        analyses_per_order_2018: four(apo_2018),
+        analyses_per_order_current: four(apo_now),
+        orders_per_patient_growth: four(opp_now / opp_2018 - Decimal::ONE),
+        analyses_per_order_growth: four(apo_now / apo_2018 - Decimal::ONE),
+        eligible: opp_ok && apo_ok,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+    use rust_decimal_macros::dec;
+    use zorginkoop_policy::Policy;
+
+    fn policy() -> Policy {
+        let path = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../policies/diagnostics-2020.toml"
+        ));
+        Policy::load(path).expect("diagnostics policy loads")
+    }
+
+    fn run(p: &Policy, i: LabOverproductionInput) -> Result<LabOverproductionOutput, CalcError> {
+        let c = CalcContext {
+            policy: p,
+            date: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
+        };
+        lab_overproduction_eligible(&c, i)
+    }
+
+    fn input(p18: u64, o18: u64, a18: u64, p: u64, o: u64, a: u64) -> LabOverproductionInput {
+        LabOverproductionInput {
+            patients_2018: p18,
+            orders_2018: o18,
+            analyses_2018: a18,
+            patients_current: p,
+            orders_current: o,
+            analyses_current: a,
+        }
+    }
+
+    #[test]
+    fn growth_of_exactly_2_5_percent_is_still_paid() {
+        // 2018: 10,000 patients, 20,000 orders (2.0 per patient), 100,000 analyses (5.0 per order)
+        // now: 10,000 patients, 20,500 orders (2.05 = +2.5 %), 105,062.5 → use 20,500 × 5.125
+        // = 105,062.5 is not whole; take 41,000 orders / 20,000 patients and 210,125 analyses:
+        // 2.05 per patient (+2.5 %), 5.125 per order (+2.5 %).
+        let p = policy();
+        let out = run(&p, input(10_000, 20_000, 100_000, 20_000, 41_000, 210_125)).unwrap();
+        assert_eq!(out.orders_per_patient_growth, dec!(0.025));
+        assert_eq!(out.analyses_per_order_growth, dec!(0.025));
+        assert!(out.eligible);
+    }
+
+    #[test]
+    fn growth_above_2_5_percent_in_either_measure_is_not_paid() {
+        let p = policy();
+        // orders per patient 2.06 (+3 %), analyses per order unchanged
+        let out = run(&p, input(10_000, 20_000, 100_000, 10_000, 20_600, 103_000)).unwrap();
+        assert_eq!(out.orders_per_patient_growth, dec!(0.03));
+        assert_eq!(out.analyses_per_order_growth, dec!(0));
+        assert!(!out.eligible);
+        // orders per patient falls, analyses per order 5.2 (+4 %)
+        let out = run(&p, input(10_000, 20_000, 100_000, 10_000, 19_000, 98_800)).unwrap();
+        assert_eq!(out.analyses_per_order_growth, dec!(0.04));
+        assert!(!out.eligible);
+    }
+
+    #[test]
+    fn zero_denominators_are_refused() {
+        let p = policy();
+        assert!(run(&p, input(0, 1, 1, 1, 1, 1)).is_err());
+        assert!(run(&p, input(1, 0, 0, 1, 1, 1)).is_err());
+    }
+
+    proptest! {
+        #[test]
+        fn more_analyses_never_makes_a_lab_eligible(
+            p in 1u64..100_000, o in 1u64..200_000, a in 1u64..1_000_000,
+            a_now in 1u64..1_000_000, more in 0u64..100_000,
+        ) {
+            let pol = policy();
+            let x = run(&pol, input(p, o, a, p, o, a_now)).unwrap();
+            let y = run(&pol, input(p, o, a, p, o, a_now + more)).unwrap();
+            // monotone: if the larger count is eligible, so is the smaller
+            prop_assert!(!y.eligible || x.eligible);
+            // same volumes as 2018: no growth, always eligible
+            let same = run(&pol, input(p, o, a, p, o, a)).unwrap();
+            prop_assert!(same.eligible);
+            prop_assert_eq!(same.orders_per_patient_growth, Decimal::ZERO);
+        }
+    }
 }

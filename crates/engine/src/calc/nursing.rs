@@ -1,8 +1,504 @@
-//! Calculators of the nursing policy (see `calc/mod.rs` for the interface).
+//! Calculators of the district-nursing policy 2021 (document 004): the client-per-postcode
+//! ratio, the payment of production above the basisbudget (table 2) and the Wijkgericht
+//! Werken budget.
 
-use super::Calculator;
+use super::{CalcContext, CalcError, Calculator, field, round_cents};
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::{Deserialize, Serialize};
+use std::str::FromStr;
 
 /// The calculators of this domain.
 pub fn calculators() -> Vec<Calculator> {
-    Vec::new()
+    vec![
+        Calculator {
+            name: "client-postcode-ratio",
+            summary: "Klant-werkgebied-ratio: klanten van Zilveren Kruis in het kernwerkgebied / 4-cijferige postcodegebieden waarin zorg is geleverd; minimaal 2, geldt niet bij 1 klant",
+            policy: "district-nursing-2021",
+            inputs: const {
+                &[
+                    field(
+                        "clients",
+                        "integer",
+                        "klanten van Zilveren Kruis in het kernwerkgebied (declaraties 1 maart 2019 - 1 maart 2020)",
+                    ),
+                    field(
+                        "postcode_areas",
+                        "integer",
+                        "4-cijferige postcodegebieden in het kernwerkgebied waarin zorg is geleverd",
+                    ),
+                ]
+            },
+            outputs: const {
+                &[
+                    field(
+                        "ratio",
+                        "decimal",
+                        "klanten per postcodegebied (2 decimalen, ter informatie)",
+                    ),
+                    field("exempt", "bool", "true bij 1 klant: de ratio geldt niet"),
+                    field(
+                        "meets_minimum",
+                        "bool",
+                        "true als de ratio (exact) minimaal 2 is of de aanbieder is vrijgesteld",
+                    ),
+                ]
+            },
+            run: |ctx, v| super::json(ctx, v, client_postcode_ratio),
+        },
+        Calculator {
+            name: "overproduction-payment",
+            summary: "Tabel 2: vergoeding van productie boven het basisbudget naar categorie (regular, small, new) en doelmatigheidsgroep (1-5)",
+            policy: "district-nursing-2021",
+            inputs: const {
+                &[
+                    field("category", "text", "regular | small | new"),
+                    field(
+                        "efficiency_group",
+                        "integer",
+                        "doelmatigheidsgroep 1-5 (alleen bij regular)",
+                    ),
+                    field("basisbudget", "decimal", "basisbudget in euro"),
+                    field(
+                        "production",
+                        "decimal",
+                        "gerealiseerde productie tegen het contracttarief in euro",
+                    ),
+                ]
+            },
+            outputs: const {
+                &[
+                    field(
+                        "overproduction",
+                        "decimal",
+                        "productie boven het basisbudget",
+                    ),
+                    field(
+                        "paid_ratio",
+                        "decimal",
+                        "% tarief bij productie boven het basisbudget",
+                    ),
+                    field(
+                        "max_overproduction",
+                        "decimal",
+                        "maximaal vergoede overproductie (leeg bij vrij volume)",
+                    ),
+                    field(
+                        "eligible_overproduction",
+                        "decimal",
+                        "overproductie binnen het maximum",
+                    ),
+                    field(
+                        "overproduction_paid",
+                        "decimal",
+                        "vergoeding voor overproductie (afgerond op centen)",
+                    ),
+                    field(
+                        "total_paid",
+                        "decimal",
+                        "productie tot het basisbudget + vergoeding overproductie",
+                    ),
+                ]
+            },
+            run: |ctx, v| super::json(ctx, v, overproduction_payment),
+        },
+        Calculator {
+            name: "neighbourhood-budget",
+            summary: "Wijkgericht Werken: maximaal budget per gemeente = klanten van 65 jaar en ouder × vastgesteld bedrag per 65-plusser",
+            policy: "district-nursing-2021",
+            inputs: const {
+                &[field(
+                    "clients_65_plus",
+                    "integer",
+                    "klanten van 65 jaar en ouder in de gemeente",
+                )]
+            },
+            outputs: const {
+                &[
+                    field(
+                        "amount_per_65_plus",
+                        "decimal",
+                        "vastgesteld bedrag per 65-plusser",
+                    ),
+                    field(
+                        "budget",
+                        "decimal",
+                        "maximaal budget in euro (afgerond op centen)",
+                    ),
+                ]
+            },
+            run: |ctx, v| super::json(ctx, v, neighbourhood_budget),
+        },
+    ]
+}
+
+/// Input of [`client_postcode_ratio`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ClientPostcodeInput {
+    pub clients: u64,
+    pub postcode_areas: u64,
+}
+
+/// Output of [`client_postcode_ratio`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ClientPostcodeOutput {
+    pub ratio: Decimal,
+    pub exempt: bool,
+    pub meets_minimum: bool,
+}
+
+/// "We berekenen de mate van versnippering met een klant-werkgebied-ratio. Dit is de verhouding
+/// tussen het aantal klanten van Zilveren Kruis binnen ons kernwerkgebied waar u zorg aan heeft
+/// geleverd en het aantal 4-cijferige postcodegebieden binnen ons kernwerkgebied waarin u zorg
+/// heeft geleverd." ... "De minimale klant-werkgebied-ratio geldt niet voor zorgaanbieders met 1
+/// klant binnen ons kernwerkgebied in de genoemde periode." (004, Bijlage 3)
+///
+/// The minimum is compared exactly (clients ≥ 2 × areas); the ratio is reported rounded to two
+/// decimals. Choice: a provider without any client in the core area does not meet it (the ratio
+/// does not "blijken" from the claims).
+pub fn client_postcode_ratio(
+    ctx: &CalcContext,
+    input: ClientPostcodeInput,
+) -> Result<ClientPostcodeOutput, CalcError> {
+    let minimum = ctx.param("client-postcode-ratio.minimum")?;
+    let exempt_max = ctx.param("client-postcode-ratio.exempt-max-clients")?;
+    if input.clients > 0 && input.postcode_areas == 0 {
+        return Err(CalcError::InvalidInput(
+            "clients in the core area but no postcode areas".into(),
+        ));
+    }
+    if input.postcode_areas > input.clients {
+        return Err(CalcError::InvalidInput(
+            "more postcode areas than clients: every area counted has at least one client".into(),
+        ));
+    }
+    let clients = Decimal::from(input.clients);
+    let ratio = if input.postcode_areas == 0 {
+        Decimal::ZERO
+    } else {
+        clients / Decimal::from(input.postcode_areas)
+    };
+    let exempt = input.clients > 0 && clients <= exempt_max;
+    let meets =
+        exempt || (input.clients > 0 && clients >= minimum * Decimal::from(input.postcode_areas));
+    Ok(ClientPostcodeOutput {
+        ratio: ratio.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero),
+        exempt,
+        meets_minimum: meets,
+    })
+}
+
+/// Input of [`overproduction_payment`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverproductionInput {
+    pub category: String,
+    #[serde(default)]
+    pub efficiency_group: Option<u8>,
+    pub basisbudget: Decimal,
+    pub production: Decimal,
+}
+
+/// Output of [`overproduction_payment`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OverproductionOutput {
+    pub overproduction: Decimal,
+    pub paid_ratio: Decimal,
+    pub max_overproduction: Option<Decimal>,
+    pub eligible_overproduction: Decimal,
+    pub overproduction_paid: Decimal,
+    pub total_paid: Decimal,
+}
+
+fn cell_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// "Levert een zorgaanbieder meer zorg dan is vastgesteld in het basisbudget, dan vergoeden wij
+/// deze zorg afhankelijk van de groep waarin de zorgaanbieder is ingedeeld. Voor
+/// zorgaanbieders in doelmatigheidsgroepen 1, 2 en 3 verlagen wij het tarief bij overproductie.
+/// Bij doelmatigheidsgroepen 1 en 2 maximeren wij hoeveel overproductie betaald wordt. Zie
+/// tabel 2." and for new providers "Het budget voor nieuwe zorgaanbieders is maximaal
+/// €250.000. Bij mogelijke overproductie wordt u beschouwd als kleine zorgaanbieder" (004, 4.)
+///
+/// Reads table `overproduction` of the policy. overproduction = max(0, production −
+/// basisbudget); the paid volume is capped at max_overproduction_ratio × basisbudget (volume at
+/// the same tariff, so the cap is in euros too); paid = eligible × paid_ratio, rounded once to
+/// cents, half away from zero. A basisbudget above €250,000 for a new provider is refused.
+pub fn overproduction_payment(
+    ctx: &CalcContext,
+    input: OverproductionInput,
+) -> Result<OverproductionOutput, CalcError> {
+    if input.basisbudget < Decimal::ZERO || input.production < Decimal::ZERO {
+        return Err(CalcError::InvalidInput("amounts cannot be negative".into()));
+    }
+    let group = match (input.category.as_str(), input.efficiency_group) {
+        ("regular", Some(g @ 1..=5)) => g.to_string(),
+        ("regular", Some(g)) => {
+            return Err(CalcError::InvalidInput(format!(
+                "efficiency_group {g} is not 1-5"
+            )));
+        }
+        ("regular", None) => {
+            return Err(CalcError::InvalidInput(
+                "a regular provider needs its efficiency_group (1-5)".into(),
+            ));
+        }
+        ("small" | "new", _) => "-".to_string(),
+        (other, _) => {
+            return Err(CalcError::InvalidInput(format!(
+                "unknown category `{other}` (regular, small or new)"
+            )));
+        }
+    };
+    if input.category == "new" {
+        let cap = ctx.param("new-provider.max-budget")?;
+        if input.basisbudget > cap {
+            return Err(CalcError::Domain(format!(
+                "the budget for new providers is at most €{cap}"
+            )));
+        }
+    }
+    let table = ctx
+        .policy
+        .table("overproduction")
+        .ok_or_else(|| CalcError::Domain("policy has no table `overproduction`".into()))?;
+    let row = table
+        .rows
+        .iter()
+        .find(|r| {
+            r.get("category").map(cell_text).as_deref() == Some(input.category.as_str())
+                && r.get("efficiency_group")
+                    .map(cell_text)
+                    .is_some_and(|g| g == "-" || g == group)
+        })
+        .ok_or_else(|| {
+            CalcError::Domain(format!("no row in table 2 for {} {group}", input.category))
+        })?;
+    let dec = |col: &str| -> Result<Option<Decimal>, CalcError> {
+        let text = row.get(col).map(cell_text).unwrap_or_default();
+        if text == "unlimited" {
+            return Ok(None);
+        }
+        Decimal::from_str(&text).map(Some).map_err(|_| {
+            CalcError::Domain(format!("table 2, column {col}: `{text}` is not a number"))
+        })
+    };
+    let paid_ratio = dec("paid_ratio")?
+        .ok_or_else(|| CalcError::Domain("table 2: paid_ratio cannot be unlimited".into()))?;
+    let max_over = dec("max_overproduction_ratio")?.map(|r| r * input.basisbudget);
+    let overproduction = (input.production - input.basisbudget).max(Decimal::ZERO);
+    let eligible = max_over.map_or(overproduction, |m| overproduction.min(m));
+    let paid = round_cents(eligible * paid_ratio);
+    Ok(OverproductionOutput {
+        overproduction,
+        paid_ratio,
+        max_overproduction: max_over,
+        eligible_overproduction: eligible,
+        overproduction_paid: paid,
+        total_paid: input.production.min(input.basisbudget) + paid,
+    })
+}
+
+/// Input of [`neighbourhood_budget`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NeighbourhoodInput {
+    pub clients_65_plus: u64,
+}
+
+/// Output of [`neighbourhood_budget`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct NeighbourhoodOutput {
+    pub amount_per_65_plus: Decimal,
+    pub budget: Decimal,
+}
+
+/// "Het budget berekenen we door het aantal klanten van 65 jaar en ouder in de betreffende regio
+/// te vermenigvuldigen met het vastgestelde bedrag voor een inwoner van 65 jaar en ouder."
+/// (004, Bijlage 4, Budget en tarief). The amount is an example parameter; rounded once to
+/// cents, half away from zero.
+pub fn neighbourhood_budget(
+    ctx: &CalcContext,
+    input: NeighbourhoodInput,
+) -> Result<NeighbourhoodOutput, CalcError> {
+    let amount = ctx.param("neighbourhood.amount-per-65-plus")?;
+    Ok(NeighbourhoodOutput {
+        amount_per_65_plus: amount,
+        budget: round_cents(Decimal::from(input.clients_65_plus) * amount),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use proptest::prelude::*;
+    use rust_decimal_macros::dec;
+    use zorginkoop_policy::Policy;
+
+    fn policy() -> Policy {
+        let path = std::path::Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../policies/district-nursing-2021.toml"
+        ));
+        Policy::load(path).expect("district nursing policy loads")
+    }
+
+    fn ctx(p: &Policy) -> CalcContext<'_> {
+        CalcContext {
+            policy: p,
+            date: NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
+        }
+    }
+
+    fn ratio(p: &Policy, clients: u64, areas: u64) -> ClientPostcodeOutput {
+        client_postcode_ratio(
+            &ctx(p),
+            ClientPostcodeInput {
+                clients,
+                postcode_areas: areas,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn ratio_of_two_clients_per_postcode_area_is_the_minimum() {
+        let p = policy();
+        assert!(ratio(&p, 40, 20).meets_minimum); // exactly 2
+        let r = ratio(&p, 39, 20); // 1.95
+        assert_eq!(r.ratio, dec!(1.95));
+        assert!(!r.meets_minimum);
+        assert!(!ratio(&p, 0, 0).meets_minimum);
+    }
+
+    #[test]
+    fn ratio_does_not_apply_with_one_client() {
+        let p = policy();
+        let r = ratio(&p, 1, 1);
+        assert!(r.exempt && r.meets_minimum);
+        assert_eq!(r.ratio, dec!(1));
+    }
+
+    fn pay(
+        p: &Policy,
+        cat: &str,
+        group: Option<u8>,
+        budget: Decimal,
+        production: Decimal,
+    ) -> OverproductionOutput {
+        overproduction_payment(
+            &ctx(p),
+            OverproductionInput {
+                category: cat.into(),
+                efficiency_group: group,
+                basisbudget: budget,
+                production,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn table_2_by_efficiency_group() {
+        let p = policy();
+        // group 5: 100 %, free volume: budget 1,000,000, production 1,700,000 → 700,000 paid
+        let o = pay(&p, "regular", Some(5), dec!(1000000), dec!(1700000));
+        assert_eq!(o.overproduction_paid, dec!(700000.00));
+        assert_eq!(o.total_paid, dec!(1700000.00));
+        // group 3: 95 % of 200,000 = 190,000
+        assert_eq!(
+            pay(&p, "regular", Some(3), dec!(1000000), dec!(1200000)).overproduction_paid,
+            dec!(190000.00)
+        );
+        // group 2: 85 %, at most 50 % of budget: 700,000 over, capped at 500,000 × 0.85 = 425,000
+        let o = pay(&p, "regular", Some(2), dec!(1000000), dec!(1700000));
+        assert_eq!(o.eligible_overproduction, dec!(500000));
+        assert_eq!(o.overproduction_paid, dec!(425000.00));
+        // group 1: 75 % of 100,000 = 75,000
+        assert_eq!(
+            pay(&p, "regular", Some(1), dec!(1000000), dec!(1100000)).overproduction_paid,
+            dec!(75000.00)
+        );
+        // small: 80 %, cap 50 %: budget 80,000, production 130,000 → 50,000 over, cap 40,000 → 32,000
+        assert_eq!(
+            pay(&p, "small", None, dec!(80000), dec!(130000)).overproduction_paid,
+            dec!(32000.00)
+        );
+        // new = small on overproduction: budget 250,000, production 300,000 → 50,000 × 0.8 = 40,000
+        assert_eq!(
+            pay(&p, "new", None, dec!(250000), dec!(300000)).overproduction_paid,
+            dec!(40000.00)
+        );
+        // under budget: only production paid
+        let o = pay(&p, "regular", Some(1), dec!(1000000), dec!(900000));
+        assert_eq!(o.overproduction, dec!(0));
+        assert_eq!(o.total_paid, dec!(900000));
+    }
+
+    #[test]
+    fn new_provider_budget_above_250000_is_refused() {
+        let p = policy();
+        let r = overproduction_payment(
+            &ctx(&p),
+            OverproductionInput {
+                category: "new".into(),
+                efficiency_group: None,
+                basisbudget: dec!(250000.01),
+                production: dec!(0),
+            },
+        );
+        assert!(matches!(r, Err(CalcError::Domain(_))));
+        let r = overproduction_payment(
+            &ctx(&p),
+            OverproductionInput {
+                category: "regular".into(),
+                efficiency_group: None,
+                basisbudget: dec!(1),
+                production: dec!(0),
+            },
+        );
+        assert!(matches!(r, Err(CalcError::InvalidInput(_))));
+    }
+
+    #[test]
+    fn neighbourhood_budget_is_clients_65_plus_times_amount() {
+        // 12,345 × €3.50 (example) = €43,207.50
+        let p = policy();
+        let o = neighbourhood_budget(
+            &ctx(&p),
+            NeighbourhoodInput {
+                clients_65_plus: 12_345,
+            },
+        )
+        .unwrap();
+        assert_eq!(o.budget, dec!(43207.50));
+    }
+
+    proptest! {
+        #[test]
+        fn more_production_never_pays_less(
+            group in 1u8..=5, budget in 0u64..10_000_000, prod in 0u64..20_000_000, extra in 0u64..1_000_000,
+        ) {
+            let p = policy();
+            let b = Decimal::new(budget as i64, 2);
+            let x = pay(&p, "regular", Some(group), b, Decimal::new(prod as i64, 2));
+            let y = pay(&p, "regular", Some(group), b, Decimal::new((prod + extra) as i64, 2));
+            prop_assert!(x.total_paid <= y.total_paid);
+            prop_assert!(x.overproduction_paid <= x.overproduction);
+            prop_assert!(x.overproduction_paid.scale() <= 2);
+        }
+
+        #[test]
+        fn ratio_meets_minimum_iff_clients_at_least_twice_areas(areas in 1u64..500, clients in 2u64..2000) {
+            let p = policy();
+            prop_assume!(areas <= clients);
+            let r = ratio(&p, clients, areas);
+            prop_assert_eq!(r.meets_minimum, clients >= 2 * areas);
+        }
+    }
 }
