@@ -95,7 +95,12 @@ fn calc_list_names_every_calculator_and_calc_answers_json() {
     assert!(ok, "{err}");
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
     // 12 hours per 2,350 patients: twice the norm practice gets 24 hours
-    assert_eq!(v["output"]["max_hours_per_week"], "24.00");
+    let hours: rust_decimal::Decimal = v["output"]["max_hours_per_week"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(hours, rust_decimal::Decimal::from(24));
 }
 
 #[test]

@@ -260,6 +260,12 @@ struct Run<'a> {
 type Truth = Option<bool>;
 
 impl Run<'_> {
+    /// The date on which parameters are read: the reference date, but not before the contract
+    /// period starts (a request made in the autumn of 2021 is about the 2022 figures).
+    fn param_date(&self) -> NaiveDate {
+        self.date.max(self.policy.file.policy.period_start)
+    }
+
     fn module(&mut self, id: &str) -> Result<ModuleDecision, DecideError> {
         if let Some(d) = self.done.get(id) {
             return Ok(d.clone());
@@ -413,7 +419,7 @@ impl Run<'_> {
             if complete {
                 let ctx = CalcContext {
                     policy: self.policy,
-                    date: self.date,
+                    date: self.param_date(),
                 };
                 match calc::run(&der.calculator, &ctx, serde_json::Value::Object(input)) {
                     Ok(out) => match out.get(&der.output).map(FactValue::from_json) {
@@ -656,27 +662,26 @@ impl Run<'_> {
         missing: &mut BTreeSet<String>,
     ) -> Truth {
         match check {
-            Check::All(list) => {
-                let results: Vec<Truth> =
-                    list.iter().map(|c| self.eval(c, inputs, missing)).collect();
-                if results.contains(&Some(false)) {
-                    Some(false)
+            Check::All(list) | Check::Any(list) => {
+                // Facts missing inside a combination only matter when they decide it: an `all`
+                // with a false part is false, an `any` with a true part is true.
+                let mut local = BTreeSet::new();
+                let results: Vec<Truth> = list
+                    .iter()
+                    .map(|c| self.eval(c, inputs, &mut local))
+                    .collect();
+                let decisive = matches!(check, Check::Any(_));
+                let truth = if results.contains(&Some(decisive)) {
+                    Some(decisive)
                 } else if results.contains(&None) {
                     None
                 } else {
-                    Some(true)
+                    Some(!decisive)
+                };
+                if truth.is_none() {
+                    missing.extend(local);
                 }
-            }
-            Check::Any(list) => {
-                let results: Vec<Truth> =
-                    list.iter().map(|c| self.eval(c, inputs, missing)).collect();
-                if results.contains(&Some(true)) {
-                    Some(true)
-                } else if results.contains(&None) {
-                    None
-                } else {
-                    Some(false)
-                }
+                truth
             }
             Check::Not(inner) => self.eval(inner, inputs, missing).map(|b| !b),
             Check::Contracted(module) => {
@@ -697,7 +702,7 @@ impl Run<'_> {
                 };
                 let right = match rhs {
                     Operand::Value(v) => v.clone(),
-                    Operand::Param(p) => match self.policy.param_on(p, self.date) {
+                    Operand::Param(p) => match self.policy.param_on(p, self.param_date()) {
                         Some((v, _)) => {
                             inputs.insert(format!("parameter {p}"), Some(FactValue::Number(v)));
                             FactValue::Number(v)

@@ -142,3 +142,54 @@ fn unknown_modules_are_an_error() {
     let err = decide(&policy(), &c, d("2022-03-01")).unwrap_err();
     assert_eq!(err.to_string(), "policy `mini-2022` has no module `nope`");
 }
+
+#[test]
+fn a_fact_is_only_asked_for_when_it_would_decide() {
+    // `any`: one branch holds, so the other branch's missing fact is not needed
+    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/mini.toml"))
+        .unwrap()
+        .replace(
+            "check = { fact = \"in_pilot\", op = \"is\", value = true }",
+            "check = { all = [ { fact = \"in_pilot\", op = \"is\", value = true }, { fact = \"pilot_year\", op = \">=\", value = 2022 } ] }",
+        );
+    let p = Policy::from_bytes(Path::new("mini.toml"), text.as_bytes()).unwrap();
+    let c = case(
+        r#"{"provider":{"name":"P","kind":"practice"},"contracted":["basis"],
+        "facts":{"registered_patients":2350,"requested_hours":12,"in_pilot":false}}"#,
+    );
+    let poh = decide(&p, &c, d("2022-03-01"))
+        .unwrap()
+        .module("poh")
+        .unwrap()
+        .clone();
+    assert_eq!(poh.outcome, Outcome::Eligible, "{:#?}", poh.steps);
+    assert!(poh.missing_facts.is_empty());
+    let c = case(
+        r#"{"provider":{"name":"P","kind":"practice"},"contracted":["basis"],
+        "facts":{"registered_patients":2350,"requested_hours":12,"in_pilot":true}}"#,
+    );
+    let poh = decide(&p, &c, d("2022-03-01"))
+        .unwrap()
+        .module("poh")
+        .unwrap()
+        .clone();
+    assert_eq!(poh.outcome, Outcome::NeedsInformation);
+    assert_eq!(poh.missing_facts, vec!["pilot_year".to_string()]);
+}
+
+#[test]
+fn a_request_before_the_period_uses_the_figures_of_the_period() {
+    // The parameters of the miniature policy start on 2022-01-01; a request in November 2021
+    // is about the 2022 contract, so its norm hours are computed with the 2022 figures.
+    let c = case(
+        r#"{"provider":{"name":"P","kind":"practice"},"contracted":["basis"],
+        "facts":{"registered_patients":2350,"requested_hours":12,"in_pilot":false}}"#,
+    );
+    let poh = decide(&policy(), &c, d("2021-11-01"))
+        .unwrap()
+        .module("poh")
+        .unwrap()
+        .clone();
+    assert_eq!(poh.outcome, Outcome::Eligible, "{:#?}", poh.steps);
+    assert_eq!(poh.earliest_start, Some(d("2022-01-01")));
+}
