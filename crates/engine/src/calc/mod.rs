@@ -143,7 +143,10 @@ pub fn check_references(policy: &Policy) -> Vec<zorginkoop_policy::ValidationErr
             && let Some(name) = &t.calculator
             && find(name).is_err()
         {
-            err(format!("module `{}`, tariff", m.id), format!("unknown calculator `{name}`"));
+            err(
+                format!("module `{}`, tariff", m.id),
+                format!("unknown calculator `{name}`"),
+            );
         }
         for d in &m.derive {
             let item = format!("module `{}`, derive `{}`", m.id, d.fact);
@@ -151,11 +154,17 @@ pub fn check_references(policy: &Policy) -> Vec<zorginkoop_policy::ValidationErr
                 Err(_) => err(item, format!("unknown calculator `{}`", d.calculator)),
                 Ok(c) => {
                     if !c.outputs.iter().any(|f| f.name == d.output) {
-                        err(item.clone(), format!("calculator `{}` has no output `{}`", c.name, d.output));
+                        err(
+                            item.clone(),
+                            format!("calculator `{}` has no output `{}`", c.name, d.output),
+                        );
                     }
                     for input in d.inputs.keys() {
                         if !c.inputs.iter().any(|f| f.name == input) {
-                            err(item.clone(), format!("calculator `{}` has no input `{input}`", c.name));
+                            err(
+                                item.clone(),
+                                format!("calculator `{}` has no input `{input}`", c.name),
+                            );
                         }
                     }
                 }
