@@ -358,9 +358,11 @@ impl Checker {
         }
         // contract
         let cands = self.contract_index.get(&(provider, l.code));
+        // an explicit agreement on the code wins over a module-wide contract, then file order
         let matched = cands.and_then(|v| {
             v.iter()
-                .find(|(i, _)| self.ctx.contracts[*i as usize].covers(d))
+                .filter(|(i, _)| self.ctx.contracts[*i as usize].covers(d))
+                .min_by_key(|(i, explicit)| (!explicit, *i))
         });
         match matched {
             Some(&(ci, _)) => {
