@@ -203,72 +203,7 @@ pub fn run_contracts(cmd: ContractsCommand) -> anyhow::Result<ExitCode> {
         ContractsCommand::SeedDemo { db } => {
             let mut store =
                 Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
-            let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-            let row = |agb, module: &str, codes: &[&str], start, end, tariff, ceiling, ty: &str| {
-                ContractRow {
-                    id: None,
-                    provider_agb: agb,
-                    module: module.into(),
-                    prestatie_codes: codes.iter().map(|s| s.to_string()).collect(),
-                    start,
-                    end,
-                    tariff_cents: tariff,
-                    ceiling_cents: ceiling,
-                    contract_type: ty.into(),
-                }
-            };
-            let rows = vec![
-                row(
-                    75_000_001,
-                    "wijkverpleging",
-                    &[],
-                    d(2021, 1, 1),
-                    Some(d(2021, 12, 31)),
-                    7_500,
-                    None,
-                    "regular",
-                ),
-                row(
-                    75_000_001,
-                    "wijkverpleging",
-                    &["1038"],
-                    d(2021, 1, 1),
-                    Some(d(2021, 12, 31)),
-                    9_000,
-                    None,
-                    "regular",
-                ),
-                row(
-                    50_000_001,
-                    "lab-regular",
-                    &["30001", "30002"],
-                    d(2020, 1, 1),
-                    Some(d(2020, 12, 31)),
-                    1_250,
-                    Some(5_000_000),
-                    "regular",
-                ),
-                row(
-                    34_000_001,
-                    "thrombosis-care",
-                    &["30101"],
-                    d(2020, 1, 1),
-                    Some(d(2020, 12, 31)),
-                    2_000,
-                    Some(2_000_000),
-                    "regular",
-                ),
-                row(
-                    1_000_001,
-                    "stoppen-met-roken",
-                    &[],
-                    d(2022, 1, 1),
-                    Some(d(2023, 12, 31)),
-                    4_500,
-                    None,
-                    "regular",
-                ),
-            ];
+            let rows = zorginkoop_claims::store::demo_contracts();
             let ids = store.insert_contracts(&rows)?;
             println!(
                 "{} demo contracts added to {} (ids {:?})",

@@ -1,5 +1,6 @@
-//! `zorginkoop demo`: a tour of the product on the shipped demo data — the policies, a
-//! decision for every example provider under `examples/`, and the timeline of each policy.
+//! `zorginkoop demo`: the product on its embedded default — a SQLite database with demo
+//! contracts, the policies, a decision for every example provider under `examples/` (kept in
+//! the database's audit trail with receipt and trace), and the timeline of each policy.
 
 use crate::{PolicyDir, parse_date, read_json_or_toml};
 use anyhow::{Context, Result};
@@ -7,7 +8,8 @@ use chrono::NaiveDate;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use zorginkoop_engine::{Case, calendar, decide};
+use zorginkoop_claims::store::{DecisionRow, Store, demo_contracts};
+use zorginkoop_engine::{Case, Decision, calendar, decide};
 
 #[derive(Args)]
 pub struct DemoArgs {
@@ -17,6 +19,9 @@ pub struct DemoArgs {
     /// Show the full trace with citations for every decision
     #[arg(long)]
     explain: bool,
+    /// SQLite database (created with demo contracts when new)
+    #[arg(long, value_name = "FILE", default_value = "zorginkoop-demo.db")]
+    db: PathBuf,
     /// Reference date for the timelines (default: each policy's period start)
     #[arg(long, value_parser = parse_date)]
     date: Option<NaiveDate>,
@@ -50,6 +55,16 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
             m.title
         );
     }
+    let mut store =
+        Store::open(&args.db).with_context(|| format!("opening {}", args.db.display()))?;
+    if store.contracts()?.is_empty() {
+        store.insert_contracts(&demo_contracts())?;
+    }
+    println!(
+        "\nDatabase {} (SQLite): {} contracten",
+        args.db.display(),
+        store.contracts()?.len()
+    );
     let dir = examples_dir(args.examples);
     let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
         .with_context(|| format!("cannot read examples in {}", dir.display()))?
@@ -68,6 +83,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         };
         let date = case.request_date.unwrap_or(policy.file.policy.period_start);
         let decision = decide(policy, &case, date).with_context(|| f.display().to_string())?;
+        store.record_decisions(&rows(&decision)?)?;
         println!("── {} ──", f.display());
         print!(
             "{}",
@@ -84,8 +100,47 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
             None => println!("  {:<24} op {date}: geen termijnen meer", p.id()),
         }
     }
+    let counts: Vec<String> = store
+        .decision_counts()?
+        .iter()
+        .map(|(o, n)| format!("{o}: {n}"))
+        .collect();
+    println!(
+        "\nBeslissingen in {} (audit met bon en trace): {}",
+        args.db.display(),
+        counts.join(", ")
+    );
     println!(
         "\n{shown} aanvragen beslist. Verder: `zorginkoop policy list`, `zorginkoop decide --case FILE --explain`, `zorginkoop calc --list`."
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// One audit row per module decision.
+fn rows(d: &Decision) -> Result<Vec<DecisionRow>> {
+    let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+    let r = &d.receipt;
+    d.modules
+        .iter()
+        .map(|m| {
+            Ok(DecisionRow {
+                decided_at: now.clone(),
+                provider_name: d.provider.name.clone(),
+                provider_agb: d.provider.agb.clone(),
+                provider_kind: d.provider.kind.as_str().to_string(),
+                policy_id: r.policy_id.clone(),
+                policy_version: r.policy_version.clone(),
+                policy_sha256: r.policy_sha256.clone(),
+                engine_version: r.engine_version.clone(),
+                reference_date: r.reference_date.to_string(),
+                module: m.module.clone(),
+                outcome: serde_json::to_value(m.outcome)?
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_string(),
+                earliest_start: m.earliest_start.map(|s| s.to_string()),
+                trace_json: serde_json::to_string(&m.steps)?,
+            })
+        })
+        .collect()
 }

@@ -124,3 +124,27 @@ fn errors_name_the_file_line_and_problem() {
         "{err}"
     );
 }
+
+#[test]
+fn demo_starts_on_sqlite_with_demo_contracts_and_keeps_its_decisions() {
+    let db = std::env::temp_dir().join(format!("zk-demo-{}.db", std::process::id()));
+    std::fs::remove_file(&db).ok();
+    let (ok, out, err) = zorginkoop(&["demo", "--db", db.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out.contains("(SQLite): 5 contracten"), "{out}");
+    assert!(out.contains("Beslissingen in"), "{out}");
+    // a second run adds its decisions to the same database, contracts are not seeded twice
+    let (ok, out2, err) = zorginkoop(&["demo", "--db", db.to_str().unwrap()]);
+    assert!(ok, "{err}");
+    assert!(out2.contains("(SQLite): 5 contracten"), "{out2}");
+    let count = |s: &str| -> u64 {
+        let line = s.lines().find(|l| l.starts_with("Beslissingen in")).unwrap();
+        line.split(": ")
+            .skip(1)
+            .flat_map(|part| part.split(", "))
+            .filter_map(|kv| kv.rsplit(' ').next().and_then(|n| n.parse::<u64>().ok()))
+            .sum()
+    };
+    assert_eq!(count(&out2), 2 * count(&out), "{out}\n{out2}");
+    std::fs::remove_file(&db).ok();
+}

@@ -2,18 +2,30 @@
 //!
 //! The portal's SQLite database. The schema lives in `migrations/*.sql`, embedded in the binary
 //! and applied in order by [`Store::open`] (the applied version is kept in SQLite's
-//! `user_version`). For now it holds the `contracts` table that the claims checker exports; the
-//! portal will add its own tables as further migrations.
+//! `user_version`). It holds the `contracts` table that the claims checker exports and the
+//! `decisions` audit trail; the portal will add its own tables as further migrations.
+
+mod decisions;
+mod demo;
+
+pub use decisions::DecisionRow;
+pub use demo::demo_contracts;
 
 use chrono::NaiveDate;
 use rusqlite::{Connection, params};
 use std::path::Path;
 
 /// The embedded migrations, in order.
-pub const MIGRATIONS: &[(&str, &str)] = &[(
-    "0001_contracts",
-    include_str!("../migrations/0001_contracts.sql"),
-)];
+pub const MIGRATIONS: &[(&str, &str)] = &[
+    (
+        "0001_contracts",
+        include_str!("../migrations/0001_contracts.sql"),
+    ),
+    (
+        "0002_decisions",
+        include_str!("../migrations/0002_decisions.sql"),
+    ),
+];
 
 /// A database problem.
 #[derive(Debug, thiserror::Error)]
