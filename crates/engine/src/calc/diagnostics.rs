@@ -174,11 +174,7 @@ mod tests {
     use zorginkoop_policy::Policy;
 
     fn policy() -> Policy {
-        let path = std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../policies/diagnostics-2020.toml"
-        ));
-        Policy::load(path).expect("diagnostics policy loads")
+        crate::calc::shipped_policy("diagnostics-2020")
     }
 
     fn run(p: &Policy, i: LabOverproductionInput) -> Result<LabOverproductionOutput, CalcError> {

@@ -929,15 +929,10 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use rust_decimal_macros::dec;
-    use std::path::Path;
     use zorginkoop_policy::Policy;
 
     fn policy() -> Policy {
-        Policy::from_bytes(
-            Path::new("policies/gp-2022-2023.toml"),
-            include_bytes!("../../../../policies/gp-2022-2023.toml"),
-        )
-        .expect("gp-2022-2023 loads")
+        crate::calc::shipped_policy("gp-2022-2023")
     }
 
     fn ctx(p: &Policy) -> CalcContext<'_> {

@@ -173,3 +173,12 @@ pub fn check_references(policy: &Policy) -> Vec<zorginkoop_policy::ValidationErr
     }
     errs
 }
+
+/// A policy shipped under `policies/`, for the calculators' tests.
+#[cfg(test)]
+pub(crate) fn shipped_policy(id: &str) -> Policy {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../policies")
+        .join(format!("{id}.toml"));
+    Policy::load(&path).unwrap_or_else(|e| panic!("{id} loads: {e}"))
+}

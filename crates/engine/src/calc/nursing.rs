@@ -341,11 +341,7 @@ mod tests {
     use zorginkoop_policy::Policy;
 
     fn policy() -> Policy {
-        let path = std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../policies/district-nursing-2021.toml"
-        ));
-        Policy::load(path).expect("district nursing policy loads")
+        crate::calc::shipped_policy("district-nursing-2021")
     }
 
     fn ctx(p: &Policy) -> CalcContext<'_> {

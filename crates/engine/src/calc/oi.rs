@@ -202,11 +202,7 @@ mod tests {
     use zorginkoop_policy::Policy;
 
     fn policy() -> Policy {
-        let path = std::path::Path::new(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/../../policies/oi-2026-2027.toml"
-        ));
-        Policy::load(path).expect("oi policy loads")
+        crate::calc::shipped_policy("oi-2026-2027")
     }
 
     fn ctx(p: &Policy, y: i32) -> CalcContext<'_> {
