@@ -10,9 +10,11 @@
 //! * [`checker`]: the evaluation of one line;
 //! * [`run`]: a whole run over many files, with return messages, result table and summary;
 //! * [`tabular`]: claim lines as CSV;
+//! * [`columnar`]: claim lines as Parquet (same columns);
 //! * [`generate`]: reproducible synthetic claim files and context.
 
 pub mod checker;
+pub mod columnar;
 pub mod context;
 pub mod generate;
 pub mod ident;

@@ -10,8 +10,8 @@ use crate::checker::{
     CeilingCandidate, Checker, Outcome, R_FILE, R_FORMAT, Reason, State, apply_ceilings,
 };
 use crate::ident::{Code, parse_date, parse_u64};
-use crate::tabular;
 use crate::vektis::{self, Decision, Detail, Line, ReturnBuilder, Standard};
+use crate::{columnar, tabular};
 use chrono::NaiveDate;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -80,12 +80,21 @@ struct FileWork {
     bytes: Vec<u8>,
     standard: Option<Standard>,
     parsed: Result<vektis::ClaimFile, vektis::FileError>,
-    /// For CSV inputs.
-    is_csv: bool,
+    /// For CSV and Parquet claim lines (not Vektis files).
+    table: Option<TableInput>,
     rows: Vec<Row>,
     /// For each row: the parsed line (for the stateful pass), if any.
     lines: Vec<Option<Line>>,
     read_error: Option<String>,
+}
+
+/// What the report says about a CSV or Parquet input.
+struct TableInput {
+    format: &'static str,
+    /// Row faults (at most 100).
+    faults: Vec<String>,
+    /// Set when the file is rejected as a whole.
+    error: Option<String>,
 }
 
 /// Totals per provider and reason.
@@ -318,18 +327,45 @@ fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
                     field: String::new(),
                     message: e.to_string(),
                 }),
-                is_csv: false,
+                table: None,
                 rows: vec![],
                 lines: vec![],
                 read_error: Some(format!("cannot read: {e}")),
             };
         }
     };
-    let is_csv = path
+    let ext = path
         .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
-    if is_csv {
-        let (rows, lines) = tabular::eval_csv(checker, idx, &bytes);
+        .map(|e| e.to_string_lossy().to_ascii_lowercase());
+    let table = match ext.as_deref() {
+        Some("csv") => {
+            let (rows, lines) = tabular::eval_csv(checker, idx, &bytes);
+            let faults = tabular::faults(&bytes);
+            Some((
+                rows,
+                lines,
+                TableInput {
+                    format: "CSV",
+                    faults,
+                    error: None,
+                },
+            ))
+        }
+        Some("parquet") => {
+            let p = columnar::eval_parquet(checker, idx, &bytes);
+            Some((
+                p.rows,
+                p.lines,
+                TableInput {
+                    format: "Parquet",
+                    faults: p.faults,
+                    error: p.error.map(|e| e.to_string()),
+                },
+            ))
+        }
+        _ => None,
+    };
+    if let Some((rows, lines, table)) = table {
         return FileWork {
             idx,
             bytes,
@@ -339,7 +375,7 @@ fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
                 field: String::new(),
                 message: String::new(),
             }),
-            is_csv: true,
+            table: Some(table),
             rows,
             lines,
             read_error: None,
@@ -420,7 +456,7 @@ fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
         bytes,
         standard,
         parsed,
-        is_csv: false,
+        table: None,
         rows,
         lines,
         read_error: None,
@@ -505,10 +541,9 @@ fn write_outputs(
     }
     let mut report = FileReport {
         file: path.display().to_string(),
-        standard: if w.is_csv {
-            "CSV".into()
-        } else {
-            w.standard.map_or("unknown".into(), |s| s.name().into())
+        standard: match &w.table {
+            Some(t) => t.format.into(),
+            None => w.standard.map_or("unknown".into(), |s| s.name().into()),
         },
         lines: w.rows.len() as u64,
         status: "accepted".into(),
@@ -516,8 +551,12 @@ fn write_outputs(
         return_message: None,
         record_faults: vec![],
     };
-    if w.is_csv {
-        report.record_faults = tabular::faults(&w.bytes);
+    if let Some(t) = &w.table {
+        report.record_faults = t.faults.clone();
+        if let Some(e) = &t.error {
+            report.status = "rejected".into();
+            report.error = Some(e.clone());
+        }
         return Ok((csv, report));
     }
     if let Some(e) = &w.read_error {

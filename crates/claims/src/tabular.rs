@@ -6,7 +6,7 @@
 //! rejected with the matching return code (0435 for a BSN failing the 11-check, 0014 for a bad
 //! AGB code, ...) and the run goes on; the fault names the line and the column.
 
-use crate::checker::{Checker, Outcome, R_FORMAT, Reason};
+use crate::checker::{Checker, Outcome, R_FILE, R_FORMAT, Reason};
 use crate::ident::{Code, agb_valid, bsn_valid, uzovi_valid};
 use crate::run::Row;
 use crate::vektis::Line;
@@ -135,64 +135,79 @@ pub fn eval_csv(checker: &Checker, idx: u32, bytes: &[u8]) -> (Vec<Row>, Vec<Opt
             Ok(false) => break,
             Ok(true) => {
                 let line_no = rec.position().map_or(0, |p| p.line());
-                let parsed = if header_ok {
-                    parse_row(line_no, &rec)
+                let (row, line) = if header_ok {
+                    eval_record(checker, idx, line_no, &rec)
                 } else {
-                    Err(RowFault {
-                        line: 1,
-                        column: "",
-                        return_code: 1,
-                        message: "header is not the documented one".into(),
-                    })
+                    rejected_row(checker, idx, line_no, &rec, R_FILE, 1)
                 };
-                match parsed {
-                    Ok((provider, l)) => {
-                        rows.push(Row {
-                            file: idx,
-                            line: line_no as u32,
-                            record_id: line_no,
-                            provider,
-                            bsn: l.bsn,
-                            code: Some(l.code),
-                            date: Some(l.start),
-                            claimed: l.amount,
-                            outcome: checker.eval(provider, &l),
-                        });
-                        lines.push(Some(l));
-                    }
-                    Err(f) => {
-                        rows.push(Row {
-                            file: idx,
-                            line: line_no as u32,
-                            record_id: line_no,
-                            provider: std::str::from_utf8(rec.get(0).unwrap_or(b""))
-                                .ok()
-                                .and_then(|s| s.trim().parse().ok())
-                                .unwrap_or(0),
-                            bsn: std::str::from_utf8(rec.get(1).unwrap_or(b""))
-                                .ok()
-                                .and_then(|s| s.trim().parse().ok())
-                                .unwrap_or(0),
-                            code: rec.get(3).and_then(Code::from_field),
-                            date: None,
-                            claimed: std::str::from_utf8(rec.get(8).unwrap_or(b""))
-                                .ok()
-                                .and_then(|s| s.trim().parse().ok())
-                                .unwrap_or(0),
-                            outcome: Outcome::rejected_with(Reason {
-                                reason: checker.fixed(R_FORMAT),
-                                return_code: f.return_code,
-                                element: 0,
-                            }),
-                        });
-                        lines.push(None);
-                    }
-                }
+                rows.push(row);
+                lines.push(line);
             }
             Err(_) => break,
         }
     }
     (rows, lines)
+}
+
+/// Evaluates one record of the documented columns (CSV or Parquet): the stateless rules for a
+/// valid row, or a rejection with the return code of the first bad field.
+pub(crate) fn eval_record(
+    checker: &Checker,
+    idx: u32,
+    line_no: u64,
+    rec: &csv::ByteRecord,
+) -> (Row, Option<Line>) {
+    match parse_row(line_no, rec) {
+        Ok((provider, l)) => (
+            Row {
+                file: idx,
+                line: line_no as u32,
+                record_id: line_no,
+                provider,
+                bsn: l.bsn,
+                code: Some(l.code),
+                date: Some(l.start),
+                claimed: l.amount,
+                outcome: checker.eval(provider, &l),
+            },
+            Some(l),
+        ),
+        Err(f) => rejected_row(checker, idx, line_no, rec, R_FORMAT, f.return_code),
+    }
+}
+
+/// A rejected row with the fields that can still be read (for the result table).
+pub(crate) fn rejected_row(
+    checker: &Checker,
+    idx: u32,
+    line_no: u64,
+    rec: &csv::ByteRecord,
+    reason: &str,
+    return_code: u16,
+) -> (Row, Option<Line>) {
+    fn num<T: std::str::FromStr>(rec: &csv::ByteRecord, i: usize) -> Option<T> {
+        std::str::from_utf8(rec.get(i).unwrap_or(b""))
+            .ok()
+            .and_then(|s| s.trim().parse().ok())
+    }
+    (
+        Row {
+            file: idx,
+            line: line_no as u32,
+            record_id: line_no,
+            provider: num(rec, 0).unwrap_or(0),
+            bsn: num(rec, 1).unwrap_or(0),
+            code: rec.get(3).and_then(Code::from_field),
+            date: None,
+            claimed: num(rec, 8).unwrap_or(0),
+            outcome: Outcome::rejected_with(Reason {
+                reason: checker.fixed(reason),
+                return_code,
+                element: 0,
+            }),
+        },
+        None,
+    )
 }
 
 /// The faults of a CSV file, for the report (at most 100).
