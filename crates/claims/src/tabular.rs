@@ -62,16 +62,17 @@ pub fn parse_row(line_no: u64, r: &csv::ByteRecord) -> Result<(u32, Line), RowFa
     }
     let s = |i: usize| std::str::from_utf8(&r[i]).unwrap_or("").trim();
     let n = |i: usize| s(i).parse::<i64>().ok();
+    // try_from, not `as`: 4296967297 must not wrap round to the valid AGB 1000001
     let provider = n(0)
-        .map(|v| v as u32)
+        .and_then(|v| u32::try_from(v).ok())
         .filter(|&a| agb_valid(a))
         .ok_or_else(|| fault("provider_agb", 14, "AGB code invalid"))?;
     let bsn = n(1)
-        .map(|v| v as u32)
+        .and_then(|v| u32::try_from(v).ok())
         .filter(|&b| bsn_valid(b))
         .ok_or_else(|| fault("bsn", 435, "BSN fails the 11-check"))?;
     let uzovi = n(2)
-        .map(|v| v as u16)
+        .and_then(|v| u16::try_from(v).ok())
         .filter(|&u| uzovi_valid(u))
         .ok_or_else(|| fault("uzovi", 18, "UZOVI number invalid"))?;
     let code =

@@ -418,3 +418,31 @@ fn not_parquet_is_rejected_as_a_whole() {
     let err = report.error.as_deref().unwrap();
     assert!(err.starts_with("not a readable Parquet file: "), "{err}");
 }
+
+#[test]
+fn out_of_range_numbers_do_not_wrap_into_valid_codes() {
+    // 2^32 + 1000001 and 2^16 + 3311 used to be cast (`as`) into the valid AGB 1000001 and
+    // UZOVI 3311; -62225 as u16 is 3311 too
+    let rec = |provider: &str, uzovi: &str| {
+        csv::ByteRecord::from(vec![
+            provider,
+            "123456782",
+            uzovi,
+            "13001",
+            "2022-02-01",
+            "2022-02-01",
+            "1",
+            "2500",
+            "2500",
+            "R1",
+        ])
+    };
+    use zorginkoop_claims::tabular::parse_row;
+    assert!(parse_row(2, &rec("1000001", "3311")).is_ok());
+    let f = parse_row(2, &rec("4296967297", "3311")).unwrap_err();
+    assert_eq!((f.column, f.return_code), ("provider_agb", 14));
+    let f = parse_row(2, &rec("1000001", "68847")).unwrap_err();
+    assert_eq!((f.column, f.return_code), ("uzovi", 18));
+    let f = parse_row(2, &rec("1000001", "-62225")).unwrap_err();
+    assert_eq!((f.column, f.return_code), ("uzovi", 18));
+}
