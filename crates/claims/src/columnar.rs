@@ -202,14 +202,34 @@ fn read(bytes: &[u8]) -> Result<Vec<csv::ByteRecord>, ParquetError> {
 
 /// The number of rows the footer announces (0 when unreadable).
 fn announced_rows(bytes: &[u8]) -> u64 {
-    SerializedFileReader::new(bytes::Bytes::copy_from_slice(bytes))
-        .map(|r| r.metadata().file_metadata().num_rows().max(0) as u64)
-        .unwrap_or(0)
+    std::panic::catch_unwind(|| {
+        SerializedFileReader::new(bytes::Bytes::copy_from_slice(bytes))
+            .map(|r| r.metadata().file_metadata().num_rows().max(0) as u64)
+            .unwrap_or(0)
+    })
+    .unwrap_or(0)
+}
+
+/// Reads the rows of a Parquet file as records of the CSV columns, in file order. The
+/// `parquet` crate panics on some corrupt pages (e.g. `assertion failed: size <= src.len()` in
+/// its bit reader); such a panic is caught here and becomes [`ParquetError::Unreadable`], so one
+/// bad file cannot abort a run.
+pub fn read_records(bytes: &[u8]) -> Result<Vec<csv::ByteRecord>, ParquetError> {
+    std::panic::catch_unwind(|| read(bytes)).unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        Err(ParquetError::Unreadable(format!(
+            "corrupt file (the Parquet reader failed: {what})"
+        )))
+    })
 }
 
 /// Reads a Parquet file of claim lines and evaluates the stateless rules for every row.
 pub fn eval_parquet(checker: &Checker, idx: u32, bytes: &[u8]) -> ParquetLines {
-    match read(bytes) {
+    match read_records(bytes) {
         Ok(records) => {
             let mut out = ParquetLines {
                 rows: Vec::with_capacity(records.len()),

@@ -446,3 +446,31 @@ fn out_of_range_numbers_do_not_wrap_into_valid_codes() {
     let f = parse_row(2, &rec("1000001", "-62225")).unwrap_err();
     assert_eq!((f.column, f.return_code), ("uzovi", 18));
 }
+
+#[test]
+fn corrupted_parquet_never_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    let pq = dir.path().join("batch.parquet");
+    write_batch_parquet(&pq);
+    let good = std::fs::read(&pq).unwrap();
+    let c = checker();
+    assert!(eval_parquet(&c, 0, &good).error.is_none());
+    let mut rejected = 0;
+    for i in 0..good.len() {
+        for v in [0x00u8, 0xFF, good[i] ^ 0x01] {
+            let mut bad = good.clone();
+            bad[i] = v;
+            let out = eval_parquet(&c, 0, &bad);
+            // every row appears once, or none when even the footer is unreadable
+            assert!(out.rows.len() == BATCH.len() || out.rows.is_empty());
+            assert_eq!(out.rows.len(), out.lines.len());
+            rejected += usize::from(out.error.is_some());
+        }
+    }
+    assert!(rejected > 0);
+    // truncated files
+    for n in 0..good.len() {
+        let out = eval_parquet(&c, 0, &good[..n]);
+        assert!(out.error.is_some(), "truncated at {n}");
+    }
+}
