@@ -3,9 +3,9 @@
 //!
 //! Column types: whole numbers (`provider_agb`, `bsn`, `uzovi`, `count`, `tariff_cents`,
 //! `amount_cents`) as INT32/INT64 or as strings; `prestatie` and `reference` as strings or
-//! integers; `start_date`/`end_date` as DATE or as `YYYY-MM-DD` strings. Floating-point, decimal
-//! with a scale, boolean, nested and repeated columns are refused with a fault naming the column
-//! (amounts are integer cents). Uncompressed and snappy-compressed files are read.
+//! integers; `start_date`/`end_date` as DATE or as `YYYY-MM-DD` strings. Floating-point, DECIMAL,
+//! TIMESTAMP/TIME, boolean, nested and repeated columns are refused with a fault naming the column
+//! and its type (amounts are integer cents). Uncompressed and snappy-compressed files are read.
 //!
 //! Each row becomes the same record as a CSV row and goes through the same validation
 //! ([`crate::tabular::parse_row`]): a bad field rejects that row with its return code, and the
@@ -90,29 +90,50 @@ fn check_type(column: &'static str, t: &Type) -> Result<(), ParquetError> {
     }
     let physical = t.get_physical_type();
     let logical = info.logical_type_ref();
-    let is_date =
-        matches!(logical, Some(LogicalType::Date)) || info.converted_type() == ConvertedType::DATE;
-    let scale = match logical {
-        Some(LogicalType::Decimal(d)) => d.scale,
-        _ if info.converted_type() == ConvertedType::DECIMAL => t.get_scale(),
-        _ => 0,
+    let converted = info.converted_type();
+    let is_date = matches!(logical, Some(LogicalType::Date)) || converted == ConvertedType::DATE;
+    // annotations whose values are not plain integers or text (DECIMAL, TIMESTAMP, TIME, ...)
+    // are refused: the record reader would hand them over in another form
+    let plain = match physical {
+        Physical::BYTE_ARRAY => {
+            matches!(
+                logical,
+                None | Some(LogicalType::String | LogicalType::Enum)
+            ) && matches!(
+                converted,
+                ConvertedType::NONE | ConvertedType::UTF8 | ConvertedType::ENUM
+            )
+        }
+        Physical::INT32 | Physical::INT64 => {
+            matches!(logical, None | Some(LogicalType::Integer { .. }))
+                && !matches!(
+                    converted,
+                    ConvertedType::DECIMAL
+                        | ConvertedType::DATE
+                        | ConvertedType::TIME_MILLIS
+                        | ConvertedType::TIME_MICROS
+                        | ConvertedType::TIMESTAMP_MILLIS
+                        | ConvertedType::TIMESTAMP_MICROS
+                )
+        }
+        _ => false,
     };
-    if scale != 0 {
-        return Err(bad(format!("DECIMAL with scale {scale}")));
-    }
     let ok = match (physical, kind(column)) {
-        (Physical::BYTE_ARRAY, _) => true,
         (Physical::INT32, Kind::Date) => is_date,
-        (Physical::INT32 | Physical::INT64, Kind::Integer | Kind::Text) => !is_date,
+        (Physical::BYTE_ARRAY, _) => plain,
+        (Physical::INT32 | Physical::INT64, Kind::Integer | Kind::Text) => plain,
         _ => false,
     };
     if ok {
         Ok(())
     } else {
-        Err(bad(if is_date {
-            "DATE".to_string()
-        } else {
-            physical.to_string()
+        Err(bad(match logical {
+            Some(LogicalType::Decimal(d)) => {
+                format!("{physical} DECIMAL({}, {})", d.precision, d.scale)
+            }
+            _ if converted != ConvertedType::NONE => format!("{physical} {converted}"),
+            Some(l) => format!("{physical} {l:?}"),
+            None => physical.to_string(),
         }))
     }
 }

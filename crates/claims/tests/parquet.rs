@@ -35,6 +35,8 @@ enum Col {
     /// Optional strings (None = null).
     Str(Vec<Option<&'static str>>),
     F64(Vec<f64>),
+    /// INT64 with an annotation, e.g. `(DECIMAL(18,2))`.
+    I64As(&'static str, Vec<i64>),
 }
 
 /// Writes a snappy-compressed Parquet file with the given columns, in order.
@@ -47,6 +49,7 @@ fn write_parquet(path: &Path, cols: &[(&str, Col)]) {
             Col::Date(_) => format!("required int32 {name} (DATE);"),
             Col::Str(_) => format!("optional binary {name} (STRING);"),
             Col::F64(_) => format!("required double {name};"),
+            Col::I64As(a, _) => format!("required int64 {name} {a};"),
         })
         .collect();
     let schema = Arc::new(
@@ -67,7 +70,7 @@ fn write_parquet(path: &Path, cols: &[(&str, Col)]) {
             Col::I32(v) => {
                 cw.typed::<Int32Type>().write_batch(v, None, None).unwrap();
             }
-            Col::I64(v) => {
+            Col::I64(v) | Col::I64As(_, v) => {
                 cw.typed::<Int64Type>().write_batch(v, None, None).unwrap();
             }
             Col::Date(v) => {
@@ -367,43 +370,86 @@ fn missing_column_rejects_every_row_with_0001() {
     );
 }
 
-#[test]
-fn float_amounts_are_refused_naming_the_column() {
-    let dir = tempfile::tempdir().unwrap();
-    let pq = dir.path().join("float.parquet");
+/// A valid two-row batch with `amount_cents` and `start_date` replaced.
+fn two_rows(path: &Path, amount: Col, start: Col) {
     let n = 2;
     write_parquet(
-        &pq,
+        path,
         &[
             ("provider_agb", Col::I32(vec![1_000_001; n])),
             ("bsn", Col::I64(vec![123_456_782; n])),
             ("uzovi", Col::I32(vec![3313; n])),
             ("prestatie", Col::Str(vec![Some("13001"); n])),
-            ("start_date", Col::Date(vec![d("2022-02-01"); n])),
+            ("start_date", start),
             ("end_date", Col::Date(vec![d("2022-02-01"); n])),
             ("count", Col::I32(vec![1; n])),
             ("tariff_cents", Col::I64(vec![2500; n])),
-            ("amount_cents", Col::F64(vec![25.0; n])),
+            ("amount_cents", amount),
             ("reference", Col::Str(vec![None; n])),
         ],
     );
-    let bytes = std::fs::read(&pq).unwrap();
-    let out = eval_parquet(&checker(), 0, &bytes);
-    assert_eq!(
-        out.error,
-        Some(ParquetError::ColumnType {
-            column: "amount_cents",
-            found: "DOUBLE".into(),
-            expected: "INT32, INT64 or a string (integer cents, no fractions)",
-        })
+}
+
+#[test]
+fn float_decimal_and_timestamp_columns_are_refused_naming_the_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let pq = dir.path().join("typed.parquet");
+    let c = checker();
+    let integer = "INT32, INT64 or a string (integer cents, no fractions)";
+    let cases = [
+        (
+            Col::F64(vec![25.0; 2]),
+            Col::Date(vec![d("2022-02-01"); 2]),
+            ("amount_cents", "DOUBLE", integer),
+        ),
+        (
+            Col::I64As("(DECIMAL(18,2))", vec![2500; 2]),
+            Col::Date(vec![d("2022-02-01"); 2]),
+            ("amount_cents", "INT64 DECIMAL(18, 2)", integer),
+        ),
+        (
+            Col::I64(vec![2500; 2]),
+            Col::I64As("(TIMESTAMP(MILLIS,true))", vec![1_643_673_600_000; 2]),
+            (
+                "start_date",
+                "INT64 TIMESTAMP_MILLIS",
+                "DATE or a YYYY-MM-DD string",
+            ),
+        ),
+        (
+            Col::I64(vec![2500; 2]),
+            Col::I32(vec![20_220_201; 2]),
+            ("start_date", "INT32", "DATE or a YYYY-MM-DD string"),
+        ),
+    ];
+    for (amount, start, (column, found, expected)) in cases {
+        two_rows(&pq, amount, start);
+        let out = eval_parquet(&c, 0, &std::fs::read(&pq).unwrap());
+        assert_eq!(
+            out.error,
+            Some(ParquetError::ColumnType {
+                column,
+                found: found.into(),
+                expected,
+            })
+        );
+        assert_eq!(out.rows.len(), 2);
+        assert!(out.lines.iter().all(Option::is_none));
+        assert!(
+            out.rows
+                .iter()
+                .all(|r| r.outcome.reasons().iter().all(|x| x.return_code == 1))
+        );
+    }
+    // the same batch with integer cents and a DATE is read and granted
+    two_rows(
+        &pq,
+        Col::I64(vec![2500; 2]),
+        Col::Date(vec![d("2022-02-01"); 2]),
     );
-    assert_eq!(out.rows.len(), n);
-    assert!(out.lines.iter().all(Option::is_none));
-    assert!(
-        out.rows
-            .iter()
-            .all(|r| r.outcome.reasons().iter().all(|x| x.return_code == 1))
-    );
+    let out = eval_parquet(&c, 0, &std::fs::read(&pq).unwrap());
+    assert_eq!(out.error, None);
+    assert_eq!(out.rows[0].outcome.granted, 2500);
 }
 
 #[test]
