@@ -520,3 +520,25 @@ fn corrupted_parquet_never_panics() {
         assert!(out.error.is_some(), "truncated at {n}");
     }
 }
+
+/// Found by `cargo fuzz run parquet_lines` (seeded with DuckDB-written files): the `parquet`
+/// crate panics with "Decoder for dict should have been set" on this file; the panic is caught
+/// and the file rejected.
+#[test]
+fn fuzz_regression_dict_decoder_panic() {
+    let bytes = std::fs::read(fixtures().join("fuzz/parquet-dict-decoder-panic.parquet")).unwrap();
+    let out = eval_parquet(&checker(), 0, &bytes);
+    assert_eq!(
+        out.error,
+        Some(ParquetError::Unreadable(
+            "corrupt file (the Parquet reader failed: Decoder for dict should have been set)"
+                .into()
+        ))
+    );
+    assert!(out.lines.iter().all(Option::is_none));
+    assert!(
+        out.rows
+            .iter()
+            .all(|r| r.outcome.reasons().iter().all(|x| x.return_code == 1))
+    );
+}
