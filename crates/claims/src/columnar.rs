@@ -200,7 +200,13 @@ fn read(bytes: &[u8]) -> Result<Vec<csv::ByteRecord>, ParquetError> {
     let iter = reader
         .get_row_iter(Some(projection))
         .map_err(|e| ParquetError::Unreadable(e.to_string()))?;
-    let mut out = Vec::with_capacity(reader.metadata().file_metadata().num_rows().max(0) as usize);
+    // the footer's row count is not trusted for the allocation (a corrupt one can say 2^62)
+    let announced = reader
+        .metadata()
+        .file_metadata()
+        .num_rows()
+        .clamp(0, 1 << 20);
+    let mut out = Vec::with_capacity(announced as usize);
     for (i, row) in iter.enumerate() {
         let row = row.map_err(|e| ParquetError::Read {
             row: i as u64 + 1,
@@ -221,7 +227,11 @@ fn read(bytes: &[u8]) -> Result<Vec<csv::ByteRecord>, ParquetError> {
     Ok(out)
 }
 
-/// The number of rows the footer announces (0 when unreadable).
+/// At most this many rows are accounted for in a file rejected as a whole: a corrupt footer can
+/// announce any number (the run would otherwise try to hold 2^62 result rows).
+pub const MAX_REJECTED_ROWS: u64 = 10_000_000;
+
+/// The number of rows the footer announces (0 when unreadable), at most [`MAX_REJECTED_ROWS`].
 fn announced_rows(bytes: &[u8]) -> u64 {
     std::panic::catch_unwind(|| {
         SerializedFileReader::new(bytes::Bytes::copy_from_slice(bytes))
@@ -229,6 +239,7 @@ fn announced_rows(bytes: &[u8]) -> u64 {
             .unwrap_or(0)
     })
     .unwrap_or(0)
+    .min(MAX_REJECTED_ROWS)
 }
 
 /// Reads the rows of a Parquet file as records of the CSV columns, in file order. The
