@@ -138,7 +138,10 @@ fn demo_starts_on_sqlite_with_demo_contracts_and_keeps_its_decisions() {
     assert!(ok, "{err}");
     assert!(out2.contains("(SQLite): 5 contracten"), "{out2}");
     let count = |s: &str| -> u64 {
-        let line = s.lines().find(|l| l.starts_with("Beslissingen in")).unwrap();
+        let line = s
+            .lines()
+            .find(|l| l.starts_with("Beslissingen in"))
+            .unwrap();
         line.split(": ")
             .skip(1)
             .flat_map(|part| part.split(", "))
