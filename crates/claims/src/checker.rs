@@ -84,18 +84,40 @@ impl Outcome {
             self.decision = Decision::Reduced;
         }
     }
-    /// Up to three distinct return codes for the return message.
-    pub fn return_codes(&self) -> Vec<ReturnCode> {
-        let mut v: Vec<ReturnCode> = Vec::with_capacity(3);
+    /// Up to three distinct return codes for the return message (no allocation: a small
+    /// array that derefs to a slice).
+    pub fn return_codes(&self) -> ReturnCodes {
+        let mut v = ReturnCodes {
+            codes: [ReturnCode {
+                code: 0,
+                element: 0,
+            }; 3],
+            len: 0,
+        };
         for r in self.reasons() {
-            if v.len() < 3 && !v.iter().any(|c| c.code == r.return_code) {
-                v.push(ReturnCode {
+            if v.len < 3 && !v.iter().any(|c| c.code == r.return_code) {
+                v.codes[v.len] = ReturnCode {
                     code: r.return_code,
                     element: r.element,
-                });
+                };
+                v.len += 1;
             }
         }
         v
+    }
+}
+
+/// At most three return codes, as a line of a return message carries.
+#[derive(Debug, Clone, Copy)]
+pub struct ReturnCodes {
+    codes: [ReturnCode; 3],
+    len: usize,
+}
+
+impl std::ops::Deref for ReturnCodes {
+    type Target = [ReturnCode];
+    fn deref(&self) -> &[ReturnCode] {
+        &self.codes[..self.len]
     }
 }
 

@@ -111,6 +111,11 @@ impl Tally {
         self.claimed_cents += claimed;
         self.granted_cents += granted;
     }
+    fn merge(&mut self, o: &Tally) {
+        self.lines += o.lines;
+        self.claimed_cents += o.claimed_cents;
+        self.granted_cents += o.granted_cents;
+    }
 }
 
 /// The summary of a run.
@@ -125,6 +130,25 @@ pub struct Summary {
     pub by_provider: BTreeMap<u32, BTreeMap<String, Tally>>,
 }
 
+impl Summary {
+    /// Adds the tallies of `o` (its file reports are not taken).
+    fn merge(&mut self, o: Summary) {
+        self.total.merge(&o.total);
+        for (k, v) in o.by_decision {
+            self.by_decision.entry(k).or_default().merge(&v);
+        }
+        for (k, v) in o.by_reason {
+            self.by_reason.entry(k).or_default().merge(&v);
+        }
+        for (p, m) in o.by_provider {
+            let mine = self.by_provider.entry(p).or_default();
+            for (k, v) in m {
+                mine.entry(k).or_default().merge(&v);
+            }
+        }
+    }
+}
+
 /// Runs the checker over `opts.inputs`.
 pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
     let out = &opts.out_dir;
@@ -134,11 +158,11 @@ pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
         None => State::default(),
     };
     let results_path = out.join("results.csv");
-    let mut results = std::io::BufWriter::with_capacity(
+    let mut results_file = std::io::BufWriter::with_capacity(
         1 << 20,
         std::fs::File::create(&results_path).map_err(io(&results_path))?,
     );
-    results
+    results_file
         .write_all(b"file,line,record_id,provider_agb,bsn,prestatie,start_date,claimed_cents,granted_cents,decision,return_codes,reason_codes\n")
         .map_err(io(&results_path))?;
     let names = return_names(&opts.inputs);
@@ -159,59 +183,87 @@ pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let mut summary = Summary::default();
-    let mut deferred: Vec<Row> = Vec::new();
-    let mut cands: Vec<CeilingCandidate> = Vec::new();
-    // where deferred rows sit in the return messages: (file idx, line)
     let batch = (rayon::current_num_threads() * 4).max(4);
     let reason_names: Vec<String> = checker.reasons.iter().map(|r| r.code.clone()).collect();
-    for chunk_start in (0..opts.inputs.len()).step_by(batch) {
-        let chunk_end = (chunk_start + batch).min(opts.inputs.len());
-        // 1. parse and stateless rules, in parallel
-        let mut works: Vec<FileWork> = (chunk_start..chunk_end)
-            .into_par_iter()
-            .map(|i| load_and_eval(checker, i as u32, &opts.inputs[i]))
-            .collect();
+    // A pipeline of three threads, so that both cores stay busy and memory stays bounded:
+    // - the producer parses and evaluates batches of files (in parallel, on the rayon pool);
+    // - this thread applies the order-dependent rules (duplicates, once per period) in input
+    //   order;
+    // - the writer writes return messages and result rows and tallies (in parallel, on the
+    //   pool), then appends them in input order.
+    // At most `QUEUE` batches wait between two stages.
+    const QUEUE: usize = 2;
+    let inputs = &opts.inputs;
+    let (mut summary, mut deferred, mut cands, mut results) = std::thread::scope(|scope| {
+        let (to_state, parsed) = std::sync::mpsc::sync_channel::<Vec<FileWork>>(QUEUE);
+        let (to_writer, decided) = std::sync::mpsc::sync_channel::<Vec<FileWork>>(QUEUE);
+        scope.spawn(move || {
+            for chunk_start in (0..inputs.len()).step_by(batch) {
+                let chunk_end = (chunk_start + batch).min(inputs.len());
+                // 1. parse and stateless rules, in parallel
+                let works: Vec<FileWork> = (chunk_start..chunk_end)
+                    .into_par_iter()
+                    .map(|i| load_and_eval(checker, i as u32, &inputs[i]))
+                    .collect();
+                if to_state.send(works).is_err() {
+                    return; // a later stage stopped on an error
+                }
+            }
+        });
+        let (names, reason_names, bar) = (&names, &reason_names, &bar);
+        let results_path = &results_path;
+        let writer = scope.spawn(move || -> Result<_, RunError> {
+            let mut summary = Summary::default();
+            let mut deferred: Vec<Row> = Vec::new();
+            let mut cands: Vec<CeilingCandidate> = Vec::new();
+            for works in decided {
+                // 3. return messages, result rows and tallies, in parallel
+                let written: Vec<Written> = works
+                    .par_iter()
+                    .map(|w| write_outputs(checker, opts, w, &names[w.idx as usize], reason_names))
+                    .collect::<Result<_, _>>()?;
+                // 4. in input order: append rows, add tallies, collect ceiling candidates
+                for (w, out) in works.iter().zip(written) {
+                    results_file.write_all(&out.csv).map_err(io(results_path))?;
+                    summary.merge(out.tally);
+                    for row in out.ceiling {
+                        cands.push(CeilingCandidate {
+                            contract: row.outcome.contract,
+                            date: row.date.unwrap_or_default(),
+                            order: (row.file, row.line),
+                            granted: row.outcome.granted,
+                            slot: deferred.len(),
+                        });
+                        deferred.push(row);
+                    }
+                    bar.inc(w.bytes.len() as u64);
+                    summary.files.push(out.report);
+                }
+            }
+            Ok((summary, deferred, cands, results_file))
+        });
         // 2. order-dependent rules, in input order
-        for w in &mut works {
-            let provider = w.parsed.as_ref().map(|f| f.header.provider).ok();
-            for (row, line) in w.rows.iter_mut().zip(&w.lines) {
-                if let Some(l) = line {
-                    checker.eval_stateful(
-                        &mut state,
-                        provider.unwrap_or(row.provider),
-                        l,
-                        &mut row.outcome,
-                    );
+        for mut works in parsed {
+            for w in &mut works {
+                let provider = w.parsed.as_ref().map(|f| f.header.provider).ok();
+                for (row, line) in w.rows.iter_mut().zip(&w.lines) {
+                    if let Some(l) = line {
+                        checker.eval_stateful(
+                            &mut state,
+                            provider.unwrap_or(row.provider),
+                            l,
+                            &mut row.outcome,
+                        );
+                    }
                 }
             }
-        }
-        // 3. return messages and result rows, in parallel
-        let written: Vec<(Vec<u8>, FileReport)> = works
-            .par_iter()
-            .map(|w| write_outputs(checker, opts, w, &names[w.idx as usize], &reason_names))
-            .collect::<Result<_, _>>()?;
-        // 4. sequential: append rows, tally, collect ceiling candidates
-        for (w, (csv, report)) in works.iter().zip(written) {
-            results.write_all(&csv).map_err(io(&results_path))?;
-            for row in &w.rows {
-                if is_ceiling_candidate(row) {
-                    cands.push(CeilingCandidate {
-                        contract: row.outcome.contract,
-                        date: row.date.unwrap_or_default(),
-                        order: (row.file, row.line),
-                        granted: row.outcome.granted,
-                        slot: deferred.len(),
-                    });
-                    deferred.push(row.clone());
-                } else {
-                    tally(&mut summary, row, &reason_names);
-                }
+            if to_writer.send(works).is_err() {
+                break; // the writer stopped on an error
             }
-            bar.inc(w.bytes.len() as u64);
-            summary.files.push(report);
         }
-    }
+        drop(to_writer);
+        writer.join().expect("writer thread panicked")
+    })?;
     // 5. revenue ceilings
     let rejected = apply_ceilings(&checker.ctx, &mut cands);
     let mut patches: BTreeMap<u32, Vec<(u32, i64, Outcome)>> = BTreeMap::new();
@@ -234,7 +286,7 @@ pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
         format_row(
             &mut buf,
             row,
-            &opts.inputs[row.file as usize],
+            &file_field(&opts.inputs[row.file as usize]),
             &reason_names,
         );
         tally(&mut summary, row, &reason_names);
@@ -490,39 +542,110 @@ fn raw_row(p: &vektis::ClaimPositions, idx: u32, line: usize, rec: &[u8], provid
     }
 }
 
-fn format_row(buf: &mut Vec<u8>, row: &Row, path: &Path, names: &[String]) {
-    use std::fmt::Write as _;
-    let mut s = String::with_capacity(128);
+/// The `file` column of a result row: the input's file name, CSV-quoted when needed.
+fn file_field(path: &Path) -> String {
+    crate::context::csv_field(&path.file_name().unwrap_or_default().to_string_lossy())
+}
+
+/// Appends one `results.csv` row (no allocation: this runs once per claim line).
+fn format_row(buf: &mut Vec<u8>, row: &Row, file_field: &str, names: &[String]) {
+    let mut num = itoa::Buffer::new();
     let o = &row.outcome;
-    let codes: Vec<String> = o
-        .return_codes()
-        .iter()
-        .map(|c| format!("{:04}", c.code))
-        .collect();
-    let reasons: Vec<&str> = o
-        .reasons()
-        .iter()
-        .map(|r| names[r.reason as usize].as_str())
-        .collect();
-    let _ = writeln!(
-        s,
-        "{},{},{},{},{},{},{},{},{},{},{},{}",
-        crate::context::csv_field(&path.file_name().unwrap_or_default().to_string_lossy()),
-        row.line,
-        row.record_id,
-        row.provider,
-        row.bsn,
-        row.code
-            .map(|c| crate::context::csv_field(&c.to_string()))
-            .unwrap_or_default(),
-        row.date.map(|d| d.to_string()).unwrap_or_default(),
-        row.claimed,
-        o.granted,
-        o.decision.as_str(),
-        codes.join(";"),
-        reasons.join(";"),
-    );
-    buf.extend_from_slice(s.as_bytes());
+    buf.extend_from_slice(file_field.as_bytes());
+    buf.push(b',');
+    buf.extend_from_slice(num.format(row.line).as_bytes());
+    buf.push(b',');
+    buf.extend_from_slice(num.format(row.record_id).as_bytes());
+    buf.push(b',');
+    buf.extend_from_slice(num.format(row.provider).as_bytes());
+    buf.push(b',');
+    buf.extend_from_slice(num.format(row.bsn).as_bytes());
+    buf.push(b',');
+    if let Some(c) = row.code {
+        push_csv_bytes(buf, c.as_bytes());
+    }
+    buf.push(b',');
+    if let Some(d) = row.date {
+        push_date(buf, d);
+    }
+    buf.push(b',');
+    buf.extend_from_slice(num.format(row.claimed).as_bytes());
+    buf.push(b',');
+    buf.extend_from_slice(num.format(o.granted).as_bytes());
+    buf.push(b',');
+    buf.extend_from_slice(o.decision.as_str().as_bytes());
+    buf.push(b',');
+    for (i, c) in o.return_codes().iter().enumerate() {
+        if i > 0 {
+            buf.push(b';');
+        }
+        push_code4(buf, c.code);
+    }
+    buf.push(b',');
+    for (i, r) in o.reasons().iter().enumerate() {
+        if i > 0 {
+            buf.push(b';');
+        }
+        buf.extend_from_slice(names[r.reason as usize].as_bytes());
+    }
+    buf.push(b'\n');
+}
+
+/// A field as CSV: quoted (with doubled quotes) when it holds a comma, quote or line break.
+fn push_csv_bytes(buf: &mut Vec<u8>, v: &[u8]) {
+    if v.iter().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+        buf.push(b'"');
+        for &b in v {
+            if b == b'"' {
+                buf.push(b'"');
+            }
+            buf.push(b);
+        }
+        buf.push(b'"');
+    } else {
+        // codes from a damaged record may hold any byte: keep the row valid UTF-8
+        buf.extend_from_slice(String::from_utf8_lossy(v).as_bytes());
+    }
+}
+
+/// `YYYY-MM-DD` (years 0..=9999, as the claim files hold).
+fn push_date(buf: &mut Vec<u8>, d: NaiveDate) {
+    use chrono::Datelike;
+    let (y, m, dd) = (d.year().clamp(0, 9999) as u32, d.month(), d.day());
+    buf.extend_from_slice(&[
+        b'0' + (y / 1000) as u8,
+        b'0' + (y / 100 % 10) as u8,
+        b'0' + (y / 10 % 10) as u8,
+        b'0' + (y % 10) as u8,
+        b'-',
+        b'0' + (m / 10) as u8,
+        b'0' + (m % 10) as u8,
+        b'-',
+        b'0' + (dd / 10) as u8,
+        b'0' + (dd % 10) as u8,
+    ]);
+}
+
+/// A return code as four digits.
+fn push_code4(buf: &mut Vec<u8>, c: u16) {
+    let c = c.min(9999);
+    buf.extend_from_slice(&[
+        b'0' + (c / 1000) as u8,
+        b'0' + (c / 100 % 10) as u8,
+        b'0' + (c / 10 % 10) as u8,
+        b'0' + (c % 10) as u8,
+    ]);
+}
+
+/// What the writer stage made of one file.
+struct Written {
+    /// Its `results.csv` rows (ceiling candidates excepted: they are written at the end).
+    csv: Vec<u8>,
+    report: FileReport,
+    /// The tallies of its rows (ceiling candidates excepted).
+    tally: Summary,
+    /// The ceiling candidates, decided at the end of the run.
+    ceiling: Vec<Row>,
 }
 
 fn write_outputs(
@@ -531,14 +654,28 @@ fn write_outputs(
     w: &FileWork,
     name: &str,
     names: &[String],
-) -> Result<(Vec<u8>, FileReport), RunError> {
+) -> Result<Written, RunError> {
     let path = &opts.inputs[w.idx as usize];
     let mut csv = Vec::with_capacity(w.rows.len() * 100);
+    let field = file_field(path);
+    let mut tally_ = Summary::default();
+    let mut ceiling = Vec::new();
     for row in &w.rows {
-        if !is_ceiling_candidate(row) {
-            format_row(&mut csv, row, path, names);
+        if is_ceiling_candidate(row) {
+            ceiling.push(row.clone());
+        } else {
+            format_row(&mut csv, row, &field, names);
+            tally(&mut tally_, row, names);
         }
     }
+    let done = |csv, report| {
+        Ok(Written {
+            csv,
+            report,
+            tally: tally_,
+            ceiling,
+        })
+    };
     let mut report = FileReport {
         file: path.display().to_string(),
         standard: match &w.table {
@@ -557,12 +694,12 @@ fn write_outputs(
             report.status = "rejected".into();
             report.error = Some(e.clone());
         }
-        return Ok((csv, report));
+        return done(csv, report);
     }
     if let Some(e) = &w.read_error {
         report.status = "rejected".into();
         report.error = Some(e.clone());
-        return Ok((csv, report));
+        return done(csv, report);
     }
     if let Err(e) = &w.parsed {
         report.status = "rejected".into();
@@ -583,14 +720,14 @@ fn write_outputs(
         }
     }
     let Some(standard) = w.standard else {
-        return Ok((csv, report));
+        return done(csv, report);
     };
     let ret_name = format!("{name}.{}", standard.return_name());
     let ret_path = opts.out_dir.join("returns").join(&ret_name);
     let bytes = build_return(checker, w, standard, opts.date);
     std::fs::write(&ret_path, bytes).map_err(io(&ret_path))?;
     report.return_message = Some(ret_name);
-    Ok((csv, report))
+    done(csv, report)
 }
 
 fn build_return(checker: &Checker, w: &FileWork, standard: Standard, date: NaiveDate) -> Vec<u8> {
@@ -637,19 +774,20 @@ fn build_return(checker: &Checker, w: &FileWork, standard: Standard, date: Naive
             b"04" => {
                 counts[2] += 1;
                 let row = rows.next_if(|r| r.line as usize == line);
-                let (g, dec, codes) = match row {
+                match row {
                     Some(r) => {
                         claimed += r.claimed;
-                        (
+                        granted += r.outcome.granted;
+                        let codes = r.outcome.return_codes();
+                        out.extend_from_slice(b.line(
+                            rec,
                             r.outcome.granted,
                             r.outcome.decision,
-                            r.outcome.return_codes(),
-                        )
+                            &codes,
+                        ));
                     }
-                    None => (0, Decision::Rejected, reject.to_vec()),
-                };
-                granted += g;
-                out.extend_from_slice(b.line(rec, g, dec, &codes));
+                    None => out.extend_from_slice(b.line(rec, 0, Decision::Rejected, &reject)),
+                }
             }
             b"99" => {
                 saw_trailer = true;

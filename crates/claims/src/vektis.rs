@@ -1012,14 +1012,35 @@ pub struct ReturnCode {
 pub struct ReturnBuilder {
     pub p: &'static ReturnPositions,
     buf: Vec<u8>,
+    /// Per record kind (01, 02, 03, 04, 98, 99, other): the blank return part, numeric fields
+    /// as zeros, spaces elsewhere.
+    tails: [Vec<u8>; 7],
 }
+
+const KINDS: [&[u8; 2]; 6] = [b"01", b"02", b"03", b"04", b"98", b"99"];
 
 impl ReturnBuilder {
     pub fn new(standard: Standard) -> ReturnBuilder {
         let p = standard.return_positions();
+        let l = standard.return_layout();
+        let tails = std::array::from_fn(|k| {
+            let mut t = vec![b' '; p.record_len - p.claim_len];
+            if let Some(kind) = KINDS.get(k) {
+                for f in &l.fields {
+                    if &f.record == *kind
+                        && f.start >= p.claim_len
+                        && f.ty == crate::layout::FieldType::N
+                    {
+                        t[f.start - p.claim_len..f.start - p.claim_len + f.len].fill(b'0');
+                    }
+                }
+            }
+            t
+        });
         ReturnBuilder {
             p,
             buf: vec![b' '; p.record_len + 2],
+            tails,
         }
     }
 
@@ -1027,15 +1048,11 @@ impl ReturnBuilder {
         let p = self.p;
         let n = rec.len().min(p.claim_len);
         self.buf[..n].copy_from_slice(&rec[..n]);
-        self.buf[n..p.record_len].fill(b' ');
+        self.buf[n..p.claim_len].fill(b' ');
         // numeric fields of the return part start as zeros
         let kind = [self.buf[0], self.buf[1]];
-        let l = p.standard.return_layout();
-        for f in &l.fields {
-            if f.record == kind && f.start >= p.claim_len && f.ty == crate::layout::FieldType::N {
-                self.buf[f.start..f.start + f.len].fill(b'0');
-            }
-        }
+        let k = KINDS.iter().position(|k| **k == kind).unwrap_or(6);
+        self.buf[p.claim_len..p.record_len].copy_from_slice(&self.tails[k]);
         let len = p.record_len;
         self.buf[len..len + 2].copy_from_slice(b"\r\n");
     }

@@ -348,3 +348,61 @@ fn a_run_applies_the_revenue_ceiling_in_date_order_and_writes_everything() {
     assert_eq!(parsed.header_codes, vec![1]);
     assert!(parsed.lines.iter().all(|l| l.granted == 0));
 }
+
+/// Many files go through the pipeline in input order (results and report follow the input
+/// order, not the order in which the threads finish), and an output that cannot be written
+/// stops the run with an error naming it, without hanging the other stages.
+#[test]
+fn a_run_over_many_files_keeps_input_order_and_stops_cleanly_on_an_output_error() {
+    let c = checker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut inputs = Vec::new();
+    for i in 0..40 {
+        let f = dir.path().join(format!("f{i:02}.ha304"));
+        let lines = (0..=(i % 5))
+            .map(|k| line(A, "13001", "2022-02-01", 2500, 1, &format!("R{i}-{k}")))
+            .collect();
+        write_file(&f, GP, &[(A, lines)]);
+        inputs.push(f);
+    }
+    let out = dir.path().join("out");
+    let opts = zorginkoop_claims::run::RunOptions {
+        inputs: inputs.clone(),
+        out_dir: out.clone(),
+        state: None,
+        date: d("2023-01-15"),
+        progress: false,
+    };
+    let s = zorginkoop_claims::run::run(&c, &opts).unwrap();
+    let files: Vec<&str> = s.files.iter().map(|f| f.file.as_str()).collect();
+    let expected: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+    assert_eq!(files, expected);
+    let results = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    let order: Vec<&str> = results
+        .lines()
+        .skip(1)
+        .map(|r| r.split(',').next().unwrap())
+        .collect();
+    let mut sorted = order.clone();
+    sorted.sort();
+    assert_eq!(order, sorted, "rows in input order");
+    assert_eq!(order.len() as u64, s.total.lines);
+    assert_eq!(
+        s.total.lines,
+        (0..40).map(|i| (i % 5) as u64 + 1).sum::<u64>()
+    );
+
+    // the return message of file 30 cannot be written: a directory is in its place
+    let out2 = dir.path().join("out2");
+    std::fs::create_dir_all(out2.join("returns/f30.ha304.HA305")).unwrap();
+    let e = zorginkoop_claims::run::run(
+        &c,
+        &zorginkoop_claims::run::RunOptions {
+            out_dir: out2,
+            ..opts
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("f30.ha304.HA305"), "{e}");
+}
