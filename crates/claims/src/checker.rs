@@ -465,27 +465,52 @@ impl Checker {
 
     /// The order-dependent part, called in input order for every line that was parsed.
     pub fn eval_stateful(&self, st: &mut State, provider: u32, l: &Line, o: &mut Outcome) {
+        self.eval_stateful_key(st, &StateKey::of(provider, l), o);
+    }
+
+    /// [`Checker::eval_stateful`] on a line's [`StateKey`] (computed beforehand, in parallel).
+    pub fn eval_stateful_key(&self, st: &mut State, k: &StateKey, o: &mut Outcome) {
         if o.decision == Decision::Rejected {
             return;
         }
-        if let Some(rule) = self.dup_rule {
-            let key = dup_key(provider, l);
-            if !st.seen.insert(key) {
-                o.reject(self.reason(rule, 420));
-                return;
-            }
+        if let Some(rule) = self.dup_rule
+            && !st.seen.insert(k.dup)
+        {
+            o.reject(self.reason(rule, 420));
+            return;
         }
         for &ri in &self.line_rules {
             let r = &self.rules.rules[ri as usize];
             if let Kind::OncePerPeriod { period } = r.kind
-                && r.applies(&l.code)
+                && r.applies(&k.code)
             {
-                let key = once_key(self.rule_hash[ri as usize], l.bsn, period.index(l.start));
+                let key = once_key(self.rule_hash[ri as usize], k.bsn, period.index(k.start));
                 if !st.once.insert(key) {
                     o.reject(self.reason(ri, 408));
                     return;
                 }
             }
+        }
+    }
+}
+
+/// What the order-dependent rules need of a line: its duplicate key (see [`dup_key`]), BSN,
+/// code and date. Small and `Copy`, so the parallel stage can hand it over instead of the line.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StateKey {
+    pub dup: u64,
+    pub bsn: u32,
+    pub code: Code,
+    pub start: NaiveDate,
+}
+
+impl StateKey {
+    pub fn of(provider: u32, l: &Line) -> StateKey {
+        StateKey {
+            dup: dup_key(provider, l),
+            bsn: l.bsn,
+            code: l.code,
+            start: l.start,
         }
     }
 }

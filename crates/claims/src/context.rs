@@ -74,15 +74,55 @@ pub struct InsuredPeriod {
     pub uzovi: u16,
     pub birth_date: NaiveDate,
     /// Postcode as written (e.g. `1156AB`).
-    pub postcode: String,
+    pub postcode: Postcode,
     pub from: NaiveDate,
     pub to: Option<NaiveDate>,
+}
+
+/// A postcode as written, up to 10 bytes, kept inline (the register holds millions: no heap
+/// allocation per person).
+#[derive(Clone, Copy, PartialEq, Eq, Default)]
+pub struct Postcode {
+    bytes: [u8; Postcode::MAX],
+    len: u8,
+}
+
+impl Postcode {
+    pub const MAX: usize = 10;
+
+    /// `None` when longer than [`Postcode::MAX`] bytes.
+    pub fn new(s: &str) -> Option<Postcode> {
+        let mut bytes = [0u8; Postcode::MAX];
+        bytes.get_mut(..s.len())?.copy_from_slice(s.as_bytes());
+        Some(Postcode {
+            bytes,
+            len: s.len() as u8,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        // built from a &str, so always valid UTF-8
+        std::str::from_utf8(&self.bytes[..self.len as usize]).unwrap_or("")
+    }
+}
+
+impl std::fmt::Display for Postcode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for Postcode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.as_str())
+    }
 }
 
 impl InsuredPeriod {
     /// The 4-digit numeric part of the postcode, 0 when absent.
     pub fn postcode4(&self) -> u16 {
         self.postcode
+            .as_str()
             .get(..4)
             .and_then(|s| s.parse().ok())
             .unwrap_or(0)
@@ -373,7 +413,12 @@ pub fn read_insured(path: &Path) -> Result<Vec<InsuredPeriod>, ContextError> {
             bsn,
             uzovi: int(path, line, "uzovi", &r[1])?,
             birth_date: parse_date_field(path, line, "birth_date", &r[2])?,
-            postcode: r[3].to_string(),
+            postcode: Postcode::new(&r[3]).ok_or_else(|| ContextError::Field {
+                path: path.into(),
+                line,
+                column: "postcode".into(),
+                message: format!("{:?} is longer than {} characters", &r[3], Postcode::MAX),
+            })?,
             from: parse_date_field(path, line, "from", &r[4])?,
             to: opt_date(path, line, "to", &r[5])?,
         })

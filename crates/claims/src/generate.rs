@@ -360,7 +360,7 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
             bsn,
             uzovi,
             birth_date: birth,
-            postcode,
+            postcode: crate::context::Postcode::new(&postcode).expect("6 characters"),
             from: date(2000, 1, 1),
             to,
         });
@@ -578,7 +578,7 @@ fn write_file(
                 birth_date: person.birth_date,
                 gender: 1 + (person.bsn % 2) as u8,
                 name: name.to_vec(),
-                postcode: person.postcode.as_bytes().to_vec(),
+                postcode: person.postcode.as_str().as_bytes().to_vec(),
             })?;
             last = Some(who);
         }

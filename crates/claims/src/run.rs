@@ -7,7 +7,7 @@
 //! 8 bytes per distinct line, and the ceiling candidates).
 
 use crate::checker::{
-    CeilingCandidate, Checker, Outcome, R_FILE, R_FORMAT, Reason, State, apply_ceilings,
+    CeilingCandidate, Checker, Outcome, R_FILE, R_FORMAT, Reason, State, StateKey, apply_ceilings,
 };
 use crate::ident::{Code, parse_date, parse_u64};
 use crate::vektis::{self, Decision, Detail, Line, ReturnBuilder, Standard};
@@ -75,6 +75,160 @@ pub struct Row {
     pub outcome: Outcome,
 }
 
+/// The ceiling candidates' rows, kept in a file in the output directory until the end of the
+/// run (so memory does not grow with them): fixed-size binary records, see [`Row::to_bytes`].
+struct Spill {
+    path: PathBuf,
+    file: std::io::BufWriter<std::fs::File>,
+    len: usize,
+}
+
+impl Spill {
+    fn create(path: &Path) -> Result<Spill, RunError> {
+        Ok(Spill {
+            path: path.to_path_buf(),
+            file: std::io::BufWriter::with_capacity(
+                1 << 20,
+                std::fs::File::create(path).map_err(io(path))?,
+            ),
+            len: 0,
+        })
+    }
+    fn push(&mut self, row: &Row) -> Result<(), RunError> {
+        self.file
+            .write_all(&row.to_bytes())
+            .map_err(io(&self.path))?;
+        self.len += 1;
+        Ok(())
+    }
+    /// The rows, in the order they were pushed.
+    fn finish(self) -> Result<impl Iterator<Item = Result<Row, RunError>>, RunError> {
+        let path = self.path;
+        self.file.into_inner().map_err(|e| RunError::Io {
+            path: path.clone(),
+            source: e.into_error(),
+        })?;
+        let mut r = std::io::BufReader::with_capacity(
+            1 << 20,
+            std::fs::File::open(&path).map_err(io(&path))?,
+        );
+        Ok((0..self.len).map(move |_| {
+            let mut b = [0u8; ROW_BYTES];
+            std::io::Read::read_exact(&mut r, &mut b).map_err(io(&path))?;
+            Ok(Row::from_bytes(&b))
+        }))
+    }
+}
+
+/// Size of a [`Row`] as bytes.
+const ROW_BYTES: usize = 99;
+
+impl Row {
+    /// Fixed-size little-endian bytes (for the spill file; read back by [`Row::from_bytes`]).
+    fn to_bytes(&self) -> [u8; ROW_BYTES] {
+        let mut b = [0u8; ROW_BYTES];
+        let mut at = 0;
+        let mut put = |v: &[u8]| {
+            b[at..at + v.len()].copy_from_slice(v);
+            at += v.len();
+        };
+        put(&self.file.to_le_bytes());
+        put(&self.line.to_le_bytes());
+        put(&self.record_id.to_le_bytes());
+        put(&self.provider.to_le_bytes());
+        put(&self.bsn.to_le_bytes());
+        let code = self.code.as_ref().map_or(&[][..], |c| c.as_bytes());
+        let mut cb = [0u8; 9];
+        cb[0] = if self.code.is_some() {
+            1 + code.len() as u8
+        } else {
+            0
+        };
+        cb[1..1 + code.len()].copy_from_slice(code);
+        put(&cb);
+        put(&self
+            .date
+            .map_or(i32::MIN, |d| chrono::Datelike::num_days_from_ce(&d))
+            .to_le_bytes());
+        put(&self.claimed.to_le_bytes());
+        let o = &self.outcome;
+        put(&[o.decision as u8]);
+        put(&o.granted.to_le_bytes());
+        put(&[o.n_reasons]);
+        for r in &o.reasons {
+            put(&r.reason.to_le_bytes());
+            put(&r.return_code.to_le_bytes());
+            put(&r.element.to_le_bytes());
+        }
+        put(&o.contract.to_le_bytes());
+        put(&o.ceiling_rule.to_le_bytes());
+        debug_assert_eq!(at, ROW_BYTES);
+        b
+    }
+
+    fn from_bytes(b: &[u8; ROW_BYTES]) -> Row {
+        let mut at = 0;
+        let mut take = |n: usize| {
+            let v = &b[at..at + n];
+            at += n;
+            v
+        };
+        let u16_ = |v: &[u8]| u16::from_le_bytes(v.try_into().unwrap());
+        let u32_ = |v: &[u8]| u32::from_le_bytes(v.try_into().unwrap());
+        let u64_ = |v: &[u8]| u64::from_le_bytes(v.try_into().unwrap());
+        let file = u32_(take(4));
+        let line = u32_(take(4));
+        let record_id = u64_(take(8));
+        let provider = u32_(take(4));
+        let bsn = u32_(take(4));
+        let cb = take(9);
+        let code = match cb[0] {
+            0 => None,
+            n => Code::from_field(&cb[1..n as usize]),
+        };
+        let days = u32_(take(4)) as i32;
+        let date = (days != i32::MIN)
+            .then(|| NaiveDate::from_num_days_from_ce_opt(days))
+            .flatten();
+        let claimed = u64_(take(8)) as i64;
+        let decision = match take(1)[0] {
+            0 => Decision::Granted,
+            1 => Decision::Reduced,
+            _ => Decision::Rejected,
+        };
+        let granted = u64_(take(8)) as i64;
+        let n_reasons = take(1)[0];
+        let mut reasons = [Reason::default(); crate::checker::MAX_REASONS];
+        for r in &mut reasons {
+            *r = Reason {
+                reason: u16_(take(2)),
+                return_code: u16_(take(2)),
+                element: u16_(take(2)),
+            };
+        }
+        let contract = u32_(take(4));
+        let ceiling_rule = u32_(take(4));
+        Row {
+            file,
+            line,
+            record_id,
+            provider,
+            bsn,
+            code,
+            date,
+            claimed,
+            outcome: Outcome {
+                decision,
+                granted,
+                reasons,
+                n_reasons,
+                contract,
+                ceiling_rule,
+            },
+        }
+    }
+}
+
 struct FileWork {
     idx: u32,
     bytes: Vec<u8>,
@@ -83,8 +237,8 @@ struct FileWork {
     /// For CSV and Parquet claim lines (not Vektis files).
     table: Option<TableInput>,
     rows: Vec<Row>,
-    /// For each row: the parsed line (for the stateful pass), if any.
-    lines: Vec<Option<Line>>,
+    /// For each row of a parsed line: what the order-dependent rules need of it.
+    keys: Vec<Option<StateKey>>,
     read_error: Option<String>,
 }
 
@@ -158,6 +312,7 @@ pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
         None => State::default(),
     };
     let results_path = out.join("results.csv");
+    let spill_path = &out.join(".ceiling-lines.tmp");
     let mut results_file = std::io::BufWriter::with_capacity(
         1 << 20,
         std::fs::File::create(&results_path).map_err(io(&results_path))?,
@@ -194,7 +349,7 @@ pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
     // At most `QUEUE` batches wait between two stages.
     const QUEUE: usize = 2;
     let inputs = &opts.inputs;
-    let (mut summary, mut deferred, mut cands, mut results) = std::thread::scope(|scope| {
+    let (mut summary, deferred, mut cands, mut results) = std::thread::scope(|scope| {
         let (to_state, parsed) = std::sync::mpsc::sync_channel::<Vec<FileWork>>(QUEUE);
         let (to_writer, decided) = std::sync::mpsc::sync_channel::<Vec<FileWork>>(QUEUE);
         scope.spawn(move || {
@@ -214,7 +369,7 @@ pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
         let results_path = &results_path;
         let writer = scope.spawn(move || -> Result<_, RunError> {
             let mut summary = Summary::default();
-            let mut deferred: Vec<Row> = Vec::new();
+            let mut deferred = Spill::create(spill_path)?;
             let mut cands: Vec<CeilingCandidate> = Vec::new();
             for works in decided {
                 // 3. return messages, result rows and tallies, in parallel
@@ -232,9 +387,9 @@ pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
                             date: row.date.unwrap_or_default(),
                             order: (row.file, row.line),
                             granted: row.outcome.granted,
-                            slot: deferred.len(),
+                            slot: deferred.len,
                         });
-                        deferred.push(row);
+                        deferred.push(&row)?;
                     }
                     bar.inc(w.bytes.len() as u64);
                     summary.files.push(out.report);
@@ -245,15 +400,9 @@ pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
         // 2. order-dependent rules, in input order
         for mut works in parsed {
             for w in &mut works {
-                let provider = w.parsed.as_ref().map(|f| f.header.provider).ok();
-                for (row, line) in w.rows.iter_mut().zip(&w.lines) {
-                    if let Some(l) = line {
-                        checker.eval_stateful(
-                            &mut state,
-                            provider.unwrap_or(row.provider),
-                            l,
-                            &mut row.outcome,
-                        );
+                for (row, key) in w.rows.iter_mut().zip(&w.keys) {
+                    if let Some(k) = key {
+                        checker.eval_stateful_key(&mut state, k, &mut row.outcome);
                     }
                 }
             }
@@ -264,35 +413,45 @@ pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
         drop(to_writer);
         writer.join().expect("writer thread panicked")
     })?;
-    // 5. revenue ceilings
-    let rejected = apply_ceilings(&checker.ctx, &mut cands);
-    let mut patches: BTreeMap<u32, Vec<(u32, i64, Outcome)>> = BTreeMap::new();
-    for slot in rejected {
-        let row = &mut deferred[slot];
-        let rule = row.outcome.ceiling_rule as u16;
-        let before = row.outcome.granted;
-        row.outcome.reject(Reason {
-            reason: rule,
-            return_code: checker.reasons[rule as usize].return_code,
-            element: 418,
-        });
-        patches
-            .entry(row.file)
-            .or_default()
-            .push((row.line, before, row.outcome));
+    // 5. revenue ceilings: decided on the candidates (32 bytes each in memory); their rows
+    // come back from the spill file in order, the rejected ones changed on the way
+    let rejected_slots = apply_ceilings(&checker.ctx, &mut cands);
+    drop(cands);
+    let mut rejected = vec![false; deferred.len];
+    for slot in rejected_slots {
+        rejected[slot] = true;
     }
-    let mut buf = Vec::new();
-    for row in &deferred {
-        format_row(
-            &mut buf,
-            row,
-            &file_field(&opts.inputs[row.file as usize]),
-            &reason_names,
-        );
-        tally(&mut summary, row, &reason_names);
+    let mut patches: BTreeMap<u32, Vec<(u32, i64, Outcome)>> = BTreeMap::new();
+    let mut buf = Vec::with_capacity(1 << 20);
+    let mut last_file = (u32::MAX, String::new());
+    for (slot, row) in deferred.finish()?.enumerate() {
+        let mut row = row?;
+        if rejected[slot] {
+            let rule = row.outcome.ceiling_rule as u16;
+            let before = row.outcome.granted;
+            row.outcome.reject(Reason {
+                reason: rule,
+                return_code: checker.reasons[rule as usize].return_code,
+                element: 418,
+            });
+            patches
+                .entry(row.file)
+                .or_default()
+                .push((row.line, before, row.outcome));
+        }
+        if last_file.0 != row.file {
+            last_file = (row.file, file_field(&opts.inputs[row.file as usize]));
+        }
+        format_row(&mut buf, &row, &last_file.1, &reason_names);
+        tally(&mut summary, &row, &reason_names);
+        if buf.len() > (1 << 20) {
+            results.write_all(&buf).map_err(io(&results_path))?;
+            buf.clear();
+        }
     }
     results.write_all(&buf).map_err(io(&results_path))?;
     results.flush().map_err(io(&results_path))?;
+    let _ = std::fs::remove_file(spill_path);
     for (file, lines) in patches {
         let report = &summary.files[file as usize];
         if let Some(name) = &report.return_message {
@@ -381,7 +540,7 @@ fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
                 }),
                 table: None,
                 rows: vec![],
-                lines: vec![],
+                keys: vec![],
                 read_error: Some(format!("cannot read: {e}")),
             };
         }
@@ -418,6 +577,11 @@ fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
         _ => None,
     };
     if let Some((rows, lines, table)) = table {
+        let keys = rows
+            .iter()
+            .zip(lines)
+            .map(|(r, l): (&Row, Option<Line>)| l.map(|l| StateKey::of(r.provider, &l)))
+            .collect();
         return FileWork {
             idx,
             bytes,
@@ -429,18 +593,18 @@ fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
             }),
             table: Some(table),
             rows,
-            lines,
+            keys,
             read_error: None,
         };
     }
     let standard = Standard::sniff(&bytes);
     let parsed = vektis::parse_claim_file(&bytes);
     let mut rows = Vec::new();
-    let mut lines = Vec::new();
+    let mut keys = Vec::new();
     match &parsed {
         Ok(f) => {
             let p = f.header.standard.positions();
-            let evals: Vec<(Row, Option<Line>)> = f
+            let evals: Vec<(Row, Option<StateKey>)> = f
                 .details
                 .par_iter()
                 .with_min_len(512)
@@ -463,7 +627,7 @@ fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
                                 claimed: l.amount,
                                 outcome: checker.eval(f.header.provider, l),
                             },
-                            Some(l.clone()),
+                            Some(StateKey::of(f.header.provider, l)),
                         ),
                         Err(fault) => {
                             let mut row = raw_row(p, idx, d.line, rec, f.header.provider);
@@ -477,9 +641,9 @@ fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
                     }
                 })
                 .collect();
-            for (r, l) in evals {
+            for (r, k) in evals {
                 rows.push(r);
-                lines.push(l);
+                keys.push(k);
             }
         }
         Err(_) => {
@@ -498,7 +662,7 @@ fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
                         element: 0,
                     });
                     rows.push(row);
-                    lines.push(None);
+                    keys.push(None);
                 }
             }
         }
@@ -510,7 +674,7 @@ fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
         parsed,
         table: None,
         rows,
-        lines,
+        keys,
         read_error: None,
     }
 }
@@ -992,4 +1156,47 @@ fn provider_table(s: &Summary) -> String {
         }
     }
     t
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A row survives the spill file unchanged, with and without code and date, credit amounts
+    /// and a full set of reasons.
+    #[test]
+    fn a_row_round_trips_through_its_spill_bytes() {
+        let mut o = Outcome::new(-12_345);
+        for i in 0..crate::checker::MAX_REASONS as u16 {
+            o.reject(Reason {
+                reason: i,
+                return_code: 600 + i,
+                element: 400 + i,
+            });
+        }
+        o.contract = 77;
+        o.ceiling_rule = 3;
+        let full = Row {
+            file: 14_759,
+            line: 4_000_000,
+            record_id: 999_999_999_999,
+            provider: 75_997_279,
+            bsn: 123_456_782,
+            code: Code::parse("190031"),
+            date: NaiveDate::from_ymd_opt(2022, 12, 31),
+            claimed: -12_345,
+            outcome: o,
+        };
+        let back = Row::from_bytes(&full.to_bytes());
+        assert_eq!(format!("{back:?}"), format!("{full:?}"));
+        let bare = Row {
+            code: None,
+            date: None,
+            outcome: Outcome::new(500),
+            ..full
+        };
+        let back = Row::from_bytes(&bare.to_bytes());
+        assert_eq!(format!("{back:?}"), format!("{bare:?}"));
+        assert_eq!(back.outcome.decision, Decision::Granted);
+    }
 }
