@@ -558,7 +558,7 @@ fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
                 TableInput {
                     format: "CSV",
                     faults,
-                    error: None,
+                    error: tabular::header_error(&bytes),
                 },
             ))
         }

@@ -211,8 +211,33 @@ pub(crate) fn rejected_row(
     )
 }
 
-/// The faults of a CSV file, for the report (at most 100).
+/// Why a CSV file is rejected as a whole (its header is not [`COLUMNS`]), if it is.
+pub fn header_error(bytes: &[u8]) -> Option<String> {
+    let mut rdr = reader(bytes);
+    let got = match rdr.byte_headers() {
+        Ok(h) => h.clone(),
+        Err(e) => return Some(format!("line 1: cannot read the header: {e}")),
+    };
+    if got.iter().eq(COLUMNS.iter().map(|c| c.as_bytes())) {
+        return None;
+    }
+    let got: Vec<String> = got
+        .iter()
+        .map(|f| String::from_utf8_lossy(f).into_owned())
+        .collect();
+    Some(format!(
+        "line 1: header is {:?}, expected {:?}",
+        got.join(","),
+        COLUMNS.join(",")
+    ))
+}
+
+/// The faults of a CSV file, for the report (at most 100; none when the header is wrong, as
+/// then every row is rejected with 0001 whatever it holds).
 pub fn faults(bytes: &[u8]) -> Vec<String> {
+    if header_error(bytes).is_some() {
+        return vec![];
+    }
     let mut out = Vec::new();
     let mut rdr = reader(bytes);
     let mut rec = csv::ByteRecord::new();

@@ -41,6 +41,11 @@ enum Col {
 
 /// Writes a snappy-compressed Parquet file with the given columns, in order.
 fn write_parquet(path: &Path, cols: &[(&str, Col)]) {
+    write_parquet_with(path, cols, Compression::SNAPPY)
+}
+
+/// Writes a Parquet file with the given columns, in order, and codec.
+fn write_parquet_with(path: &Path, cols: &[(&str, Col)], codec: Compression) {
     let fields: Vec<String> = cols
         .iter()
         .map(|(name, c)| match c {
@@ -55,11 +60,7 @@ fn write_parquet(path: &Path, cols: &[(&str, Col)]) {
     let schema = Arc::new(
         parse_message_type(&format!("message claims {{ {} }}", fields.join(" "))).unwrap(),
     );
-    let props = Arc::new(
-        WriterProperties::builder()
-            .set_compression(Compression::SNAPPY)
-            .build(),
-    );
+    let props = Arc::new(WriterProperties::builder().set_compression(codec).build());
     let file = std::fs::File::create(path).unwrap();
     let mut w = SerializedFileWriter::new(file, schema, props).unwrap();
     let mut rg = w.next_row_group().unwrap();
@@ -237,7 +238,11 @@ fn write_csv(path: &Path) {
 /// The batch as Parquet, columns in another order than the CSV's, an extra column, dates as
 /// DATE (start) and as strings (end), numbers as INT32 and INT64.
 fn write_batch_parquet(path: &Path) {
-    write_parquet(
+    write_batch_parquet_with(path, Compression::SNAPPY)
+}
+
+fn write_batch_parquet_with(path: &Path, codec: Compression) {
+    write_parquet_with(
         path,
         &[
             ("reference", Col::Str(BATCH.iter().map(|r| r.9).collect())),
@@ -273,6 +278,7 @@ fn write_batch_parquet(path: &Path) {
                 Col::Str(BATCH.iter().map(|_| Some("x")).collect()),
             ),
         ],
+        codec,
     );
 }
 
@@ -574,4 +580,36 @@ fn valid_files_pass_the_page_check() {
     let out = eval_parquet(&checker(), 0, &std::fs::read(&p).unwrap());
     assert_eq!(out.error, None);
     assert_eq!(out.rows.len(), BATCH.len());
+}
+
+/// Files compressed with the other codecs writers use (zstd is Polars' default, gzip and lz4
+/// are common elsewhere) are read and give the same results as the snappy file.
+#[test]
+fn zstd_gzip_and_lz4_files_give_the_same_results_as_snappy() {
+    use parquet::basic::{GzipLevel, ZstdLevel};
+    let dir = tempfile::tempdir().unwrap();
+    let snappy = dir.path().join("snappy.parquet");
+    write_batch_parquet(&snappy);
+    let (_, expected) = run_one(&snappy, &dir.path().join("out-snappy"));
+    assert_eq!(expected.len(), BATCH.len());
+    for (name, codec) in [
+        ("zstd", Compression::ZSTD(ZstdLevel::default())),
+        ("gzip", Compression::GZIP(GzipLevel::default())),
+        ("lz4", Compression::LZ4_RAW),
+        ("none", Compression::UNCOMPRESSED),
+    ] {
+        let p = dir.path().join(format!("{name}.parquet"));
+        write_batch_parquet_with(&p, codec);
+        let (s, rows) = run_one(&p, &dir.path().join(format!("out-{name}")));
+        assert_eq!(
+            s.files[0].status, "accepted",
+            "{name}: {:?}",
+            s.files[0].error
+        );
+        // the same rows but for the file name in the first column
+        let strip = |rows: &[Vec<String>]| -> Vec<Vec<String>> {
+            rows.iter().map(|r| r[1..].to_vec()).collect()
+        };
+        assert_eq!(strip(&rows), strip(&expected), "{name}");
+    }
 }

@@ -406,3 +406,44 @@ fn a_run_over_many_files_keeps_input_order_and_stops_cleanly_on_an_output_error(
     .to_string();
     assert!(e.contains("f30.ha304.HA305"), "{e}");
 }
+
+/// A CSV batch whose header is not the documented one is rejected as a whole: the file report
+/// says so (with the header it found), and every row is in the results, rejected with 0001.
+#[test]
+fn a_csv_batch_with_a_wrong_header_is_rejected_as_a_whole() {
+    let c = checker();
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("batch.csv");
+    std::fs::write(
+        &f,
+        "agb,bsn,uzovi,prestatie,start_date,end_date,count,tariff_cents,amount_cents,reference\n\
+         1000001,111222333,3311,13001,2022-02-01,2022-02-01,1,2500,2500,R1\n\
+         1000001,111222333,3311,13001,2022-03-01,2022-03-01,1,2500,2500,R2\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out");
+    let s = zorginkoop_claims::run::run(
+        &c,
+        &zorginkoop_claims::run::RunOptions {
+            inputs: vec![f],
+            out_dir: out.clone(),
+            state: None,
+            date: d("2023-01-15"),
+            progress: false,
+        },
+    )
+    .unwrap();
+    let report = &s.files[0];
+    assert_eq!(report.status, "rejected");
+    let e = report.error.as_deref().unwrap();
+    assert!(e.starts_with("line 1: header is \"agb,bsn,"), "{e}");
+    assert!(report.record_faults.is_empty());
+    let results = std::fs::read_to_string(out.join("results.csv")).unwrap();
+    let rows: Vec<&str> = results.lines().skip(1).collect();
+    assert_eq!(rows.len(), 2);
+    assert!(
+        rows.iter()
+            .all(|r| r.contains(",rejected,0001,ZK-FILE-REJECTED")),
+        "{rows:?}"
+    );
+}

@@ -112,6 +112,13 @@ enum Command {
 }
 
 fn main() -> ExitCode {
+    // `zorginkoop ... | head` must end quietly when the reader goes away, as other command-line
+    // tools do, not panic on the broken pipe (Rust ignores SIGPIPE by default)
+    #[cfg(unix)]
+    // SAFETY: called first thing, before any thread is started; SIG_DFL is a valid handler.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Policy { cmd, dir } => policy_cmd::run(cmd, &dir),

@@ -151,3 +151,38 @@ fn demo_starts_on_sqlite_with_demo_contracts_and_keeps_its_decisions() {
     assert_eq!(count(&out2), 2 * count(&out), "{out}\n{out2}");
     std::fs::remove_file(&db).ok();
 }
+
+/// `zorginkoop ... | head` ends quietly when the reader goes away (as other command-line tools
+/// do), without a panic on the broken pipe.
+#[cfg(unix)]
+#[test]
+fn a_closed_pipe_ends_the_output_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../.."));
+    // more than a pipe buffer (64 KiB), so the writer meets the closed pipe
+    let mut child = Command::new(env!("CARGO_BIN_EXE_zorginkoop"))
+        .args(["policy", "show", "gp-2022-2023", "--json"])
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut head = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut head).unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(
+        out.status.signal(),
+        Some(libc_sigpipe()),
+        "{:?}",
+        out.status
+    );
+}
+
+#[cfg(unix)]
+fn libc_sigpipe() -> i32 {
+    13 // SIGPIPE on Linux and the BSDs
+}
