@@ -1,10 +1,17 @@
-//! A checking run over many files: parse and evaluate files in parallel (rayon), apply the
-//! order-dependent rules in input order, write one return message per Vektis file, the result
-//! table (`results.csv`, one row per claim line) and the summary (`summary.json`,
-//! `summary.txt`), then settle revenue ceilings and patch the affected return lines in place.
+//! A checking run over many files, as a pipeline of three stages that keeps both cores busy:
 //!
-//! Memory is bounded by a batch of files held at once (plus the duplicate set, which holds
-//! 8 bytes per distinct line, and the ceiling candidates).
+//! 1. parse each file and evaluate the stateless rules (files and lines in parallel);
+//! 2. apply the order-dependent rules (duplicates, once per period) in input order;
+//! 3. write one return message per Vektis file, the result rows (`results.csv`) and the tallies
+//!    (files in parallel, appended in input order).
+//!
+//! At the end the revenue ceilings are settled, the affected lines patched in place in their
+//! return messages, and the summary written (`summary.json`, `summary.txt`).
+//!
+//! Memory: at most a few batches of files are in flight between the stages. What grows with
+//! the run is the duplicate set (8 bytes per distinct line, in a hash set) and 32 bytes per line
+//! under a revenue ceiling (the rows themselves wait in a spill file in the output directory);
+//! the context (contracts, enrolments, insured register) is held whole.
 
 use crate::checker::{
     CeilingCandidate, Checker, Outcome, R_FILE, R_FORMAT, Reason, State, StateKey, apply_ceilings,
