@@ -312,6 +312,18 @@ impl Summary {
 
 /// Runs the checker over `opts.inputs`.
 pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
+    let result = run_inner(checker, opts);
+    if result.is_err() {
+        // a failed run leaves no spill file behind (a finished one removes it itself)
+        let _ = std::fs::remove_file(opts.out_dir.join(SPILL_NAME));
+    }
+    result
+}
+
+/// Name of the spill file of ceiling lines in the output directory (gone when a run ends).
+const SPILL_NAME: &str = ".ceiling-lines.tmp";
+
+fn run_inner(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
     let out = &opts.out_dir;
     std::fs::create_dir_all(out.join("returns")).map_err(io(out))?;
     let mut state = match &opts.state {
@@ -319,7 +331,7 @@ pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
         None => State::default(),
     };
     let results_path = out.join("results.csv");
-    let spill_path = &out.join(".ceiling-lines.tmp");
+    let spill_path = &out.join(SPILL_NAME);
     let mut results_file = std::io::BufWriter::with_capacity(
         1 << 20,
         std::fs::File::create(&results_path).map_err(io(&results_path))?,

@@ -405,6 +405,14 @@ fn a_run_over_many_files_keeps_input_order_and_stops_cleanly_on_an_output_error(
     .unwrap_err()
     .to_string();
     assert!(e.contains("f30.ha304.HA305"), "{e}");
+    let left: Vec<_> = std::fs::read_dir(dir.path().join("out2"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(
+        !left.iter().any(|n| n.ends_with(".tmp")),
+        "no spill file left: {left:?}"
+    );
 }
 
 /// A CSV batch whose header is not the documented one is rejected as a whole: the file report
