@@ -1,4 +1,5 @@
-//! `zorginkoop claims ...` and `zorginkoop contracts ...` (owned by the claims checker work).
+//! `zorginkoop claims ...` and `zorginkoop contracts ...`: arguments in, `zorginkoop_app::claims`
+//! and `zorginkoop_app::contracts` called, results printed.
 //!
 //! `claims check` checks Vektis claim files (AW319, HA304) and CSV claim lines against the
 //! contracts, care-chain enrolments and insured register of a context directory and the claim
@@ -7,16 +8,11 @@
 //! database with demo contracts.
 
 use crate::PolicyDir;
-use anyhow::{Context as _, Result, bail};
 use chrono::NaiveDate;
 use clap::Subcommand;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use zorginkoop_claims::checker::Checker;
-use zorginkoop_claims::context::{Context, Contract, write_contracts};
-use zorginkoop_claims::ident::Code;
-use zorginkoop_claims::rules::RuleSet;
-use zorginkoop_claims::store::{ContractRow, Store};
+use zorginkoop_app as app;
 
 #[derive(Subcommand)]
 pub enum ClaimsCommand {
@@ -84,11 +80,6 @@ pub enum ContractsCommand {
     },
 }
 
-fn load_rules(dir: &PolicyDir) -> Result<RuleSet> {
-    let set = dir.load()?;
-    RuleSet::from_policies(&set).map_err(|e| anyhow::anyhow!("{e}"))
-}
-
 pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         ClaimsCommand::Check {
@@ -101,28 +92,23 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
             quiet,
             dir,
         } => {
-            let rules = load_rules(&dir)?;
-            let ctx = Context::load_dir(&context)
-                .with_context(|| format!("reading the context in {}", context.display()))?;
-            for f in &files {
-                if !f.is_file() {
-                    bail!("{}: no such file", f.display());
-                }
-            }
-            let checker = Checker::new(rules, ctx);
-            let opts = zorginkoop_claims::run::RunOptions {
-                inputs: files,
-                out_dir: out.clone(),
-                state: if no_state {
-                    None
-                } else {
-                    Some(state.unwrap_or_else(|| context.join("claims-state.bin")))
-                },
-                date: date.unwrap_or_else(crate::today),
-                progress: !quiet,
+            let history = if no_state {
+                None
+            } else {
+                Some(state.unwrap_or_else(|| context.join("claims-state.bin")))
             };
-            let summary = zorginkoop_claims::run::run(&checker, &opts)?;
-            print!("{}", zorginkoop_claims::run::summary_head(&summary));
+            let summary = app::claims::check(
+                &dir.dir(),
+                app::claims::CheckRequest {
+                    files,
+                    context,
+                    out: out.clone(),
+                    history,
+                    date: date.unwrap_or_else(crate::today),
+                    progress: !quiet,
+                },
+            )?;
+            print!("{}", app::claims::summary_head(&summary));
             println!(
                 "\nWritten to {}: returns/, results.csv, summary.json, summary.txt (per provider)",
                 out.display()
@@ -140,9 +126,7 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
             out,
             dir,
         } => {
-            let rules = load_rules(&dir)?;
-            let g = zorginkoop_claims::generate::generate(&rules, lines, seed, &out)
-                .with_context(|| format!("writing to {}", out.display()))?;
+            let g = app::claims::generate(&dir.dir(), lines, seed, &out)?;
             println!(
                 "{} lines in {} files ({} providers, {} insured, {} contracts) in {}/claims, context in {}/context",
                 g.lines,
@@ -158,58 +142,21 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
     }
 }
 
-fn to_contract(r: ContractRow) -> Result<Contract> {
-    let codes = r
-        .prestatie_codes
-        .iter()
-        .map(|c| {
-            Code::parse(c)
-                .ok_or_else(|| anyhow::anyhow!("contract {:?}: bad prestatie code {c:?}", r.id))
-        })
-        .collect::<Result<_>>()?;
-    Ok(Contract {
-        provider: r.provider_agb,
-        module: r.module,
-        codes,
-        start: r.start,
-        end: r.end,
-        tariff: r.tariff_cents,
-        ceiling: r.ceiling_cents,
-        contract_type: r.contract_type,
-    })
-}
-
 pub fn run_contracts(cmd: ContractsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         ContractsCommand::Export { db, out } => {
-            if !db.is_file() {
-                bail!(
-                    "{}: no such database (create one with `zorginkoop contracts seed-demo --db FILE`)",
-                    db.display()
-                );
-            }
-            let store = Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
-            let rows = store.contracts()?;
-            let n = rows.len();
-            let contracts = rows
-                .into_iter()
-                .map(to_contract)
-                .collect::<Result<Vec<_>>>()?;
-            write_contracts(&out, &contracts)
-                .with_context(|| format!("writing {}", out.display()))?;
+            let n = app::contracts::export(&db, &out)?;
             println!("{n} contracts written to {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
         ContractsCommand::SeedDemo { db } => {
-            let mut store =
-                Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
-            let rows = zorginkoop_claims::store::demo_contracts();
-            let ids = store.insert_contracts(&rows)?;
+            let s = app::contracts::seed_demo_db(&db)?;
             println!(
-                "{} demo contracts added to {} (ids {:?})",
-                ids.len(),
+                "{} demo contracts added to {} (ids {:?}); {} were there already",
+                s.added.len(),
                 db.display(),
-                ids
+                s.added,
+                s.present
             );
             Ok(ExitCode::SUCCESS)
         }

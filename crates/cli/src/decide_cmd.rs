@@ -1,15 +1,15 @@
 //! `zorginkoop decide` and `zorginkoop calc`.
 
 use crate::{PolicyDir, parse_date, read_json_or_toml, today};
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Args;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use zorginkoop_engine::calc::{self, CalcContext};
-use zorginkoop_engine::{Case, Decision, Outcome, StepOutcome, TraceStep, decide as engine_decide};
-use zorginkoop_policy::Source;
+use zorginkoop_app as app;
+use zorginkoop_app::engine::{Decision, Outcome, StepOutcome, TraceStep};
+use zorginkoop_app::policy::Source;
 
 #[derive(Args)]
 pub struct DecideArgs {
@@ -57,20 +57,16 @@ pub struct CalcArgs {
 }
 
 pub fn decide(args: DecideArgs) -> Result<ExitCode> {
-    let value = read_json_or_toml(&args.case)?;
-    let case: Case = serde_json::from_value(value)
-        .with_context(|| format!("{}: not a valid case", args.case.display()))?;
-    let policy_id = match (&args.policy, &case.policy) {
-        (Some(p), _) | (None, Some(p)) => p.clone(),
-        (None, None) => bail!(
-            "{}: name the policy with --policy ID or a \"policy\" field in the case",
-            args.case.display()
-        ),
+    let case = app::decisions::read_case(&args.case)?;
+    let name = args.case.display().to_string();
+    let request = app::decisions::DecideRequest {
+        name: &name,
+        case: &case,
+        policy: args.policy.as_deref(),
+        date: args.date,
+        today: today(),
     };
-    let policy = args.dir.policy(&policy_id)?;
-    let date = args.date.or(case.request_date).unwrap_or_else(today);
-    let decision =
-        engine_decide(&policy, &case, date).with_context(|| format!("{}", args.case.display()))?;
+    let decision = app::decisions::decide_in(&args.dir.dir(), &request)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&decision)?);
     } else {
@@ -194,7 +190,7 @@ pub fn render_decision(d: &Decision, explain: bool) -> String {
 
 pub fn calc(args: CalcArgs) -> Result<ExitCode> {
     if args.list {
-        let all = calc::calculators();
+        let all = app::calculators::list();
         if args.json {
             println!("{}", serde_json::to_string_pretty(&all)?);
         } else {
@@ -212,22 +208,17 @@ pub fn calc(args: CalcArgs) -> Result<ExitCode> {
         return Ok(ExitCode::SUCCESS);
     }
     let name = args.name.expect("clap requires a name without --list");
-    let calculator = calc::find(&name)?;
+    app::calculators::find(&name)?;
     let input = read_json_or_toml(&args.input.expect("clap requires --input"))?;
-    let policy = args
-        .dir
-        .policy(args.policy.as_deref().unwrap_or(calculator.policy))?;
-    let date = args.date.unwrap_or(policy.file.policy.period_start);
-    let ctx = CalcContext {
-        policy: &policy,
-        date,
-    };
-    let output = (calculator.run)(&ctx, input)?;
-    let result = serde_json::json!({
-        "calculator": calculator.name,
-        "output": output,
-        "receipt": zorginkoop_engine::Receipt::new(&policy, date),
-    });
+    let result = app::calculators::run_in(
+        &args.dir.dir(),
+        app::calculators::CalcRequest {
+            name: &name,
+            input,
+            policy: args.policy.as_deref(),
+            date: args.date,
+        },
+    )?;
     println!("{}", serde_json::to_string_pretty(&result)?);
     Ok(ExitCode::SUCCESS)
 }

@@ -1,7 +1,8 @@
 //! The `zorginkoop` command line: policies, decisions, calculators and claims.
 //!
-//! Output is for people by default (Dutch domain terms); `--json` gives the same content for
-//! machines. Policies are read from `--policies DIR` (default: `$ZORGINKOOP_POLICIES`, else
+//! A thin adapter over `zorginkoop-app`, the use cases every front end shares: this crate parses
+//! arguments, calls one use case and prints its result. Output is for people by default (Dutch);
+//! `--json` gives the same content for machines. Policies are read from `--policies DIR` (default: `$ZORGINKOOP_POLICIES`, else
 //! `./policies`, else the repository's `policies/`).
 
 mod claims_cmd;
@@ -9,12 +10,13 @@ mod decide_cmd;
 mod demo;
 mod policy_cmd;
 
-use anyhow::{Context, Result, bail};
+use anyhow::Result;
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use zorginkoop_policy::{Policy, PolicySet};
+use zorginkoop_app as app;
+use zorginkoop_app::policy::{Policy, PolicySet};
 
 #[derive(Parser)]
 #[command(
@@ -38,49 +40,17 @@ pub struct PolicyDir {
 
 impl PolicyDir {
     pub fn dir(&self) -> PathBuf {
-        if let Some(d) = &self.policies {
-            return d.clone();
-        }
-        if let Some(d) = std::env::var_os("ZORGINKOOP_POLICIES") {
-            return PathBuf::from(d);
-        }
-        let local = PathBuf::from("policies");
-        if local.join("README.md").exists() || local.join("texts").exists() {
-            return local;
-        }
-        PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies"))
+        app::policies::policy_dir(self.policies.as_deref())
     }
 
     /// Loads every policy; all problems are reported at once.
     pub fn load(&self) -> Result<PolicySet> {
-        let dir = self.dir();
-        PolicySet::load_dir(&dir).map_err(|errors| {
-            let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
-            anyhow::anyhow!(
-                "the policy files in {} do not load:\n{}",
-                dir.display(),
-                lines.join("\n")
-            )
-        })
+        Ok(app::policies::load(&self.dir())?)
     }
 
     /// Finds a policy by id, or loads a file when given a path.
     pub fn policy(&self, id_or_path: &str) -> Result<Policy> {
-        let p = Path::new(id_or_path);
-        if id_or_path.ends_with(".toml") && p.exists() {
-            return Policy::load(p).map_err(|e| anyhow::anyhow!("{e}"));
-        }
-        let set = self.load()?;
-        match set.get(id_or_path) {
-            Some(p) => Ok(p.clone()),
-            None => {
-                let ids: Vec<&str> = set.policies.iter().map(|p| p.id()).collect();
-                bail!(
-                    "no policy `{id_or_path}`; known policies: {} (see `zorginkoop policy list`)",
-                    ids.join(", ")
-                )
-            }
-        }
+        Ok(app::policies::open(&self.dir(), id_or_path)?)
     }
 }
 
@@ -150,21 +120,5 @@ pub fn today() -> NaiveDate {
 
 /// Reads a JSON or TOML file (or `-` for standard input) into a JSON value.
 pub fn read_json_or_toml(path: &Path) -> Result<serde_json::Value> {
-    let text = if path == Path::new("-") {
-        std::io::read_to_string(std::io::stdin()).context("reading standard input")?
-    } else {
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?
-    };
-    if path.extension().is_some_and(|e| e == "toml") {
-        toml::from_str(&text).with_context(|| format!("{}: invalid TOML", path.display()))
-    } else {
-        serde_json::from_str(&text).map_err(|e| {
-            anyhow::anyhow!(
-                "{}:{}:{}: invalid JSON: {e}",
-                path.display(),
-                e.line(),
-                e.column()
-            )
-        })
-    }
+    Ok(app::decisions::read_document(path)?)
 }

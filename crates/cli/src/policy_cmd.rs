@@ -6,8 +6,8 @@ use chrono::NaiveDate;
 use clap::Subcommand;
 use std::fmt::Write as _;
 use std::process::ExitCode;
-use zorginkoop_engine::calendar;
-use zorginkoop_policy::{Change, Policy, diff};
+use zorginkoop_app as app;
+use zorginkoop_app::policy::{Change, Policy};
 
 #[derive(Subcommand)]
 pub enum PolicyCommand {
@@ -51,41 +51,18 @@ pub enum PolicyCommand {
 pub fn run(cmd: PolicyCommand, dir: &PolicyDir) -> Result<ExitCode> {
     match cmd {
         PolicyCommand::List { json } => {
-            let set = dir.load()?;
+            let rows = app::policies::list(&dir.load()?);
             if json {
-                let rows: Vec<_> = set
-                    .policies
-                    .iter()
-                    .map(|p| {
-                        serde_json::json!({
-                            "id": p.id(),
-                            "title": p.file.policy.title,
-                            "version": p.file.policy.version,
-                            "domain": p.file.policy.domain,
-                            "period_start": p.file.policy.period_start,
-                            "period_end": p.file.policy.period_end,
-                            "document": p.file.policy.document,
-                            "modules": p.file.modules.len(),
-                            "sha256": p.sha256,
-                        })
-                    })
-                    .collect();
                 println!("{}", serde_json::to_string_pretty(&rows)?);
             } else {
                 println!(
                     "{:<24} {:<7} {:<23} {:>7}  titel",
                     "id", "versie", "contractperiode", "modules"
                 );
-                for p in &set.policies {
-                    let m = &p.file.policy;
+                for p in &rows {
                     println!(
                         "{:<24} {:<7} {} – {} {:>7}  {}",
-                        p.id(),
-                        m.version,
-                        m.period_start,
-                        m.period_end,
-                        p.file.modules.len(),
-                        m.title
+                        p.id, p.version, p.period_start, p.period_end, p.modules, p.title
                     );
                 }
             }
@@ -99,43 +76,30 @@ pub fn run(cmd: PolicyCommand, dir: &PolicyDir) -> Result<ExitCode> {
             }
         }
         PolicyCommand::Validate => {
-            let set = dir.load()?;
-            let mut problems: Vec<String> = set
-                .validate_quotes()
-                .iter()
-                .map(|e| e.to_string())
-                .collect();
-            for p in &set.policies {
-                problems.extend(
-                    zorginkoop_engine::calc::check_references(p)
-                        .iter()
-                        .map(|e| e.to_string()),
-                );
-            }
-            let rules: usize = set.policies.iter().map(|p| p.sources().len()).sum();
-            if problems.is_empty() {
+            let v = app::policies::validate(&dir.load()?);
+            if v.is_valid() {
                 println!(
                     "{} beleidsbestanden, {} regels met bronvermelding: alles geldig (bronteksten: {})",
-                    set.policies.len(),
-                    rules,
-                    if set.texts.is_empty() {
+                    v.policies,
+                    v.sourced_rules,
+                    if v.documents == 0 {
                         "niet gevonden, citaten niet gecontroleerd".to_string()
                     } else {
-                        format!("{} documenten, elk citaat gevonden", set.texts.len())
+                        format!("{} documenten, elk citaat gevonden", v.documents)
                     }
                 );
             } else {
-                for line in &problems {
+                for line in &v.problems {
                     eprintln!("{line}");
                 }
-                eprintln!("{} problemen", problems.len());
+                eprintln!("{} problemen", v.problems.len());
                 return Ok(ExitCode::from(1));
             }
         }
         PolicyCommand::Diff { old, new, json } => {
             let a = dir.policy(&old)?;
             let b = dir.policy(&new)?;
-            let d = diff(&a, &b);
+            let d = app::policies::diff(&a, &b);
             if json {
                 println!("{}", serde_json::to_string_pretty(&d)?);
             } else {
@@ -166,30 +130,27 @@ pub fn run(cmd: PolicyCommand, dir: &PolicyDir) -> Result<ExitCode> {
         PolicyCommand::Timeline { id, date, json } => {
             let p = dir.policy(&id)?;
             let date = date.unwrap_or_else(today);
-            let status = calendar::timeline(&p, date);
+            let t = app::timelines::timeline(&p, date);
             if json {
-                let next = status
-                    .next_due()
-                    .map(|(d, m)| serde_json::json!({"date": d, "milestone": m}));
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(
-                        &serde_json::json!({"status": status, "next_due": next})
-                    )?
-                );
+                println!("{}", serde_json::to_string_pretty(&t)?);
             } else {
                 println!("Tijdpad {} op {date}\n", p.id());
-                for m in &status.past {
+                for m in &t.status.past {
                     println!("  voorbij   {}  {}", span(m), m.label);
                 }
-                for m in &status.open {
+                for m in &t.status.open {
                     println!("  NU OPEN   {}  {}", span(m), m.label);
                 }
-                for m in &status.upcoming {
+                for m in &t.status.upcoming {
                     println!("  komt      {}  {}", span(m), m.label);
                 }
-                match status.next_due() {
-                    Some((d, m)) => println!("\nEerstvolgend: {d}: {}", m.label),
+                match &t.next_due {
+                    Some(d) => println!(
+                        "\nEerstvolgend: {} ({}): {}",
+                        d.date,
+                        days(d.days_left),
+                        d.milestone.label
+                    ),
                     None => println!("\nGeen termijnen meer in dit tijdpad."),
                 }
             }
@@ -198,7 +159,15 @@ pub fn run(cmd: PolicyCommand, dir: &PolicyDir) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn span(m: &zorginkoop_policy::Milestone) -> String {
+fn days(n: i64) -> String {
+    match n {
+        0 => "vandaag".to_string(),
+        1 => "morgen".to_string(),
+        n => format!("over {n} dagen"),
+    }
+}
+
+fn span(m: &app::policy::Milestone) -> String {
     match m.until {
         Some(u) => format!("{} t/m {u}", m.date),
         None => format!("{:<24}", m.date.to_string()),

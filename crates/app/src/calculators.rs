@@ -1,0 +1,65 @@
+//! The calculators (rekentools): list them, run one with the parameters of its policy on a
+//! reference date, and return the output with its receipt.
+
+use crate::{AppError, policies};
+use chrono::NaiveDate;
+use serde::Serialize;
+use std::path::Path;
+use zorginkoop_engine::Receipt;
+use zorginkoop_engine::calc::{self, CalcContext, Calculator};
+use zorginkoop_policy::Policy;
+
+/// Every calculator with its inputs and outputs.
+pub fn list() -> Vec<Calculator> {
+    calc::calculators()
+}
+
+/// What a front end asks of a calculator.
+#[derive(Debug, Clone)]
+pub struct CalcRequest<'a> {
+    pub name: &'a str,
+    pub input: serde_json::Value,
+    /// Policy whose parameters are used (default: the calculator's own policy).
+    pub policy: Option<&'a str>,
+    /// Reference date for the parameters (default: the policy's period start).
+    pub date: Option<NaiveDate>,
+}
+
+/// A calculator's answer: its output and the receipt (which policy, which date).
+#[derive(Debug, Clone, Serialize)]
+pub struct CalcResult {
+    pub calculator: String,
+    pub output: serde_json::Value,
+    pub receipt: Receipt,
+}
+
+/// Runs a calculator with a policy from the folder `dir` (or a policy file).
+pub fn run_in(dir: &Path, req: CalcRequest) -> Result<CalcResult, AppError> {
+    let calculator = find(req.name)?;
+    let policy = policies::open(dir, req.policy.unwrap_or(calculator.policy))?;
+    run_with(&policy, req)
+}
+
+/// Runs a calculator with the given policy's parameters.
+pub fn run_with(policy: &Policy, req: CalcRequest) -> Result<CalcResult, AppError> {
+    let calculator = find(req.name)?;
+    let date = req.date.unwrap_or(policy.file.policy.period_start);
+    let ctx = CalcContext { policy, date };
+    let output = (calculator.run)(&ctx, req.input).map_err(|source| AppError::Calc {
+        name: req.name.to_string(),
+        source,
+    })?;
+    Ok(CalcResult {
+        calculator: calculator.name.to_string(),
+        output,
+        receipt: Receipt::new(policy, date),
+    })
+}
+
+/// The calculator called `name`.
+pub fn find(name: &str) -> Result<Calculator, AppError> {
+    calc::find(name).map_err(|source| AppError::Calc {
+        name: name.to_string(),
+        source,
+    })
+}

@@ -1,0 +1,93 @@
+//! Contracts: the store holds them (one source of truth); the claims checker reads them as
+//! `contracts.csv`. This module turns one into the other and seeds the demo contracts.
+
+use crate::AppError;
+use std::path::Path;
+use zorginkoop_claims::context::{Contract, write_contracts};
+use zorginkoop_claims::ident::Code;
+use zorginkoop_store::{ContractRow, Store, demo_contracts};
+
+/// A stored contract as the claims checker's contract.
+pub fn to_checker_contract(r: ContractRow) -> Result<Contract, AppError> {
+    let codes = r
+        .prestatie_codes
+        .iter()
+        .map(|c| {
+            Code::parse(c).ok_or_else(|| {
+                AppError::BadRecord(format!(
+                    "contract {}: prestatiecode {c:?} is ongeldig",
+                    r.id.map_or_else(|| "(nieuw)".to_string(), |i| i.to_string())
+                ))
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    Ok(Contract {
+        provider: r.provider_agb,
+        module: r.module,
+        codes,
+        start: r.start,
+        end: r.end,
+        tariff: r.tariff_cents,
+        ceiling: r.ceiling_cents,
+        contract_type: r.contract_type,
+    })
+}
+
+/// Opens an existing database (never creates one by accident).
+pub fn open_existing(db: &Path) -> Result<Store, AppError> {
+    if !db.is_file() {
+        return Err(AppError::NoDatabase(db.to_path_buf()));
+    }
+    Store::open(db).map_err(AppError::store(db))
+}
+
+/// Writes the contracts of the database `db` as `contracts.csv` at `out`; returns how many.
+pub fn export(db: &Path, out: &Path) -> Result<usize, AppError> {
+    let store = open_existing(db)?;
+    let rows = store.contracts().map_err(AppError::store(db))?;
+    let contracts = rows
+        .into_iter()
+        .map(to_checker_contract)
+        .collect::<Result<Vec<_>, _>>()?;
+    write_contracts(out, &contracts).map_err(AppError::io(out))?;
+    Ok(contracts.len())
+}
+
+/// What seeding did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Seeded {
+    /// Ids of the contracts added now.
+    pub added: Vec<i64>,
+    /// Demo contracts that were there already (not added again).
+    pub present: usize,
+}
+
+/// Adds the demo contracts to `store` that it does not hold yet: seeding twice adds nothing
+/// the second time. A contract counts as present when provider, module, prestatie codes,
+/// start and contract type match a stored one.
+pub fn seed_demo(store: &mut Store, db: &Path) -> Result<Seeded, AppError> {
+    let stored = store.contracts().map_err(AppError::store(db))?;
+    let same = |a: &ContractRow, b: &ContractRow| {
+        a.provider_agb == b.provider_agb
+            && a.module == b.module
+            && a.prestatie_codes == b.prestatie_codes
+            && a.start == b.start
+            && a.contract_type == b.contract_type
+    };
+    let (present, missing): (Vec<_>, Vec<_>) = demo_contracts()
+        .into_iter()
+        .partition(|d| stored.iter().any(|s| same(s, d)));
+    let added = store
+        .insert_contracts(&missing)
+        .map_err(AppError::store(db))?;
+    Ok(Seeded {
+        added,
+        present: present.len(),
+    })
+}
+
+/// Opens (or creates) the database `db` and seeds the demo contracts.
+pub fn seed_demo_db(db: &Path) -> Result<Seeded, AppError> {
+    let mut store = Store::open(db).map_err(AppError::store(db))?;
+    seed_demo(&mut store, db)
+}

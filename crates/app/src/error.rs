@@ -1,0 +1,81 @@
+//! The errors of the use cases, with Dutch messages a front end can show as they are.
+
+use std::path::PathBuf;
+
+/// Why a use case could not be carried out.
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The policy files do not load (each problem on its own line).
+    #[error("de beleidsbestanden in {dir} laden niet:\n{}", problems.join("\n"))]
+    PolicyLoad { dir: PathBuf, problems: Vec<String> },
+    /// No policy with this id.
+    #[error("geen beleid `{id}`; bekende beleidsdocumenten: {} (zie `zorginkoop policy list`)", known.join(", "))]
+    UnknownPolicy { id: String, known: Vec<String> },
+    /// A case names no policy.
+    #[error("{case}: noem het beleid met --policy ID of met een veld \"policy\" in de aanvraag")]
+    NoPolicy { case: String },
+    /// A case file is not a valid case.
+    #[error("{case}: geen geldige aanvraag: {problem}")]
+    BadCase { case: String, problem: String },
+    /// A document (case, calculator input) that does not parse.
+    #[error("{name}: {problem}")]
+    BadDocument { name: String, problem: String },
+    /// The engine cannot decide the case.
+    #[error("{case}: {source}")]
+    Decide {
+        case: String,
+        source: zorginkoop_engine::DecideError,
+    },
+    /// A calculator refused its input or failed.
+    #[error("rekentool {name}: {source}")]
+    Calc {
+        name: String,
+        source: zorginkoop_engine::calc::CalcError,
+    },
+    /// The database.
+    #[error("database {db}: {source}")]
+    Store {
+        db: PathBuf,
+        source: zorginkoop_store::StoreError,
+    },
+    /// A database file that should exist does not.
+    #[error(
+        "{0}: deze database bestaat niet (maak er een met `zorginkoop contracts seed-demo --db BESTAND`)"
+    )]
+    NoDatabase(PathBuf),
+    /// A stored record that cannot be used as it is.
+    #[error("{0}")]
+    BadRecord(String),
+    /// Reading or writing a file.
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// The claims checker's context (contracts, enrolments, insured register).
+    #[error("context in {dir}: {source}")]
+    ClaimsContext {
+        dir: PathBuf,
+        source: zorginkoop_claims::context::ContextError,
+    },
+    /// The claim rules of the policies.
+    #[error("declaratieregels: {0}")]
+    ClaimRules(String),
+    /// A claims run failed as a whole.
+    #[error("declaratiecontrole: {0}")]
+    ClaimsRun(String),
+}
+
+impl AppError {
+    pub(crate) fn io(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> AppError {
+        let path = path.into();
+        move |source| AppError::Io { path, source }
+    }
+
+    pub(crate) fn store(
+        db: impl Into<PathBuf>,
+    ) -> impl FnOnce(zorginkoop_store::StoreError) -> AppError {
+        let db = db.into();
+        move |source| AppError::Store { db, source }
+    }
+}

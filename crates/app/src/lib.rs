@@ -1,0 +1,43 @@
+//! # zorginkoop-app
+//!
+//! The use cases of zorginkoop as a library over plain data types: **the one API boundary that
+//! every front end calls** (the `zorginkoop` CLI today, the portal and settlement next), as
+//! rust-analyzer's `ide` crate is for its front ends.
+//!
+//! A front end parses its input (arguments, a form, a JSON body), calls one function here and
+//! presents the result (text, HTML, JSON). It holds no policy logic of its own: which policy a
+//! case is decided under, which reference date counts, how a decision is recorded with its
+//! receipt and trace, how stored contracts become the claims checker's contracts, what the
+//! demo contains: all of that lives here, once.
+//!
+//! | module | use cases |
+//! |---|---|
+//! | [`policies`] | find and load the policy files; list, validate, diff; find one by id or path |
+//! | [`decisions`] | decide a case (and record it with receipt and trace in a store) |
+//! | [`calculators`] | list the calculators (rekentools), run one with its receipt |
+//! | [`timelines`] | a policy's timeline on a date and what is due next |
+//! | [`claims`] | check claim files, generate synthetic files |
+//! | [`contracts`] | export the stored contracts for the claims checker, seed demo contracts |
+//! | [`demo`] | the product on its embedded default: demo contracts and example decisions |
+//!
+//! Errors are [`AppError`]s with Dutch messages that a front end can show as they are.
+//!
+//! Deliberately absent: I/O formats of a front end (argument parsing, terminal colours, HTML),
+//! the clock (every function that needs "today" takes it as an argument), and policy logic
+//! (that is the engine's; this crate only composes the engine, the claims checker and the store).
+
+pub mod calculators;
+pub mod claims;
+pub mod contracts;
+pub mod decisions;
+pub mod demo;
+mod error;
+pub mod policies;
+pub mod timelines;
+
+pub use error::AppError;
+
+/// Re-exported so that front ends name the model types through the one boundary.
+pub use zorginkoop_engine as engine;
+pub use zorginkoop_policy as policy;
+pub use zorginkoop_store as store;

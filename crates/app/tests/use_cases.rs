@@ -1,0 +1,223 @@
+//! The use cases as a front end calls them, on the shipped policies and examples.
+
+use chrono::NaiveDate;
+use std::path::{Path, PathBuf};
+use zorginkoop_app::decisions::{self, DecideRequest};
+use zorginkoop_app::{AppError, calculators, contracts, demo, policies, timelines};
+use zorginkoop_engine::Outcome;
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn dir() -> PathBuf {
+    repo().join("policies")
+}
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+#[test]
+fn the_shipped_policies_load_and_validate() {
+    let set = policies::load(&dir()).unwrap();
+    let v = policies::validate(&set);
+    assert!(v.is_valid(), "{:?}", v.problems);
+    assert_eq!(v.policies, 5);
+    assert_eq!(v.documents, 5, "every source document is found");
+    let ids: Vec<String> = policies::list(&set).into_iter().map(|p| p.id).collect();
+    assert!(ids.contains(&"gp-2022-2023".to_string()), "{ids:?}");
+}
+
+#[test]
+fn an_unknown_policy_names_the_known_ones() {
+    let err = policies::open(&dir(), "gp-2099").unwrap_err();
+    let msg = err.to_string();
+    assert!(matches!(err, AppError::UnknownPolicy { .. }));
+    assert!(
+        msg.contains("gp-2099") && msg.contains("gp-2022-2023"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_case_is_decided_under_the_policy_the_front_end_names_else_its_own() {
+    let case = decisions::read_case(&repo().join("examples/practice-de-linde.json")).unwrap();
+    let own = case.policy.clone().expect("the example names its policy");
+    let req = DecideRequest {
+        name: "de-linde",
+        case: &case,
+        policy: None,
+        date: None,
+        today: d(2030, 1, 1),
+    };
+    assert_eq!(req.policy_id().unwrap(), own);
+    // the request date of the case is the reference date, not "today"
+    assert_eq!(Some(req.reference_date()), case.request_date);
+    let decision = decisions::decide_in(&dir(), &req).unwrap();
+    assert_eq!(decision.receipt.policy_id, own);
+
+    let other = DecideRequest {
+        policy: Some("gp-2020-2021"),
+        date: Some(d(2019, 10, 1)),
+        ..req.clone()
+    };
+    let decision = decisions::decide_in(&dir(), &other).unwrap();
+    assert_eq!(decision.receipt.policy_id, "gp-2020-2021");
+    assert_eq!(decision.receipt.reference_date, d(2019, 10, 1));
+}
+
+#[test]
+fn a_case_without_a_policy_is_refused_with_a_hint() {
+    let mut case = decisions::read_case(&repo().join("examples/practice-de-linde.json")).unwrap();
+    case.policy = None;
+    let req = DecideRequest {
+        name: "aanvraag.json",
+        case: &case,
+        policy: None,
+        date: None,
+        today: d(2021, 11, 1),
+    };
+    let err = decisions::decide_in(&dir(), &req).unwrap_err();
+    assert!(err.to_string().contains("--policy"), "{err}");
+}
+
+#[test]
+fn a_recorded_decision_keeps_receipt_and_trace_per_module() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("z.db");
+    let mut store = zorginkoop_store::Store::open(&db).unwrap();
+    let case = decisions::read_case(&repo().join("examples/practice-de-linde.json")).unwrap();
+    let req = DecideRequest {
+        name: "de-linde",
+        case: &case,
+        policy: None,
+        date: None,
+        today: d(2021, 11, 1),
+    };
+    let decision = decisions::decide_in(&dir(), &req).unwrap();
+    let n = decisions::record(&mut store, &db, &decision, "2021-11-01T10:00:00Z").unwrap();
+    assert_eq!(n, decision.modules.len());
+    let rows = decisions::audit_rows(&decision, "t").unwrap();
+    assert!(
+        rows.iter()
+            .all(|r| r.policy_sha256 == decision.receipt.policy_sha256)
+    );
+    assert!(rows.iter().all(|r| r.trace_json.starts_with('[')));
+    let total: i64 = store
+        .decision_counts()
+        .unwrap()
+        .iter()
+        .map(|(_, n)| n)
+        .sum();
+    assert_eq!(total as usize, decision.modules.len());
+}
+
+#[test]
+fn a_calculator_answers_with_the_receipt_of_its_policy() {
+    let r = calculators::run_in(
+        &dir(),
+        calculators::CalcRequest {
+            name: "poh-ggz-hours",
+            input: serde_json::json!({"registered_patients": 4700}),
+            policy: None,
+            date: None,
+        },
+    )
+    .unwrap();
+    // "12 uur per 2.350 ingeschreven patiënten": twice the norm practice gets 24 hours
+    let hours: rust_decimal::Decimal = r.output["max_hours_per_week"]
+        .as_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(hours, rust_decimal::Decimal::from(24));
+    assert_eq!(r.receipt.policy_id, "gp-2022-2023");
+    assert_eq!(r.receipt.reference_date, d(2022, 1, 1));
+    let err = calculators::run_in(
+        &dir(),
+        calculators::CalcRequest {
+            name: "no-such",
+            input: serde_json::json!({}),
+            policy: None,
+            date: None,
+        },
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("no-such"), "{err}");
+}
+
+#[test]
+fn the_timeline_says_what_is_due_next_and_in_how_many_days() {
+    let set = policies::load(&dir()).unwrap();
+    let p = policies::find(&set, "gp-2022-2023").unwrap();
+    let t = timelines::timeline(p, d(2021, 10, 1));
+    let due = t.next_due.expect("something is due in October 2021");
+    assert!(due.date >= d(2021, 10, 1));
+    assert_eq!(due.days_left, (due.date - d(2021, 10, 1)).num_days());
+}
+
+#[test]
+fn seeding_the_demo_contracts_twice_adds_them_once_and_they_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("portal.db");
+    let first = contracts::seed_demo_db(&db).unwrap();
+    assert!(!first.added.is_empty());
+    assert_eq!(first.present, 0);
+    let second = contracts::seed_demo_db(&db).unwrap();
+    assert!(second.added.is_empty(), "nothing added again: {second:?}");
+    assert_eq!(second.present, first.added.len());
+    let out = tmp.path().join("contracts.csv");
+    let n = contracts::export(&db, &out).unwrap();
+    assert_eq!(n, first.added.len());
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(
+        text.lines().count(),
+        n + 1,
+        "a header and one line per contract"
+    );
+}
+
+#[test]
+fn exporting_from_a_missing_database_does_not_create_one() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("none.db");
+    let err = contracts::export(&db, &tmp.path().join("c.csv")).unwrap_err();
+    assert!(matches!(err, AppError::NoDatabase(_)));
+    assert!(!db.exists());
+}
+
+#[test]
+fn the_demo_decides_every_example_and_keeps_the_decisions() {
+    let tmp = tempfile::tempdir().unwrap();
+    let set = policies::load(&dir()).unwrap();
+    let req = demo::DemoRequest {
+        db: tmp.path().join("demo.db"),
+        examples: repo().join("examples"),
+        date: None,
+        decided_at: "2026-11-27T12:00:00Z".into(),
+    };
+    let report = demo::run(&set, &req).unwrap();
+    let examples = std::fs::read_dir(repo().join("examples")).unwrap().count();
+    assert_eq!(report.decisions.len() + report.skipped.len(), examples);
+    assert!(report.skipped.is_empty());
+    let modules: usize = report
+        .decisions
+        .iter()
+        .map(|e| e.decision.modules.len())
+        .sum();
+    let kept: i64 = report.decision_counts.iter().map(|(_, n)| n).sum();
+    assert_eq!(kept as usize, modules);
+    assert!(
+        report
+            .decisions
+            .iter()
+            .flat_map(|e| &e.decision.modules)
+            .any(|m| m.outcome == Outcome::Eligible)
+    );
+    assert_eq!(report.timelines.len(), set.policies.len());
+    // a second demo on the same database adds no contracts again
+    let again = demo::run(&set, &req).unwrap();
+    assert!(again.seeded.added.is_empty());
+    assert_eq!(again.contracts, report.contracts);
+}
