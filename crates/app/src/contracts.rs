@@ -21,8 +21,20 @@ pub fn to_checker_contract(r: ContractRow) -> Result<Contract, AppError> {
             })
         })
         .collect::<Result<_, _>>()?;
+    let provider = r
+        .provider_agb
+        .parse::<u32>()
+        .ok()
+        .filter(|_| r.provider_agb.len() == 8)
+        .ok_or_else(|| {
+            AppError::BadRecord(format!(
+                "contract {}: AGB-code {:?} heeft geen 8 cijfers",
+                r.id.map_or_else(|| "(nieuw)".to_string(), |i| i.to_string()),
+                r.provider_agb
+            ))
+        })?;
     Ok(Contract {
-        provider: r.provider_agb,
+        provider,
         module: r.module,
         codes,
         start: r.start,
@@ -63,27 +75,13 @@ pub struct Seeded {
 }
 
 /// Adds the demo contracts to `store` that it does not hold yet: seeding twice adds nothing
-/// the second time. A contract counts as present when provider, module, prestatie codes,
-/// start and contract type match a stored one.
+/// the second time, and two processes seeding at once add each contract once. A contract counts
+/// as present when provider, module, prestatie codes, start and contract type match a stored one.
 pub fn seed_demo(store: &mut Store, db: &Path) -> Result<Seeded, AppError> {
-    let stored = store.contracts().map_err(AppError::store(db))?;
-    let same = |a: &ContractRow, b: &ContractRow| {
-        a.provider_agb == b.provider_agb
-            && a.module == b.module
-            && a.prestatie_codes == b.prestatie_codes
-            && a.start == b.start
-            && a.contract_type == b.contract_type
-    };
-    let (present, missing): (Vec<_>, Vec<_>) = demo_contracts()
-        .into_iter()
-        .partition(|d| stored.iter().any(|s| same(s, d)));
-    let added = store
-        .insert_contracts(&missing)
+    let (added, present) = store
+        .insert_contracts_if_absent(&demo_contracts())
         .map_err(AppError::store(db))?;
-    Ok(Seeded {
-        added,
-        present: present.len(),
-    })
+    Ok(Seeded { added, present })
 }
 
 /// Opens (or creates) the database `db` and seeds the demo contracts.

@@ -362,7 +362,7 @@ pub fn write_contracts(path: &Path, contracts: &[Contract]) -> std::io::Result<(
         let codes: Vec<String> = c.codes.iter().map(|c| c.to_string()).collect();
         writeln!(
             w,
-            "{},{},{},{},{},{},{},{}",
+            "{:08},{},{},{},{},{},{},{}",
             c.provider,
             csv_field(&c.module),
             codes.join(";"),

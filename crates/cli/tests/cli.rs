@@ -186,3 +186,47 @@ fn a_closed_pipe_ends_the_output_quietly() {
 fn libc_sigpipe() -> i32 {
     13 // SIGPIPE on Linux and the BSDs
 }
+
+/// Several processes creating and seeding one new database at once all succeed, and each demo
+/// contract is stored once.
+#[test]
+fn concurrent_seeding_of_a_new_database_succeeds_and_adds_each_contract_once() {
+    let dir = std::env::temp_dir().join(format!("zk-race-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let db = dir.join("race.db");
+    let procs: Vec<_> = (0..4)
+        .map(|_| {
+            Command::new(env!("CARGO_BIN_EXE_zorginkoop"))
+                .args(["contracts", "seed-demo", "--db", db.to_str().unwrap()])
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for p in procs {
+        let out = p.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let csv = dir.join("contracts.csv");
+    let (ok, out, err) = zorginkoop(&[
+        "contracts",
+        "export",
+        "--db",
+        db.to_str().unwrap(),
+        "--out",
+        csv.to_str().unwrap(),
+    ]);
+    assert!(ok, "{err}");
+    assert!(out.starts_with("5 "), "the 5 demo contracts once: {out}");
+    let text = std::fs::read_to_string(&csv).unwrap();
+    assert!(
+        text.lines().any(|l| l.starts_with("01000001,")),
+        "the GP's AGB keeps its leading zero: {text}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

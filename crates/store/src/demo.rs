@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 /// The demo contracts (district nursing, lab, thrombosis service, GP stoppen met roken).
 pub fn demo_contracts() -> Vec<ContractRow> {
     let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-    let row =
-        |agb, module: &str, codes: &[&str], start, end, tariff, ceiling, ty: &str| ContractRow {
+    let row = |agb: &str, module: &str, codes: &[&str], start, end, tariff, ceiling, ty: &str| {
+        ContractRow {
             id: None,
-            provider_agb: agb,
+            provider_agb: agb.into(),
             module: module.into(),
             prestatie_codes: codes.iter().map(|s| s.to_string()).collect(),
             start,
@@ -18,10 +18,11 @@ pub fn demo_contracts() -> Vec<ContractRow> {
             tariff_cents: tariff,
             ceiling_cents: ceiling,
             contract_type: ty.into(),
-        };
+        }
+    };
     let rows = vec![
         row(
-            75_000_001,
+            "75000001",
             "wijkverpleging",
             &[],
             d(2021, 1, 1),
@@ -31,7 +32,7 @@ pub fn demo_contracts() -> Vec<ContractRow> {
             "regular",
         ),
         row(
-            75_000_001,
+            "75000001",
             "wijkverpleging",
             &["1038"],
             d(2021, 1, 1),
@@ -41,7 +42,7 @@ pub fn demo_contracts() -> Vec<ContractRow> {
             "regular",
         ),
         row(
-            50_000_001,
+            "50000001",
             "lab-regular",
             &["30001", "30002"],
             d(2020, 1, 1),
@@ -51,7 +52,7 @@ pub fn demo_contracts() -> Vec<ContractRow> {
             "regular",
         ),
         row(
-            34_000_001,
+            "34000001",
             "thrombosis-care",
             &["30101"],
             d(2020, 1, 1),
@@ -61,7 +62,7 @@ pub fn demo_contracts() -> Vec<ContractRow> {
             "regular",
         ),
         row(
-            1_000_001,
+            "01000001",
             "stoppen-met-roken",
             &[],
             d(2022, 1, 1),

@@ -25,7 +25,15 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0002_decisions",
         include_str!("../migrations/0002_decisions.sql"),
     ),
+    (
+        "0003_contracts_agb_text",
+        include_str!("../migrations/0003_contracts_agb_text.sql"),
+    ),
 ];
+
+/// How long a connection waits for another one's lock before it gives up (another process
+/// migrating, seeding or writing).
+pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30);
 
 /// A database problem.
 #[derive(Debug, thiserror::Error)]
@@ -34,13 +42,18 @@ pub enum StoreError {
     Sql(#[from] rusqlite::Error),
     #[error("contract {id}: {message}")]
     Row { id: i64, message: String },
+    #[error(
+        "de database heeft schemaversie {found}, deze zorginkoop kent er {known}: gebruik een nieuwere zorginkoop (de database is niet gewijzigd)"
+    )]
+    NewerSchema { found: i64, known: i64 },
 }
 
 /// One row of the `contracts` table.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ContractRow {
     pub id: Option<i64>,
-    pub provider_agb: u32,
+    /// The provider's AGB code: 8 digits, leading zeros kept.
+    pub provider_agb: String,
     pub module: String,
     /// Prestatie codes agreed explicitly (empty = all codes of the module).
     pub prestatie_codes: Vec<String>,
@@ -58,8 +71,17 @@ pub struct Store {
 
 impl Store {
     /// Opens (or creates) the database and applies pending migrations.
+    ///
+    /// Safe when several processes open (or create) the same database at once: the file is put
+    /// in WAL mode with a busy timeout, and the migrations run in one `BEGIN IMMEDIATE`
+    /// transaction, so one process migrates while the others wait and then find the schema up to
+    /// date. A database of a newer schema than this binary knows is refused, untouched.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        // WAL: readers do not block the writer; the mode is kept in the file
+        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+        conn.pragma_update(None, "foreign_keys", true)?;
         Self::migrate(conn)
     }
 
@@ -69,38 +91,67 @@ impl Store {
     }
 
     fn migrate(mut conn: Connection) -> Result<Store, StoreError> {
-        let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        for (i, (_, sql)) in MIGRATIONS.iter().enumerate().skip(version as usize) {
-            let tx = conn.transaction()?;
-            tx.execute_batch(sql)?;
-            tx.pragma_update(None, "user_version", (i + 1) as i64)?;
-            tx.commit()?;
+        let known = MIGRATIONS.len() as i64;
+        // the write lock first, then the version: two processes never both see "version 0"
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        if version > known {
+            return Err(StoreError::NewerSchema {
+                found: version,
+                known,
+            });
         }
+        for (_, sql) in MIGRATIONS.iter().skip(version as usize) {
+            tx.execute_batch(sql)?;
+        }
+        if version < known {
+            tx.pragma_update(None, "user_version", known)?;
+        }
+        tx.commit()?;
         Ok(Store { conn })
+    }
+
+    /// Inserts those of `rows` that are not stored yet (same provider, module, prestatie codes,
+    /// start and contract type), in one write transaction so that two processes seeding at once
+    /// add each row once. Returns the ids added and how many were present already.
+    pub fn insert_contracts_if_absent(
+        &mut self,
+        rows: &[ContractRow],
+    ) -> Result<(Vec<i64>, usize), StoreError> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let mut ids = Vec::new();
+        let mut present = 0;
+        for r in rows {
+            let found: i64 = tx.query_row(
+                "SELECT count(*) FROM contracts WHERE provider_agb = ?1 AND module = ?2
+                   AND prestatie_codes = ?3 AND start_date = ?4 AND contract_type = ?5",
+                params![
+                    r.provider_agb,
+                    r.module,
+                    r.prestatie_codes.join(";"),
+                    r.start.to_string(),
+                    r.contract_type
+                ],
+                |row| row.get(0),
+            )?;
+            if found > 0 {
+                present += 1;
+                continue;
+            }
+            ids.push(insert_contract(&tx, r)?);
+        }
+        tx.commit()?;
+        Ok((ids, present))
     }
 
     /// Inserts contracts in one transaction; returns their ids.
     pub fn insert_contracts(&mut self, rows: &[ContractRow]) -> Result<Vec<i64>, StoreError> {
         let tx = self.conn.transaction()?;
         let mut ids = Vec::with_capacity(rows.len());
-        {
-            let mut st = tx.prepare(
-                "INSERT INTO contracts (provider_agb, module, prestatie_codes, start_date, end_date, tariff_cents, ceiling_cents, contract_type)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-            )?;
-            for r in rows {
-                st.execute(params![
-                    r.provider_agb,
-                    r.module,
-                    r.prestatie_codes.join(";"),
-                    r.start.to_string(),
-                    r.end.map(|d| d.to_string()),
-                    r.tariff_cents,
-                    r.ceiling_cents,
-                    r.contract_type,
-                ])?;
-                ids.push(tx.last_insert_rowid());
-            }
+        for r in rows {
+            ids.push(insert_contract(&tx, r)?);
         }
         tx.commit()?;
         Ok(ids)
@@ -115,7 +166,7 @@ impl Store {
         let rows = st.query_map([], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
-                r.get::<_, u32>(1)?,
+                r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, String>(3)?,
                 r.get::<_, String>(4)?,
@@ -154,6 +205,24 @@ impl Store {
     }
 }
 
+fn insert_contract(tx: &rusqlite::Transaction, r: &ContractRow) -> Result<i64, StoreError> {
+    tx.prepare(
+        "INSERT INTO contracts (provider_agb, module, prestatie_codes, start_date, end_date, tariff_cents, ceiling_cents, contract_type)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )?
+    .execute(params![
+        r.provider_agb,
+        r.module,
+        r.prestatie_codes.join(";"),
+        r.start.to_string(),
+        r.end.map(|d| d.to_string()),
+        r.tariff_cents,
+        r.ceiling_cents,
+        r.contract_type,
+    ])?;
+    Ok(tx.last_insert_rowid())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -164,7 +233,7 @@ mod tests {
         let path = dir.path().join("portal.db");
         let row = ContractRow {
             id: None,
-            provider_agb: 50_000_001,
+            provider_agb: "50000001".into(),
             module: "lab-regular".into(),
             prestatie_codes: vec!["30001".into(), "30002".into()],
             start: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
@@ -199,7 +268,7 @@ mod tests {
         let mut s = Store::in_memory().unwrap();
         let bad = ContractRow {
             id: None,
-            provider_agb: 1_000_001,
+            provider_agb: "01000001".into(),
             module: "m".into(),
             prestatie_codes: vec![],
             start: NaiveDate::from_ymd_opt(2022, 2, 1).unwrap(),
@@ -209,5 +278,120 @@ mod tests {
             contract_type: "regular".into(),
         };
         assert!(s.insert_contracts(&[bad]).is_err());
+    }
+
+    fn agb_row(agb: &str) -> ContractRow {
+        ContractRow {
+            id: None,
+            provider_agb: agb.into(),
+            module: "basiszorg".into(),
+            prestatie_codes: vec![],
+            start: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+            end: None,
+            tariff_cents: 100,
+            ceiling_cents: None,
+            contract_type: "regular".into(),
+        }
+    }
+
+    #[test]
+    fn an_agb_code_keeps_its_leading_zero_and_must_have_8_digits() {
+        let mut s = Store::in_memory().unwrap();
+        s.insert_contracts(&[agb_row("01012345")]).unwrap();
+        assert_eq!(s.contracts().unwrap()[0].provider_agb, "01012345");
+        assert!(s.insert_contracts(&[agb_row("1012345")]).is_err());
+        assert!(s.insert_contracts(&[agb_row("0101234A")]).is_err());
+    }
+
+    #[test]
+    fn an_old_database_with_numeric_agb_codes_is_migrated_to_8_digit_text() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("old.db");
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(MIGRATIONS[0].1).unwrap();
+            conn.execute_batch(MIGRATIONS[1].1).unwrap();
+            conn.pragma_update(None, "user_version", 2).unwrap();
+            conn.execute(
+                "INSERT INTO contracts (provider_agb, module, start_date, tariff_cents) VALUES (1012345, 'basiszorg', '2022-01-01', 5)",
+                [],
+            )
+            .unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        assert_eq!(s.contracts().unwrap()[0].provider_agb, "01012345");
+    }
+
+    #[test]
+    fn many_processes_creating_one_new_database_at_once_all_succeed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("new.db");
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let handles: Vec<_> = (0..8)
+            .map(|_| {
+                let (path, barrier) = (path.clone(), barrier.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    Store::open(&path).map(|_| ()).map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap().unwrap();
+        }
+        let s = Store::open(&path).unwrap();
+        let v: i64 = s
+            .conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, MIGRATIONS.len() as i64);
+        let mode: String = s
+            .conn
+            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(mode, "wal");
+    }
+
+    #[test]
+    fn a_database_of_a_newer_schema_is_refused_and_left_alone() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("newer.db");
+        drop(Store::open(&path).unwrap());
+        {
+            let conn = Connection::open(&path).unwrap();
+            conn.pragma_update(None, "user_version", 99).unwrap();
+        }
+        let err = Store::open(&path).err().expect("refused");
+        assert!(
+            matches!(err, StoreError::NewerSchema { found: 99, .. }),
+            "{err}"
+        );
+        assert!(err.to_string().contains("nieuwere zorginkoop"), "{err}");
+        let conn = Connection::open(&path).unwrap();
+        let v: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, 99, "untouched");
+    }
+
+    #[test]
+    fn seeding_from_several_processes_at_once_adds_each_contract_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("seed.db");
+        let rows = vec![agb_row("01012345"), agb_row("01099999")];
+        let barrier = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                let (path, barrier, rows) = (path.clone(), barrier.clone(), rows.clone());
+                std::thread::spawn(move || {
+                    barrier.wait();
+                    let mut s = Store::open(&path).unwrap();
+                    s.insert_contracts_if_absent(&rows).unwrap()
+                })
+            })
+            .collect();
+        let added: usize = handles.into_iter().map(|h| h.join().unwrap().0.len()).sum();
+        assert_eq!(added, 2);
+        assert_eq!(Store::open(&path).unwrap().contracts().unwrap().len(), 2);
     }
 }
