@@ -134,3 +134,180 @@ pub fn validate(set: &PolicySet) -> Validation {
 pub fn diff(old: &Policy, new: &Policy) -> PolicyDiff {
     zorginkoop_policy::diff(old, new)
 }
+
+/// One line of a readable diff: an item added (`+`), removed (`-`) or a field changed (`~`),
+/// named in Dutch, with values as text instead of JSON. Nested fields are expanded to the
+/// field that changed (`aanvraag.sluit`), lists are joined.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ChangeLine {
+    pub sign: char,
+    /// The item in Dutch, e.g. `module poh-ggz / voorwaarde hours`.
+    pub item: String,
+    /// For `~`: the field that changed (Dutch name, dotted path for nested fields).
+    pub field: Option<String>,
+    /// For `+` and `-`: the item's name; for `~`: the old value.
+    pub old: Option<String>,
+    /// For `~`: the new value.
+    pub new: Option<String>,
+}
+
+/// The changes of a diff as lines for people (Dutch names, values as text).
+pub fn readable(diff: &PolicyDiff) -> Vec<ChangeLine> {
+    use zorginkoop_policy::Change;
+    let mut out = Vec::new();
+    for c in &diff.changes {
+        match c {
+            Change::Added { item, name } | Change::Removed { item, name } => out.push(ChangeLine {
+                sign: if matches!(c, Change::Added { .. }) {
+                    '+'
+                } else {
+                    '-'
+                },
+                item: dutch_item(item),
+                field: None,
+                old: Some(name.trim().to_string()),
+                new: None,
+            }),
+            Change::Changed {
+                item,
+                field,
+                old,
+                new,
+            } => expand(&dutch_item(item), &dutch_field(field), old, new, &mut out),
+        }
+    }
+    out
+}
+
+fn expand(
+    item: &str,
+    path: &str,
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+    out: &mut Vec<ChangeLine>,
+) {
+    use serde_json::Value;
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) => {
+            let mut keys: Vec<&String> = a.keys().chain(b.keys()).collect();
+            keys.sort();
+            keys.dedup();
+            for k in keys {
+                let (x, y) = (
+                    a.get(k).unwrap_or(&Value::Null),
+                    b.get(k).unwrap_or(&Value::Null),
+                );
+                if x != y && k != "source" {
+                    expand(item, &format!("{path}.{}", dutch_field(k)), x, y, out);
+                }
+            }
+        }
+        _ => out.push(ChangeLine {
+            sign: '~',
+            item: item.to_string(),
+            field: Some(path.to_string()),
+            old: Some(text(old)),
+            new: Some(text(new)),
+        }),
+    }
+}
+
+/// A JSON value as text for people: strings as they are, lists joined, objects as
+/// `naam: waarde` pairs, nothing as `(geen)`.
+fn text(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => "(geen)".into(),
+        Value::Bool(true) => "ja".into(),
+        Value::Bool(false) => "nee".into(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => match s.as_str() {
+            "quarterly" => "elk kwartaal".into(),
+            "half-yearly" => "elk halfjaar".into(),
+            "yearly" => "jaarlijks".into(),
+            "monthly" => "maandelijks".into(),
+            "period-start" => "begin van de contractperiode".into(),
+            other => zorginkoop_policy::ProviderKind::ALL
+                .iter()
+                .find(|k| k.as_str() == other)
+                .map_or_else(|| other.trim().to_string(), |k| k.dutch().to_string()),
+        },
+        Value::Array(items) if items.is_empty() => "(geen)".into(),
+        Value::Array(items) => items.iter().map(text).collect::<Vec<_>>().join(", "),
+        Value::Object(map) => {
+            // a dated parameter value reads as "12 vanaf 2022-01-01"
+            if let (Some(value), Some(from)) = (map.get("value"), map.get("from"))
+                && map.len() == 2
+            {
+                return format!("{} vanaf {}", text(value), text(from));
+            }
+            map.iter()
+                .filter(|(k, v)| k.as_str() != "source" && !v.is_null())
+                .map(|(k, v)| format!("{}: {}", dutch_field(k), text(v)))
+                .collect::<Vec<_>>()
+                .join("; ")
+        }
+    }
+}
+
+fn dutch_item(item: &str) -> String {
+    const WORDS: &[(&str, &str)] = &[
+        ("claim rule ", "declaratieregel "),
+        ("milestone ", "termijn "),
+        ("questionnaire ", "vragenlijst "),
+        ("question ", "vraag "),
+        ("condition ", "voorwaarde "),
+        ("exclusion ", "uitsluiting "),
+        ("table ", "tabel "),
+    ];
+    let mut s = item.to_string();
+    for (en, nl) in WORDS {
+        s = s.replace(en, nl);
+    }
+    s
+}
+
+fn dutch_field(field: &str) -> String {
+    let nl = match field {
+        "name" => "naam",
+        "title" => "titel",
+        "label" => "omschrijving",
+        "summary" => "samenvatting",
+        "text" => "tekst",
+        "interpretation" => "interpretatie",
+        "application" => "aanvraag",
+        "start_dates" => "startdata",
+        "lead_time_weeks" => "weken vooraf",
+        "opens" => "opent",
+        "closes" => "sluit",
+        "tariff" => "tarief",
+        "description" => "omschrijving",
+        "prestatie_codes" => "prestatiecodes",
+        "contracting_levels" => "contracteerniveaus",
+        "contractable" => "te contracteren",
+        "not_contractable_reason" => "reden niet te contracteren",
+        "requires" => "vereist",
+        "derive" => "afgeleide feiten",
+        "questionnaires" => "vragenlijsten",
+        "values" => "waarden",
+        "value" => "waarde",
+        "from" => "vanaf",
+        "unit" => "eenheid",
+        "example" => "voorbeeldwaarde",
+        "date" => "datum",
+        "until" => "tot en met",
+        "kind" => "soort",
+        "check" => "toets",
+        "on_fail" => "bij niet voldoen",
+        "escape" => "uitzondering",
+        "applies_to" => "geldt voor",
+        "params" => "instellingen",
+        "reason_code" => "redencode",
+        "return_code" => "retourcode",
+        "rows" => "rijen",
+        "inputs" => "invoer",
+        "outputs" => "uitvoer",
+        other => other,
+    };
+    nl.to_string()
+}

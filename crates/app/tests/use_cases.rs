@@ -221,3 +221,30 @@ fn the_demo_decides_every_example_and_keeps_the_decisions() {
     assert!(again.seeded.added.is_empty());
     assert_eq!(again.contracts, report.contracts);
 }
+
+#[test]
+fn a_policy_diff_reads_in_dutch_with_the_field_that_changed() {
+    let set = policies::load(&dir()).unwrap();
+    let old = policies::find(&set, "gp-2020-2021").unwrap();
+    let new = policies::find(&set, "gp-2022-2023").unwrap();
+    let lines = policies::readable(&policies::diff(old, new));
+    assert!(!lines.is_empty());
+    // the POH-GGZ module got an application schedule: expanded to the field, in Dutch
+    let poh = lines
+        .iter()
+        .find(|l| l.item == "module poh-ggz" && l.field.as_deref() == Some("aanvraag"))
+        .expect("poh-ggz application changed");
+    assert_eq!(poh.old.as_deref(), Some("(geen)"));
+    assert!(
+        poh.new.as_deref().unwrap().contains("elk kwartaal"),
+        "{poh:?}"
+    );
+    assert!(lines.iter().all(|l| !l.item.contains("claim rule")));
+    assert!(
+        lines
+            .iter()
+            .filter_map(|l| l.new.as_deref())
+            .all(|v| !v.starts_with('{') && !v.starts_with('[')),
+        "no raw JSON"
+    );
+}

@@ -110,7 +110,7 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
             )?;
             print!("{}", app::claims::summary_head(&summary));
             println!(
-                "\nWritten to {}: returns/, results.csv, summary.json, summary.txt (per provider)",
+                "\nGeschreven naar {}: returns/ (retourberichten), results.csv, summary.json, summary.txt (per zorgaanbieder)",
                 out.display()
             );
             let rejected = summary.files.iter().any(|f| f.status == "rejected");
@@ -128,7 +128,7 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
         } => {
             let g = app::claims::generate(&dir.dir(), lines, seed, &out)?;
             println!(
-                "{} lines in {} files ({} providers, {} insured, {} contracts) in {}/claims, context in {}/context",
+                "{} declaratieregels in {} bestanden ({} zorgaanbieders, {} verzekerden, {} contracten) in {}/claims, context in {}/context",
                 g.lines,
                 g.files,
                 g.providers,
@@ -146,13 +146,13 @@ pub fn run_contracts(cmd: ContractsCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         ContractsCommand::Export { db, out } => {
             let n = app::contracts::export(&db, &out)?;
-            println!("{n} contracts written to {}", out.display());
+            println!("{n} contracten geschreven naar {}", out.display());
             Ok(ExitCode::SUCCESS)
         }
         ContractsCommand::SeedDemo { db } => {
             let s = app::contracts::seed_demo_db(&db)?;
             println!(
-                "{} demo contracts added to {} (ids {:?}); {} were there already",
+                "{} democontracten toegevoegd aan {} (ids {:?}); {} waren er al",
                 s.added.len(),
                 db.display(),
                 s.added,

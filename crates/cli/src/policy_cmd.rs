@@ -7,7 +7,7 @@ use clap::Subcommand;
 use std::fmt::Write as _;
 use std::process::ExitCode;
 use zorginkoop_app as app;
-use zorginkoop_app::policy::{Change, Policy};
+use zorginkoop_app::policy::Policy;
 
 #[derive(Subcommand)]
 pub enum PolicyCommand {
@@ -109,19 +109,16 @@ pub fn run(cmd: PolicyCommand, dir: &PolicyDir) -> Result<ExitCode> {
                     d.new,
                     d.changes.len()
                 );
-                for c in &d.changes {
-                    match c {
-                        Change::Added { item, name } => println!("+ {item}: {}", short(name)),
-                        Change::Removed { item, name } => println!("- {item}: {}", short(name)),
-                        Change::Changed {
-                            item,
-                            field,
-                            old,
-                            new,
-                        } => println!(
-                            "~ {item}.{field}: {} → {}",
-                            short(&old.to_string()),
-                            short(&new.to_string())
+                for c in app::policies::readable(&d) {
+                    match (&c.field, &c.old, &c.new) {
+                        (Some(field), Some(old), Some(new)) => {
+                            println!("~ {} · {field}: {} → {}", c.item, short(old), short(new))
+                        }
+                        (_, name, _) => println!(
+                            "{} {}: {}",
+                            c.sign,
+                            c.item,
+                            short(name.as_deref().unwrap_or(""))
                         ),
                     }
                 }
@@ -157,6 +154,17 @@ pub fn run(cmd: PolicyCommand, dir: &PolicyDir) -> Result<ExitCode> {
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn start_dates_dutch(s: &app::policy::StartDates) -> &'static str {
+    use app::policy::StartDates::*;
+    match s {
+        Quarterly => "elk kwartaal (1 januari, 1 april, 1 juli, 1 oktober)",
+        HalfYearly => "elk halfjaar (1 januari, 1 juli)",
+        Yearly => "jaarlijks (1 januari)",
+        PeriodStart => "begin van de contractperiode",
+        Monthly => "de eerste van elke maand",
+    }
 }
 
 fn days(n: i64) -> String {
@@ -238,8 +246,9 @@ fn render_policy(p: &Policy) -> String {
         if let Some(a) = &md.application {
             let _ = writeln!(
                 out,
-                "      start: {:?}, aanvraag {} weken vooraf",
-                a.start_dates, a.lead_time_weeks
+                "      startdata: {}, aanvraag {} weken vooraf",
+                start_dates_dutch(&a.start_dates),
+                a.lead_time_weeks
             );
         }
         if let Some(t) = &md.tariff {

@@ -222,7 +222,10 @@ fn concurrent_seeding_of_a_new_database_succeeds_and_adds_each_contract_once() {
         csv.to_str().unwrap(),
     ]);
     assert!(ok, "{err}");
-    assert!(out.starts_with("5 "), "the 5 demo contracts once: {out}");
+    assert!(
+        out.starts_with("5 contracten geschreven"),
+        "the 5 demo contracts once: {out}"
+    );
     let text = std::fs::read_to_string(&csv).unwrap();
     assert!(
         text.lines().any(|l| l.starts_with("01000001,")),
