@@ -6,7 +6,7 @@ use std::path::PathBuf;
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     /// The policy files do not load (each problem on its own line).
-    #[error("de beleidsbestanden in {dir} laden niet:\n{}", problems.join("\n"))]
+    #[error("beleid laden uit {dir} mislukt:\n{}", problems.join("\n"))]
     PolicyLoad { dir: PathBuf, problems: Vec<String> },
     /// No policy with this id.
     #[error("geen beleid `{id}`; bekende beleidsdocumenten: {} (zie `zorginkoop policy list`)", known.join(", "))]
