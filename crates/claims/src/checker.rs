@@ -70,7 +70,10 @@ impl Outcome {
         &self.reasons[..self.n_reasons as usize]
     }
     fn push(&mut self, r: Reason) {
-        if (self.n_reasons as usize) < MAX_REASONS && !self.reasons().contains(&r) {
+        // each reason once on a line, whatever element it names
+        if (self.n_reasons as usize) < MAX_REASONS
+            && !self.reasons().iter().any(|x| x.reason == r.reason)
+        {
             self.reasons[self.n_reasons as usize] = r;
             self.n_reasons += 1;
         }
