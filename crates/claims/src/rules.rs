@@ -435,7 +435,7 @@ fn resolve(
                 Some("quarter") => Period::Quarter,
                 other => {
                     return Err(err(format!(
-                        "period must be \"year\" or \"quarter\", got {other:?}"
+                        "params.period moet \"year\" of \"quarter\" zijn, niet {other:?}"
                     )));
                 }
             },
@@ -468,7 +468,7 @@ fn resolve(
                 .map(|s| {
                     s.get(..4)
                         .and_then(|x| x.parse().ok())
-                        .ok_or_else(|| err(format!("postcode {s:?} is not a 4-digit prefix")))
+                        .ok_or_else(|| err(format!("postcode {s:?} is geen begin van 4 cijfers")))
                 })
                 .collect::<Result<_, _>>()?,
         },
@@ -477,7 +477,7 @@ fn resolve(
                 .get("age")
                 .and_then(decimal)
                 .and_then(|d| d.to_i32())
-                .ok_or_else(|| err("params.age must be a whole number".into()))?,
+                .ok_or_else(|| err("params.age moet een geheel getal zijn".into()))?,
         },
         "requires-agreement" => Kind::RequiresAgreement,
         "claimant-kind" => Kind::ClaimantKind {
@@ -485,7 +485,7 @@ fn resolve(
                 .iter()
                 .map(|s| {
                     s.parse()
-                        .map_err(|_| err(format!("AGB prefix {s:?} is not a number")))
+                        .map_err(|_| err(format!("AGB-prefix {s:?} is geen getal")))
                 })
                 .collect::<Result<_, _>>()?,
         },
@@ -507,7 +507,7 @@ fn resolve(
                         .find_map(|pol| pol.parameter(id))
                         .ok_or_else(|| {
                             err(format!(
-                                "no_contract_rate: no parameter `{id}` in the policies"
+                                "no_contract_rate: geen parameter `{id}` in de beleidsdocumenten"
                             ))
                         })?;
                     for dv in &param.values {
@@ -564,11 +564,11 @@ fn resolve(
                 if l.is_empty() { LABELS.to_vec() } else { l }
             },
         },
-        other => return Err(err(format!("unknown kind `{other}`"))),
+        other => return Err(err(format!("onbekende soort `{other}`"))),
     };
     let return_code: u16 = r.return_code.parse().map_err(|_| {
         err(format!(
-            "return_code {:?} is not a 4-digit code",
+            "return_code {:?} is geen code van 4 cijfers",
             r.return_code
         ))
     })?;
@@ -586,7 +586,7 @@ fn resolve(
             codes.push(a.clone());
         } else {
             return Err(err(format!(
-                "applies_to `{a}` is neither a module nor a prestatie code"
+                "applies_to `{a}` is geen module van dit beleid en geen prestatiecode"
             )));
         }
     }
