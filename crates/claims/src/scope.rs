@@ -8,6 +8,11 @@
 //! line never against a district-nursing rule. A code that no policy names, or a date that no
 //! policy of the code's domain covers, has no policy: only the built-in generic rules apply.
 //!
+//! One exception: a code with a `claim-window` rule is claimed after the year it is about (FGV:
+//! in the second quarter after the measured year). When no policy covers its date, the policy
+//! whose period includes the year before governs it (the 2022-2023 GP policy lists the FGV claim
+//! over 2023 in April-June 2024 in its own timeline).
+//!
 //! The generic kinds (`insured-on-date`, `requires-contract`, `max-tariff`, `duplicate`) are
 //! checked once per line: the policy's first rule of that kind whose `applies_to` covers the
 //! code (rules with a narrower `applies_to` first), else the built-in one. The other kinds are
@@ -19,8 +24,8 @@
 
 use crate::ident::Code;
 use crate::rules::{Kind, RuleSet};
-use chrono::NaiveDate;
-use rustc_hash::FxHashMap;
+use chrono::{Datelike, NaiveDate};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 /// The rules one policy brings to a line, by how the checker uses them (indexes into
 /// [`RuleSet::rules`]).
@@ -43,6 +48,8 @@ pub struct Scopes {
     domain_policies: Vec<Vec<(NaiveDate, NaiveDate, u16)>>,
     /// One per policy (in [`RuleSet::policies`] order), then one for lines without a policy.
     scopes: Vec<ScopeRules>,
+    /// Codes of `claim-window` rules: claimed the year after the year they are about.
+    window_codes: FxHashSet<Code>,
 }
 
 impl Scopes {
@@ -101,20 +108,37 @@ impl Scopes {
             s.line.sort();
             scopes.push(s);
         }
+        let window_codes = rs
+            .rules
+            .iter()
+            .filter(|r| matches!(r.kind, Kind::ClaimWindow { .. }))
+            .flat_map(|r| r.code_set.iter().copied())
+            .collect();
         Scopes {
             code_domain,
             domain_policies,
             scopes,
+            window_codes,
         }
     }
 
     /// The index of the policy that governs a line with this code and service date, if any.
     pub fn policy_of(&self, code: &Code, date: NaiveDate) -> Option<usize> {
-        let d = *self.code_domain.get(code)?;
-        self.domain_policies[d as usize]
+        let policies = &self.domain_policies[*self.code_domain.get(code)? as usize];
+        let covering = policies
             .iter()
-            .find(|(from, to, _)| *from <= date && date <= *to)
-            .map(|x| x.2 as usize)
+            .find(|(from, to, _)| *from <= date && date <= *to);
+        match covering {
+            Some(p) => Some(p.2 as usize),
+            None if self.window_codes.contains(code) => {
+                let year = date.year() - 1;
+                policies
+                    .iter()
+                    .find(|(from, to, _)| from.year() <= year && year <= to.year())
+                    .map(|p| p.2 as usize)
+            }
+            None => None,
+        }
     }
 
     /// The rules that apply to a line with this code and service date.

@@ -41,7 +41,7 @@ const PLAIN: u32 = 200_000_032;
 const IN_DM2: u32 = 200_000_044;
 
 /// GP practice: basiszorg 2020-2023, POH-GGZ (13001) 2020-2021, FGV, SMR and bijzondere
-/// gebieden A 2022-2023 (module-wide), 13199 (teledermatologie) 2025-2027.
+/// gebieden A 2022-2023 (module-wide; FGV until 2025), 13199 (teledermatologie) 2025-2027.
 const GP: u32 = 1_000_001;
 /// Regio-organisatie: AF and the chain item GP consultation, 2026-2027.
 const RO: u32 = 53_000_001;
@@ -236,6 +236,20 @@ fn fgv_is_claimed_in_the_second_quarter_under_the_gp_agreement_without_a_separat
     assert_eq!(
         one(&c, GP, line(PLAIN, "13105", "2022-07-01", "F4")),
         rejected("ZK-FGV-CLAIM-WINDOW")
+    );
+    // the claim over 2023, after the contract period, is still this policy's
+    assert_eq!(
+        one(&c, GP, line(PLAIN, "13105", "2024-05-10", "F5")),
+        granted()
+    );
+    assert_eq!(
+        one(&c, GP, line(PLAIN, "13105", "2024-08-01", "F6")),
+        rejected("ZK-FGV-CLAIM-WINDOW")
+    );
+    // but not the one over 2024: no policy of 2024
+    assert_eq!(
+        one(&c, GP, line(PLAIN, "13105", "2025-08-01", "F7")),
+        granted()
     );
 }
 
