@@ -121,8 +121,8 @@ pub struct Rule {
     pub source: Source,
     #[serde(skip)]
     pub code_set: FxHashSet<Code>,
-    /// Index of the rule's policy in the [`PolicySet`]; `None` for a built-in rule.
-    #[serde(skip)]
+    /// Index of the rule's policy in the [`PolicySet`] (and in [`RuleSet::policies`]); `None`
+    /// for a built-in rule.
     pub policy_index: Option<u16>,
 }
 
@@ -138,13 +138,13 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Module id → prestatie codes (from all policies).
     pub module_codes: std::collections::BTreeMap<String, Vec<String>>,
-    /// The policies' domains and contract periods, for choosing a line's rules.
-    #[serde(skip)]
+    /// The policies' domains and contract periods, for choosing a line's rules (in
+    /// `rules.json` too, so other implementations can scope the rules the same way).
     pub policies: Vec<PolicyScope>,
 }
 
 /// What the checker needs of a policy to know which lines it governs.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct PolicyScope {
     pub id: String,
     /// Care domain as in `[policy] domain`, e.g. `huisartsenzorg`.
