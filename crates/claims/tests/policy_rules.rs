@@ -429,4 +429,9 @@ fn bijzondere_gebieden_need_the_gp_agreement_as_well() {
         one(&c, GP, line(MOVER, "13112", "2022-08-01", "P4")),
         granted()
     );
+    // without any contract: no contract and no GP agreement, one reason
+    assert_eq!(
+        one(&c, 1_000_003, line(MOVER, "13112", "2022-08-01", "P5")),
+        rejected("ZK-GP-NO-CONTRACT")
+    );
 }
