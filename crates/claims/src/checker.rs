@@ -1,10 +1,13 @@
 //! The rule evaluation for one claim line: stateless rules (insured, contract, tariff, chain,
-//! postcode, age, agreement, claimant) in parallel, then the order-dependent ones (duplicate,
-//! once-per-period) in input order, and the revenue ceiling at the end of a run.
+//! postcode, age, agreement, claimant, claim window, lapsed prestatie) in parallel, then the
+//! order-dependent ones (duplicate, once-per-period) in input order, and the revenue ceiling at
+//! the end of a run. Which rules a line meets is decided by [`crate::scope`]; a line carries
+//! each reason code at most once (rules sharing a reason code share one reason).
 
 use crate::context::Context;
 use crate::ident::{Code, agb_prefix, age_on};
 use crate::rules::{Kind, RuleSet, module_code_sets};
+use crate::scope::{ScopeRules, Scopes};
 use crate::vektis::{Decision, Line, ReturnCode};
 use chrono::{Datelike, NaiveDate};
 use rustc_hash::{FxHashMap, FxHashSet};
@@ -67,7 +70,10 @@ impl Outcome {
         &self.reasons[..self.n_reasons as usize]
     }
     fn push(&mut self, r: Reason) {
-        if (self.n_reasons as usize) < MAX_REASONS && !self.reasons().contains(&r) {
+        // each reason once on a line, whatever element it names
+        if (self.n_reasons as usize) < MAX_REASONS
+            && !self.reasons().iter().any(|x| x.reason == r.reason)
+        {
             self.reasons[self.n_reasons as usize] = r;
             self.n_reasons += 1;
         }
@@ -194,15 +200,19 @@ pub struct Checker {
     contract_index: FxHashMap<(u32, Code), Vec<(u32, bool)>>,
     /// Per contract: the revenue-ceiling rule that applies, or NONE.
     contract_ceiling: Vec<u32>,
-    insured_rules: Vec<(u16, Vec<u16>)>,
-    contract_rules: Vec<u16>,
-    no_contract_codes: FxHashSet<Code>,
-    no_contract_rate: Vec<(NaiveDate, i64)>,
-    tariff_rules: Vec<u16>,
-    dup_rule: Option<u16>,
-    /// Rules of the per-line kinds (chain, postcode, age, agreement, claimant, once).
-    line_rules: Vec<u16>,
-    chain_ids: FxHashMap<String, u8>,
+    /// The rules per policy, and which policy governs a line.
+    pub scopes: Scopes,
+    /// Per rule: the reason it reports (rules with the same reason code share one).
+    canon: Vec<u16>,
+    /// Per `requires-contract` rule: the codes that need no contract.
+    no_contract_codes: Vec<FxHashSet<Code>>,
+    /// Per `requires-contract` rule: the module a contract is required for as well.
+    required_module: Vec<Option<u16>>,
+    /// (provider, module) → contracts of that module.
+    module_contracts: FxHashMap<(u32, u16), Vec<u32>>,
+    /// Per chain rule: the chains as a bit set (bit = chain id).
+    chain_mask: Vec<u64>,
+    /// Per enrolment: its chain id (chains compared case-insensitively), or none.
     enrol_chain: Vec<u8>,
     rule_hash: Vec<u64>,
 }
@@ -271,74 +281,103 @@ impl Checker {
                     .map_or(NONE, |i| i as u32)
             })
             .collect();
-        let mut insured_rules = Vec::new();
-        let mut contract_rules = Vec::new();
-        let mut no_contract_codes = FxHashSet::default();
-        let mut no_contract_rate = Vec::new();
-        let mut tariff_rules = Vec::new();
-        let mut dup_rule = None;
-        let mut line_rules = Vec::new();
         let mut chain_ids: FxHashMap<String, u8> = FxHashMap::default();
+        let mut module_ids: FxHashMap<String, u16> = FxHashMap::default();
+        let mut module_id = |m: &str| {
+            let n = module_ids.len() as u16;
+            *module_ids.entry(m.to_string()).or_insert(n)
+        };
+        // a contract counts for a module when it is a contract of that module or an explicit
+        // agreement on one of the module's codes
+        let mut code_modules: FxHashMap<Code, Vec<u16>> = FxHashMap::default();
+        for (m, codes) in &modules {
+            let id = module_id(m);
+            for c in codes {
+                code_modules.entry(*c).or_default().push(id);
+            }
+        }
+        let mut module_contracts: FxHashMap<(u32, u16), Vec<u32>> = FxHashMap::default();
+        for (i, c) in ctx.contracts.iter().enumerate() {
+            let mut ids = vec![module_id(&c.module)];
+            for code in &c.codes {
+                ids.extend(code_modules.get(code).into_iter().flatten().copied());
+            }
+            ids.sort_unstable();
+            ids.dedup();
+            for m in ids {
+                module_contracts
+                    .entry((c.provider, m))
+                    .or_default()
+                    .push(i as u32);
+            }
+        }
+        let n = rules.rules.len();
+        let mut no_contract_codes = vec![FxHashSet::default(); n];
+        let mut required_module = vec![None; n];
+        let mut chain_mask = vec![0u64; n];
         for (i, r) in rules.rules.iter().enumerate() {
-            let i = i as u16;
             match &r.kind {
-                Kind::InsuredOnDate { labels } => insured_rules.push((i, labels.clone())),
                 Kind::RequiresContract {
+                    module,
                     no_contract_codes: nc,
-                    no_contract_rate: rate,
+                    ..
                 } => {
-                    contract_rules.push(i);
-                    {
-                        for c in nc {
-                            match modules.get(c) {
-                                Some(set) => no_contract_codes.extend(set.iter().copied()),
-                                None => no_contract_codes.extend(Code::parse(c)),
-                            }
+                    for c in nc {
+                        match modules.get(c) {
+                            Some(set) => no_contract_codes[i].extend(set.iter().copied()),
+                            None => no_contract_codes[i].extend(Code::parse(c)),
                         }
-                        no_contract_rate = rate.clone();
                     }
+                    required_module[i] = module.as_deref().map(&mut module_id);
                 }
-                Kind::MaxTariff => tariff_rules.push(i),
-                Kind::Duplicate => {
-                    dup_rule.get_or_insert(i);
-                }
-                Kind::RevenueCeiling { .. } => {}
-                Kind::NotInCareChain { chains } => {
+                Kind::NotInCareChain { chains } | Kind::InCareChain { chains } => {
                     for c in chains {
-                        let n = chain_ids.len() as u8;
-                        chain_ids.entry(c.clone()).or_insert(n);
+                        let next = chain_ids.len().min(63) as u8;
+                        let id = *chain_ids.entry(c.to_ascii_uppercase()).or_insert(next);
+                        chain_mask[i] |= 1 << id;
                     }
-                    line_rules.push(i);
                 }
-                _ => line_rules.push(i),
+                _ => {}
             }
         }
         let enrol_chain = ctx
             .enrolments
             .iter()
-            .map(|e| chain_ids.get(&e.chain).copied().unwrap_or(u8::MAX))
+            .map(|e| {
+                chain_ids
+                    .get(&e.chain.to_ascii_uppercase())
+                    .copied()
+                    .unwrap_or(u8::MAX)
+            })
             .collect();
         let rule_hash = rules
             .rules
             .iter()
             .map(|r| xxhash_rust::xxh3::xxh3_64(format!("{}/{}", r.policy, r.id).as_bytes()))
             .collect();
-        let contract_rules = specific_first(&rules, contract_rules);
-        let tariff_rules = specific_first(&rules, tariff_rules);
+        let canon = (0..n)
+            .map(|i| {
+                let r = &rules.rules[i];
+                rules
+                    .rules
+                    .iter()
+                    .position(|o| o.reason_code == r.reason_code && o.return_code == r.return_code)
+                    .unwrap_or(i) as u16
+            })
+            .collect();
+        let scopes = Scopes::new(&rules);
         Checker {
             rules,
             ctx,
             reasons,
             contract_index,
             contract_ceiling,
-            insured_rules,
-            contract_rules,
+            scopes,
+            canon,
             no_contract_codes,
-            no_contract_rate,
-            tariff_rules,
-            dup_rule,
-            line_rules,
-            chain_ids,
+            required_module,
+            module_contracts,
+            chain_mask,
             enrol_chain,
             rule_hash,
         }
@@ -357,6 +396,11 @@ impl Checker {
     }
 
     fn reason(&self, rule: u16, element: u16) -> Reason {
+        let rule = if (rule as usize) < self.canon.len() {
+            self.canon[rule as usize]
+        } else {
+            rule
+        };
         Reason {
             reason: rule,
             return_code: self.reasons[rule as usize].return_code,
@@ -368,15 +412,16 @@ impl Checker {
     pub fn eval(&self, provider: u32, l: &Line) -> Outcome {
         let mut o = Outcome::new(l.amount);
         let d = l.start;
+        let sc: &ScopeRules = self.scopes.rules_for(&l.code, d);
         // insured on the date, with one of the labels
         let periods = self.ctx.periods(l.bsn);
-        for (ri, labels) in &self.insured_rules {
-            if !periods
+        if let Some(ri) = self.first_applying(&sc.insured, &l.code)
+            && let Kind::InsuredOnDate { labels } = &self.rules.rules[ri as usize].kind
+            && !periods
                 .iter()
                 .any(|p| labels.contains(&p.uzovi) && p.from <= d && p.to.is_none_or(|t| d <= t))
-            {
-                o.reject(self.reason(*ri, 403));
-            }
+        {
+            o.reject(self.reason(ri, 403));
         }
         // contract
         let cands = self.contract_index.get(&(provider, l.code));
@@ -386,20 +431,27 @@ impl Checker {
                 .filter(|(i, _)| self.ctx.contracts[*i as usize].covers(d))
                 .min_by_key(|(i, explicit)| (!explicit, *i))
         });
+        let contract_rule = self.first_applying(&sc.contract, &l.code);
         match matched {
             Some(&(ci, _)) => {
                 o.contract = ci;
                 o.ceiling_rule = self.contract_ceiling[ci as usize];
             }
             None => {
-                if let Some(rule) = self.first_applying(&self.contract_rules, &l.code) {
-                    if self.no_contract_codes.contains(&l.code) {
-                        let bp = self
-                            .no_contract_rate
+                if let Some(rule) = contract_rule {
+                    if self.no_contract_codes[rule as usize].contains(&l.code) {
+                        let rate: &[(NaiveDate, i64)] = match &self.rules.rules[rule as usize].kind
+                        {
+                            Kind::RequiresContract {
+                                no_contract_rate, ..
+                            } => no_contract_rate,
+                            _ => &[],
+                        };
+                        let bp = rate
                             .iter()
                             .rev()
                             .find(|(from, _)| *from <= d)
-                            .or(self.no_contract_rate.first())
+                            .or(rate.first())
                             .map_or(10_000, |x| x.1);
                         let g = (l.amount * bp).div_euclid(10_000);
                         if g != l.amount {
@@ -413,10 +465,18 @@ impl Checker {
                 }
             }
         }
-        // contracted tariff
-        if let (Some(rule), Some(&(ci, _))) =
-            (self.first_applying(&self.tariff_rules, &l.code), matched)
+        // a contract for another module required as well (e.g. the basiszorg agreement)
+        if let Some(rule) = contract_rule
+            && let Some(m) = self.required_module[rule as usize]
+            && !self.module_contracts.get(&(provider, m)).is_some_and(|v| {
+                v.iter()
+                    .any(|&ci| self.ctx.contracts[ci as usize].covers(d))
+            })
         {
+            o.reject(self.reason(rule, 411));
+        }
+        // contracted tariff
+        if let (Some(rule), Some(&(ci, _))) = (self.first_applying(&sc.tariff, &l.code), matched) {
             let c = &self.ctx.contracts[ci as usize];
             let allowed = c.tariff * l.count as i64;
             if l.amount > 0 && (l.tariff > c.tariff || l.amount > allowed) {
@@ -425,32 +485,28 @@ impl Checker {
         }
         // per-code rules
         let person = periods.first();
-        for &ri in &self.line_rules {
+        // the address on the service date (the register keeps one period per address)
+        let living = periods
+            .iter()
+            .find(|p| p.from <= d && p.to.is_none_or(|t| d <= t));
+        for &ri in &sc.line {
             let r = &self.rules.rules[ri as usize];
             if !r.applies(&l.code) {
                 continue;
             }
             let fail = match &r.kind {
-                Kind::NotInCareChain { chains: _ } => {
-                    self.ctx.enrolment_index.get(&l.bsn).is_some_and(|ix| {
-                        ix.iter().any(|&ei| {
-                            let e = &self.ctx.enrolments[ei as usize];
-                            let ch = self.enrol_chain[ei as usize];
-                            ch != u8::MAX
-                                && r_chain_member(&r.kind, &self.chain_ids, ch)
-                                && e.from <= d
-                                && e.to.is_none_or(|t| d <= t)
-                        })
-                    })
-                }
+                Kind::NotInCareChain { .. } => self.enrolled(ri, l.bsn, d),
+                Kind::InCareChain { .. } => !self.enrolled(ri, l.bsn, d),
                 Kind::PostcodeOnly { postcodes, .. } => {
-                    !person.is_some_and(|p| postcodes.contains(&p.postcode4()))
+                    !living.is_some_and(|p| postcodes.contains(&p.postcode4()))
                 }
                 Kind::MinAge { age } => person.is_some_and(|p| age_on(p.birth_date, d) < *age),
                 Kind::RequiresAgreement => !matched.is_some_and(|(_, explicit)| *explicit),
                 Kind::ClaimantKind { agb_prefixes } => {
                     !agb_prefixes.contains(&agb_prefix(provider))
                 }
+                Kind::ClaimWindow { quarter } => (d.month0() / 3 + 1) as u8 != *quarter,
+                Kind::Lapsed { from } => d >= *from,
                 _ => false,
             };
             if fail {
@@ -463,6 +519,18 @@ impl Checker {
         o
     }
 
+    /// Whether `bsn` is enrolled on `d` in one of the chains of chain rule `ri`.
+    fn enrolled(&self, ri: u16, bsn: u32, d: NaiveDate) -> bool {
+        let mask = self.chain_mask[ri as usize];
+        self.ctx.enrolment_index.get(&bsn).is_some_and(|ix| {
+            ix.iter().any(|&ei| {
+                let e = &self.ctx.enrolments[ei as usize];
+                let ch = self.enrol_chain[ei as usize];
+                ch != u8::MAX && mask & (1 << ch) != 0 && e.from <= d && e.to.is_none_or(|t| d <= t)
+            })
+        })
+    }
+
     /// The order-dependent part, called in input order for every line that was parsed.
     pub fn eval_stateful(&self, st: &mut State, provider: u32, l: &Line, o: &mut Outcome) {
         self.eval_stateful_key(st, &StateKey::of(provider, l), o);
@@ -473,13 +541,14 @@ impl Checker {
         if o.decision == Decision::Rejected {
             return;
         }
-        if let Some(rule) = self.dup_rule
+        let sc = self.scopes.rules_for(&k.code, k.start);
+        if let Some(rule) = self.first_applying(&sc.duplicate, &k.code)
             && !st.seen.insert(k.dup)
         {
             o.reject(self.reason(rule, 420));
             return;
         }
-        for &ri in &self.line_rules {
+        for &ri in &sc.line {
             let r = &self.rules.rules[ri as usize];
             if let Kind::OncePerPeriod { period } = r.kind
                 && r.applies(&k.code)
@@ -512,19 +581,6 @@ impl StateKey {
             code: l.code,
             start: l.start,
         }
-    }
-}
-
-/// Rules with a specific `applies_to` first, the generic ones after.
-fn specific_first(rules: &RuleSet, mut v: Vec<u16>) -> Vec<u16> {
-    v.sort_by_key(|&i| rules.rules[i as usize].applies_all);
-    v
-}
-
-fn r_chain_member(kind: &Kind, ids: &FxHashMap<String, u8>, ch: u8) -> bool {
-    match kind {
-        Kind::NotInCareChain { chains } => chains.iter().any(|c| ids.get(c) == Some(&ch)),
-        _ => false,
     }
 }
 

@@ -7,6 +7,7 @@
 //! * [`vektis`]: reading and writing AW319/HA304 claim files and AW320/HA305 return messages;
 //! * [`context`]: contracts, care-chain enrolments and the insured register (CSV files);
 //! * [`rules`]: the claim rules from the policies, resolved;
+//! * [`scope`]: which rules apply to a line (policy by domain and contract period);
 //! * [`checker`]: the evaluation of one line;
 //! * [`run`]: a whole run over many files, with return messages, result table and summary;
 //! * [`tabular`]: claim lines as CSV;
@@ -21,6 +22,7 @@ pub mod ident;
 pub mod layout;
 pub mod rules;
 pub mod run;
+pub mod scope;
 pub mod tabular;
 pub mod vektis;
 

@@ -1,13 +1,15 @@
 //! The claim rules, read from the policies' `[[claim_rules]]` entries and resolved for fast use.
 //!
 //! The `kind` vocabulary (agreed with the policy authors) is:
-//! `once-per-period`, `not-in-care-chain`, `postcode-only`, `min-age`, `requires-agreement`,
-//! `claimant-kind`, `revenue-ceiling`, and the generic `requires-contract`, `max-tariff`,
-//! `duplicate` and `insured-on-date`. The four generic rules are built in when no policy carries
-//! them, each citing the passage it rests on. `applies_to` lists module ids or prestatie codes;
-//! they are resolved to prestatie codes through the modules' `prestatie_codes`. An empty
-//! `applies_to` means every line. A generic built-in is added unless a policy carries a rule of
-//! that kind for every line; a rule with a narrower `applies_to` takes precedence for its codes.
+//! `once-per-period`, `not-in-care-chain`, `in-care-chain`, `postcode-only`, `min-age`,
+//! `requires-agreement`, `claimant-kind`, `revenue-ceiling`, `claim-window`, `lapsed`, and the
+//! generic `requires-contract`, `max-tariff`, `duplicate` and `insured-on-date`. The four generic
+//! rules are also built in, each citing the passage it rests on; they are used for a line whose
+//! policy has no rule of that kind for its code (see [`crate::scope`]). `applies_to` lists module
+//! ids of the rule's own policy or prestatie codes; module ids are resolved to prestatie codes
+//! through that policy's modules only. An empty `applies_to` means every line of the policy.
+//!
+//! `params` are kind-specific; a key a kind does not know is a load error (see [`PARAM_KEYS`]).
 
 use crate::ident::Code;
 use chrono::{Datelike, NaiveDate};
@@ -20,7 +22,7 @@ use zorginkoop_policy::{ClaimRule, PolicySet, Source};
 
 /// A rule could not be understood.
 #[derive(Debug, thiserror::Error)]
-#[error("claim rule `{rule}` ({policy}): {message}")]
+#[error("claimregel `{rule}` ({policy}): {message}")]
 pub struct RuleError {
     pub policy: String,
     pub rule: String,
@@ -55,6 +57,19 @@ pub enum Kind {
     NotInCareChain {
         chains: Vec<String>,
     },
+    /// The insured must be enrolled in one of these chains on the service date.
+    InCareChain {
+        chains: Vec<String>,
+    },
+    /// The line's date must lie in this quarter (1-4) of a year: a prestatie claimed in a
+    /// fixed window, e.g. FGV in the second quarter after the measured year.
+    ClaimWindow {
+        quarter: u8,
+    },
+    /// The prestatie lapses: not claimable for service dates from `from` on.
+    Lapsed {
+        from: NaiveDate,
+    },
     PostcodeOnly {
         places: Vec<String>,
         postcodes: Vec<u16>,
@@ -71,6 +86,8 @@ pub enum Kind {
         not_paid: bool,
     },
     RequiresContract {
+        /// A contract for this module (of the provider, on the date) is required as well.
+        module: Option<String>,
         /// Codes that need no contract; paid at `no_contract_rate` without one.
         no_contract_codes: Vec<String>,
         /// Rate as (valid from, basis points of the claimed amount), ascending.
@@ -104,6 +121,9 @@ pub struct Rule {
     pub source: Source,
     #[serde(skip)]
     pub code_set: FxHashSet<Code>,
+    /// Index of the rule's policy in the [`PolicySet`] (and in [`RuleSet::policies`]); `None`
+    /// for a built-in rule.
+    pub policy_index: Option<u16>,
 }
 
 impl Rule {
@@ -118,7 +138,64 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Module id → prestatie codes (from all policies).
     pub module_codes: std::collections::BTreeMap<String, Vec<String>>,
+    /// The policies' domains and contract periods, for choosing a line's rules (in
+    /// `rules.json` too, so other implementations can scope the rules the same way).
+    pub policies: Vec<PolicyScope>,
 }
+
+/// What the checker needs of a policy to know which lines it governs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PolicyScope {
+    pub id: String,
+    /// Care domain as in `[policy] domain`, e.g. `huisartsenzorg`.
+    pub domain: String,
+    pub start: NaiveDate,
+    pub end: NaiveDate,
+    /// Prestatie codes of the policy: its modules' codes and codes named in its claim rules.
+    pub codes: Vec<String>,
+}
+
+/// The `params` keys each kind accepts. Keys that only document the rule (e.g. the price list
+/// a `max-tariff` tariff comes from, which the contract carries) are listed too; anything else
+/// is refused when the rules are loaded.
+pub const PARAM_KEYS: &[(&str, &[&str])] = &[
+    ("once-per-period", &["period"]),
+    ("not-in-care-chain", &["chains"]),
+    ("in-care-chain", &["chains"]),
+    ("postcode-only", &["places", "postcodes"]),
+    ("min-age", &["age"]),
+    ("requires-agreement", &[]),
+    ("claimant-kind", &["agb_prefixes"]),
+    ("revenue-ceiling", &["scope", "excess", "calculator"]),
+    ("claim-window", &["quarter"]),
+    ("lapsed", &["from"]),
+    (
+        "requires-contract",
+        &["module", "no_contract_codes", "no_contract_rate"],
+    ),
+    (
+        "max-tariff",
+        &[
+            "price_list",
+            "unit_minutes",
+            "tariff",
+            "basis",
+            "parameter",
+            "parameters",
+        ],
+    ),
+    ("duplicate", &["key"]),
+    ("insured-on-date", &["labels"]),
+];
+
+/// The fields a `duplicate` key may name (the checker's duplicate key is all of them).
+pub const DUPLICATE_KEY_FIELDS: [&str; 5] = [
+    "provider",
+    "insured",
+    "prestatie_code",
+    "treatment_date",
+    "reference",
+];
 
 /// The insurer's labels (UZOVI codes), wijkverpleging policy bijlage 6.
 pub const LABELS: [u16; 7] = [3311, 3313, 3314, 3329, 3351, 3358, 8971];
@@ -225,7 +302,7 @@ fn decimal(v: &Value) -> Option<Decimal> {
 }
 
 impl RuleSet {
-    /// Resolves the claim rules of all policies (plus built-ins for missing generic kinds).
+    /// Resolves the claim rules of all policies, then the built-in generic rules.
     pub fn from_policies(set: &PolicySet) -> Result<RuleSet, RuleError> {
         let mut module_codes: std::collections::BTreeMap<String, Vec<String>> = Default::default();
         for p in &set.policies {
@@ -238,31 +315,55 @@ impl RuleSet {
                 }
             }
         }
-        let mut raw: Vec<(String, ClaimRule)> = set
-            .policies
-            .iter()
-            .flat_map(|p| {
-                p.file
-                    .claim_rules
-                    .iter()
-                    .map(move |r| (p.id().to_string(), r.clone()))
-            })
-            .collect();
-        for b in builtin_rules() {
-            if !raw
-                .iter()
-                .any(|(_, r)| r.kind == b.kind && r.applies_to.is_empty())
-            {
-                raw.push(("built-in".into(), b));
+        let mut rules = Vec::new();
+        for (pi, p) in set.policies.iter().enumerate() {
+            for r in &p.file.claim_rules {
+                rules.push(resolve(set, Some(pi), p.id(), r.clone())?);
             }
         }
-        let mut rules = Vec::new();
-        for (policy, r) in raw {
-            rules.push(resolve(set, &module_codes, &policy, r)?);
+        for b in builtin_rules() {
+            rules.push(resolve(set, None, "built-in", b)?);
         }
+        let policies = set
+            .policies
+            .iter()
+            .enumerate()
+            .map(|(pi, p)| {
+                let mut codes: Vec<String> = p
+                    .file
+                    .modules
+                    .iter()
+                    .flat_map(|m| m.prestatie_codes.iter().cloned())
+                    .collect();
+                for r in rules.iter().filter(|r| r.policy_index == Some(pi as u16)) {
+                    codes.extend(r.codes.iter().cloned());
+                    if let Kind::RequiresContract {
+                        no_contract_codes, ..
+                    } = &r.kind
+                    {
+                        codes.extend(
+                            no_contract_codes
+                                .iter()
+                                .filter(|c| Code::parse(c).is_some())
+                                .cloned(),
+                        );
+                    }
+                }
+                codes.sort();
+                codes.dedup();
+                PolicyScope {
+                    id: p.id().to_string(),
+                    domain: p.file.policy.domain.clone(),
+                    start: p.file.policy.period_start,
+                    end: p.file.policy.period_end,
+                    codes,
+                }
+            })
+            .collect();
         Ok(RuleSet {
             rules,
             module_codes,
+            policies,
         })
     }
 
@@ -280,6 +381,9 @@ pub fn kind_name(k: &Kind) -> &'static str {
     match k {
         Kind::OncePerPeriod { .. } => "once-per-period",
         Kind::NotInCareChain { .. } => "not-in-care-chain",
+        Kind::InCareChain { .. } => "in-care-chain",
+        Kind::ClaimWindow { .. } => "claim-window",
+        Kind::Lapsed { .. } => "lapsed",
         Kind::PostcodeOnly { .. } => "postcode-only",
         Kind::MinAge { .. } => "min-age",
         Kind::RequiresAgreement => "requires-agreement",
@@ -294,7 +398,7 @@ pub fn kind_name(k: &Kind) -> &'static str {
 
 fn resolve(
     set: &PolicySet,
-    module_codes: &std::collections::BTreeMap<String, Vec<String>>,
+    policy_index: Option<usize>,
     policy: &str,
     r: ClaimRule,
 ) -> Result<Rule, RuleError> {
@@ -304,6 +408,26 @@ fn resolve(
         message: m,
     };
     let p = &r.params;
+    if let Some((_, known)) = PARAM_KEYS.iter().find(|(k, _)| *k == r.kind)
+        && let Some(key) = p.keys().find(|k| !known.contains(&k.as_str()))
+    {
+        return Err(err(format!(
+            "onbekende parameter `{key}` voor soort `{}` (bekend: {})",
+            r.kind,
+            if known.is_empty() {
+                "geen".to_string()
+            } else {
+                known.join(", ")
+            }
+        )));
+    }
+    let chains = |name: &str| -> Result<Vec<String>, RuleError> {
+        let c = strings(p.get("chains"));
+        if c.is_empty() {
+            return Err(err(format!("{name}: params.chains is leeg")));
+        }
+        Ok(c)
+    };
     let kind = match r.kind.as_str() {
         "once-per-period" => Kind::OncePerPeriod {
             period: match p.get("period").and_then(Value::as_str) {
@@ -311,13 +435,31 @@ fn resolve(
                 Some("quarter") => Period::Quarter,
                 other => {
                     return Err(err(format!(
-                        "period must be \"year\" or \"quarter\", got {other:?}"
+                        "params.period moet \"year\" of \"quarter\" zijn, niet {other:?}"
                     )));
                 }
             },
         },
         "not-in-care-chain" => Kind::NotInCareChain {
-            chains: strings(p.get("chains")),
+            chains: chains("not-in-care-chain")?,
+        },
+        "in-care-chain" => Kind::InCareChain {
+            chains: chains("in-care-chain")?,
+        },
+        "claim-window" => Kind::ClaimWindow {
+            quarter: p
+                .get("quarter")
+                .and_then(decimal)
+                .and_then(|d| d.to_u8())
+                .filter(|q| (1..=4).contains(q))
+                .ok_or_else(|| err("params.quarter moet 1, 2, 3 of 4 zijn".into()))?,
+        },
+        "lapsed" => Kind::Lapsed {
+            from: p
+                .get("from")
+                .and_then(Value::as_str)
+                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+                .ok_or_else(|| err("params.from moet een datum JJJJ-MM-DD zijn".into()))?,
         },
         "postcode-only" => Kind::PostcodeOnly {
             places: strings(p.get("places")),
@@ -326,7 +468,7 @@ fn resolve(
                 .map(|s| {
                     s.get(..4)
                         .and_then(|x| x.parse().ok())
-                        .ok_or_else(|| err(format!("postcode {s:?} is not a 4-digit prefix")))
+                        .ok_or_else(|| err(format!("postcode {s:?} is geen begin van 4 cijfers")))
                 })
                 .collect::<Result<_, _>>()?,
         },
@@ -335,7 +477,7 @@ fn resolve(
                 .get("age")
                 .and_then(decimal)
                 .and_then(|d| d.to_i32())
-                .ok_or_else(|| err("params.age must be a whole number".into()))?,
+                .ok_or_else(|| err("params.age moet een geheel getal zijn".into()))?,
         },
         "requires-agreement" => Kind::RequiresAgreement,
         "claimant-kind" => Kind::ClaimantKind {
@@ -343,7 +485,7 @@ fn resolve(
                 .iter()
                 .map(|s| {
                     s.parse()
-                        .map_err(|_| err(format!("AGB prefix {s:?} is not a number")))
+                        .map_err(|_| err(format!("AGB-prefix {s:?} is geen getal")))
                 })
                 .collect::<Result<_, _>>()?,
         },
@@ -365,7 +507,7 @@ fn resolve(
                         .find_map(|pol| pol.parameter(id))
                         .ok_or_else(|| {
                             err(format!(
-                                "no_contract_rate: no parameter `{id}` in the policies"
+                                "no_contract_rate: geen parameter `{id}` in de beleidsdocumenten"
                             ))
                         })?;
                     for dv in &param.values {
@@ -380,44 +522,71 @@ fn resolve(
                     rate.sort();
                 }
             }
+            let module = match p.get("module") {
+                None => None,
+                Some(Value::String(m)) if set.policies.iter().any(|p| p.module(m).is_some()) => {
+                    Some(m.clone())
+                }
+                Some(other) => {
+                    return Err(err(format!(
+                        "params.module {other} is geen module van de beleidsdocumenten"
+                    )));
+                }
+            };
             Kind::RequiresContract {
+                module,
                 no_contract_codes: strings(p.get("no_contract_codes")),
                 no_contract_rate: rate,
             }
         }
         "max-tariff" => Kind::MaxTariff,
-        "duplicate" => Kind::Duplicate,
+        "duplicate" => {
+            if let Some(f) = strings(p.get("key"))
+                .into_iter()
+                .find(|f| !DUPLICATE_KEY_FIELDS.contains(&f.as_str()))
+            {
+                return Err(err(format!(
+                    "params.key: onbekend veld `{f}` (bekend: {})",
+                    DUPLICATE_KEY_FIELDS.join(", ")
+                )));
+            }
+            Kind::Duplicate
+        }
         "insured-on-date" => Kind::InsuredOnDate {
             labels: {
                 let l: Vec<u16> = strings(p.get("labels"))
                     .iter()
-                    .filter_map(|s| s.parse().ok())
-                    .collect();
+                    .map(|s| {
+                        s.parse()
+                            .map_err(|_| err(format!("label {s:?} is geen UZOVI-nummer")))
+                    })
+                    .collect::<Result<_, _>>()?;
                 if l.is_empty() { LABELS.to_vec() } else { l }
             },
         },
-        other => return Err(err(format!("unknown kind `{other}`"))),
+        other => return Err(err(format!("onbekende soort `{other}`"))),
     };
     let return_code: u16 = r.return_code.parse().map_err(|_| {
         err(format!(
-            "return_code {:?} is not a 4-digit code",
+            "return_code {:?} is geen code van 4 cijfers",
             r.return_code
         ))
     })?;
     let mut codes = Vec::new();
     let mut modules = Vec::new();
+    // module ids are those of the rule's own policy: a module of the same name in another
+    // policy (`basiszorg` in both GP policies) has other codes and another period
+    let own = policy_index.map(|i| &set.policies[i]);
     for a in &r.applies_to {
-        if let Some(cs) = module_codes.get(a) {
+        if let Some(m) = own.and_then(|p| p.module(a)) {
+            // a module without codes applies to its contracts (revenue ceiling) only
             modules.push(a.clone());
-            codes.extend(cs.iter().cloned());
-        } else if set.policies.iter().any(|p| p.module(a).is_some()) {
-            // a module without codes: applies to its contracts (revenue ceiling) only
-            modules.push(a.clone());
+            codes.extend(m.prestatie_codes.iter().cloned());
         } else if Code::parse(a).is_some() {
             codes.push(a.clone());
         } else {
             return Err(err(format!(
-                "applies_to `{a}` is neither a module nor a prestatie code"
+                "applies_to `{a}` is geen module van dit beleid en geen prestatiecode"
             )));
         }
     }
@@ -435,6 +604,7 @@ fn resolve(
         return_code,
         source: r.source,
         code_set,
+        policy_index: policy_index.map(|i| i as u16),
     })
 }
 

@@ -82,15 +82,29 @@ fn generic_rules_are_built_in_with_a_citation() {
     for generic in ["insured-on-date", "max-tariff", "duplicate"] {
         assert!(ids.contains(&generic), "{ids:?}");
     }
-    // the fixture's requires-contract replaces the built-in one
+    // the fixture's requires-contract replaces the built-in one for the lines of its policy
+    // (the built-in stays for lines no policy governs)
+    let d22 = d("2022-05-01");
+    let in_policy = c.scopes.rules_for(&Code::parse("13002").unwrap(), d22);
+    let ids_of = |v: &[u16]| -> Vec<String> {
+        v.iter()
+            .map(|&i| {
+                format!(
+                    "{}/{}",
+                    c.rules.rules[i as usize].policy, c.rules.rules[i as usize].id
+                )
+            })
+            .collect()
+    };
     assert_eq!(
-        c.rules
-            .rules
-            .iter()
-            .filter(|r| r.id == "requires-contract")
-            .count(),
-        0
+        ids_of(&in_policy.contract),
+        ["test-claims/contract", "built-in/requires-contract"]
     );
+    let outside = c
+        .scopes
+        .rules_for(&Code::parse("13002").unwrap(), d("2024-05-01"));
+    assert_eq!(ids_of(&outside.contract), ["built-in/requires-contract"]);
+    assert!(outside.line.is_empty());
     let dup = c.rules.rules.iter().find(|r| r.id == "duplicate").unwrap();
     assert_eq!(dup.source.document, "000_5d0b5048e118886b.txt");
     assert_eq!(dup.return_code, 587);
