@@ -108,6 +108,7 @@ mod tests {
             opens: None,
             closes: None,
             interpretation: None,
+            toelichting: None,
             source: Source {
                 document: "001".into(),
                 section: "s".into(),

@@ -48,6 +48,9 @@ pub struct PolicyFile {
     /// Choices made where the document is ambiguous, policy-wide.
     #[serde(default)]
     pub interpretations: Vec<Interpretation>,
+    /// Duties of a contracted provider during the contract.
+    #[serde(default)]
+    pub obligations: Vec<Obligation>,
 }
 
 /// Identification of the policy and its contract period.
@@ -93,6 +96,10 @@ pub struct Milestone {
     pub audience: Option<String>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -133,6 +140,10 @@ pub struct Parameter {
     pub values: Vec<DatedValue>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -262,6 +273,10 @@ pub struct Module {
     pub questionnaires: Vec<String>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -301,6 +316,10 @@ pub struct Application {
     pub closes: Option<NaiveDate>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -318,6 +337,10 @@ pub struct TariffMethod {
     pub calculator: Option<String>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -361,6 +384,10 @@ pub struct Condition {
     pub on_fail: OnFail,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -381,6 +408,10 @@ pub struct Exclusion {
     pub escape: Option<String>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -493,6 +524,10 @@ pub struct Question {
     pub escape: Option<String>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -511,6 +546,10 @@ pub struct DecisionTable {
     pub rows: Vec<BTreeMap<String, serde_json::Value>>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -545,5 +584,31 @@ pub struct ClaimRule {
 pub struct Interpretation {
     pub id: String,
     pub text: String,
+    /// The same choice in Dutch.
+    #[serde(default)]
+    pub toelichting: Option<String>,
+    pub source: Source,
+}
+
+/// A duty of a contracted provider during the contract (e.g. report changes in POH hours,
+/// notify when nearing the revenue ceiling). Not a condition for eligibility: the portal shows
+/// the obligations with a contract.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Obligation {
+    pub id: String,
+    /// The duty as the document states it (Dutch).
+    pub text: String,
+    /// Module ids it belongs to; empty means every contract under this policy.
+    #[serde(default)]
+    pub applies_to: Vec<String>,
+    /// When or how often it applies (Dutch), e.g. "bij elke wijziging", "jaarlijks".
+    #[serde(default)]
+    pub when: Option<String>,
+    #[serde(default)]
+    pub interpretation: Option<String>,
+    /// The same choice in Dutch.
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
