@@ -136,6 +136,9 @@ impl Policy {
             out.push((format!("module `{}`", m.id), &m.source));
             if let Some(a) = &m.application {
                 out.push((format!("module `{}`, application", m.id), &a.source));
+                if let Some(l) = &a.late {
+                    out.push((format!("module `{}`, late application", m.id), &l.source));
+                }
             }
             if let Some(t) = &m.tariff {
                 out.push((format!("module `{}`, tariff", m.id), &t.source));
@@ -306,6 +309,15 @@ impl Policy {
                 && o > c
             {
                 err(format!("{item}, application"), "opens after closes".into());
+            }
+            if let Some(a) = &m.application
+                && a.late.is_some()
+                && a.closes.is_none()
+            {
+                err(
+                    format!("{item}, application"),
+                    "a late route needs a `closes` date".into(),
+                );
             }
             if let Some(t) = &m.tariff {
                 for p in &t.parameters {

@@ -314,6 +314,32 @@ pub struct Application {
     /// Last day applications are accepted (inclusive).
     #[serde(default)]
     pub closes: Option<NaiveDate>,
+    /// What a request after `closes` gets. Without it, a late request is not eligible.
+    #[serde(default)]
+    pub late: Option<LateApplication>,
+    #[serde(default)]
+    pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
+    pub source: Source,
+}
+
+/// The route for a request made after the application window closed (e.g. a new GP who
+/// starts a practice after the portal closed, a regioplan handed in after the deadline).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LateApplication {
+    /// `review`: the purchaser assesses a late request individually; `not-eligible`: refused
+    /// (the same as having no late route, but written down as a choice).
+    pub on_fail: OnFail,
+    /// Start dates for a late request; default the application's own schedule.
+    #[serde(default)]
+    pub start_dates: Option<StartDates>,
+    /// Lead time for a late request; default the application's own.
+    #[serde(default)]
+    pub lead_time_weeks: Option<u32>,
     #[serde(default)]
     pub interpretation: Option<String>,
     /// The same choice in Dutch, for the people who read decisions (shown with the
