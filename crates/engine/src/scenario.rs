@@ -72,6 +72,9 @@ pub struct CalcScenario {
     pub input: serde_json::Value,
     #[serde(default)]
     pub expect: BTreeMap<String, serde_json::Value>,
+    /// Output fields that must be null or absent (TOML has no null).
+    #[serde(default)]
+    pub absent: Vec<String>,
     #[serde(default)]
     pub error: Option<String>,
 }
@@ -106,6 +109,14 @@ pub fn run(policy: &Policy, file: &ScenarioFile) -> Vec<String> {
                 sc.name
             )),
             (Ok(out), None) => {
+                for field in &sc.absent {
+                    if out.get(field).is_some_and(|v| !v.is_null()) {
+                        failures.push(format!(
+                            "calc {:?}: expected `{field}` to be absent, got {}",
+                            sc.name, out[field]
+                        ));
+                    }
+                }
                 for (field, want) in &sc.expect {
                     let got = out.get(field);
                     if !json_equal(got, want) {
