@@ -175,8 +175,11 @@ pub enum ModuleKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProviderKind {
-    /// A GP practice (huisartsenpraktijk, groepspraktijk).
+    /// A GP practice (huisartsenpraktijk).
     Practice,
+    /// A group practice of GPs (groepspraktijk), where the text names it next to the
+    /// huisartsenpraktijk; a module open to `practice` only is not open to it.
+    GroupPractice,
     /// A zorggroep (care group of GPs).
     Zorggroep,
     /// A regio-organisatie (O&I).
@@ -192,8 +195,9 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 7] = [
+    pub const ALL: [ProviderKind; 8] = [
         ProviderKind::Practice,
+        ProviderKind::GroupPractice,
         ProviderKind::Zorggroep,
         ProviderKind::RegioOrganisatie,
         ProviderKind::Laboratory,
@@ -206,6 +210,7 @@ impl ProviderKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ProviderKind::Practice => "practice",
+            ProviderKind::GroupPractice => "group-practice",
             ProviderKind::Zorggroep => "zorggroep",
             ProviderKind::RegioOrganisatie => "regio-organisatie",
             ProviderKind::Laboratory => "laboratory",
@@ -219,6 +224,7 @@ impl ProviderKind {
     pub fn dutch(self) -> &'static str {
         match self {
             ProviderKind::Practice => "huisartsenpraktijk",
+            ProviderKind::GroupPractice => "groepspraktijk",
             ProviderKind::Zorggroep => "zorggroep",
             ProviderKind::RegioOrganisatie => "regio-organisatie",
             ProviderKind::Laboratory => "laboratorium",
