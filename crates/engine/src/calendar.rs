@@ -3,7 +3,7 @@
 
 use chrono::{Datelike, Days, NaiveDate};
 use serde::Serialize;
-use zorginkoop_policy::{Application, Milestone, Policy, StartDates};
+use zorginkoop_policy::{Application, LateApplication, Milestone, OnFail, Policy, StartDates};
 
 /// The start dates a schedule allows within `[from, to]`, in order.
 pub fn start_dates(schedule: &StartDates, from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
@@ -45,6 +45,51 @@ pub fn earliest_start(
     start_dates(&app.start_dates, period_start, period_end)
         .into_iter()
         .find(|&s| request_deadline(s, app.lead_time_weeks) >= request_date)
+}
+
+/// How the application window treats a request date.
+#[derive(Debug, Clone, Copy)]
+pub enum Window<'a> {
+    /// Before `opens`: not yet.
+    BeforeOpening(NaiveDate),
+    /// Within the window (or no window).
+    Open,
+    /// After `closes` with no late route, or a late route that refuses: not eligible.
+    Closed(NaiveDate),
+    /// After `closes`, and the policy's late route sends the request to individual review.
+    LateReview(NaiveDate, &'a LateApplication),
+}
+
+/// Where `request_date` falls in the application window of `app`.
+pub fn window(app: &Application, request_date: NaiveDate) -> Window<'_> {
+    if let Some(opens) = app.opens
+        && request_date < opens
+    {
+        return Window::BeforeOpening(opens);
+    }
+    match (app.closes, &app.late) {
+        (Some(closes), Some(late)) if request_date > closes && late.on_fail == OnFail::Review => {
+            Window::LateReview(closes, late)
+        }
+        (Some(closes), _) if request_date > closes => Window::Closed(closes),
+        _ => Window::Open,
+    }
+}
+
+/// The earliest start date for a request after the window closed, on the late route's
+/// schedule (falling back to the application's own schedule and lead time).
+pub fn earliest_late_start(
+    app: &Application,
+    late: &LateApplication,
+    request_date: NaiveDate,
+    period_start: NaiveDate,
+    period_end: NaiveDate,
+) -> Option<NaiveDate> {
+    let schedule = late.start_dates.as_ref().unwrap_or(&app.start_dates);
+    let lead = late.lead_time_weeks.unwrap_or(app.lead_time_weeks);
+    start_dates(schedule, period_start, period_end)
+        .into_iter()
+        .find(|&s| request_deadline(s, lead) >= request_date)
 }
 
 /// Where a date falls in a policy's contracting timeline.
@@ -107,7 +152,9 @@ mod tests {
             lead_time_weeks: 4,
             opens: None,
             closes: None,
+            late: None,
             interpretation: None,
+            toelichting: None,
             source: Source {
                 document: "001".into(),
                 section: "s".into(),
@@ -158,6 +205,59 @@ mod tests {
         let a = app(StartDates::HalfYearly);
         assert_eq!(
             earliest_start(&a, d("2023-06-04"), d("2022-01-01"), d("2023-12-31")),
+            None
+        );
+    }
+
+    fn late(on_fail: OnFail, start_dates: Option<StartDates>) -> LateApplication {
+        LateApplication {
+            on_fail,
+            start_dates,
+            lead_time_weeks: Some(0),
+            interpretation: None,
+            toelichting: None,
+            source: Source {
+                document: "000".into(),
+                section: "s".into(),
+                quote: "q".into(),
+            },
+        }
+    }
+
+    #[test]
+    fn a_request_after_closing_is_closed_unless_a_late_route_sends_it_to_review() {
+        let mut a = app(StartDates::PeriodStart);
+        a.opens = Some(d("2019-09-26"));
+        a.closes = Some(d("2019-11-12"));
+        assert!(
+            matches!(window(&a, d("2019-09-25")), Window::BeforeOpening(o) if o == d("2019-09-26"))
+        );
+        assert!(matches!(window(&a, d("2019-11-12")), Window::Open));
+        assert!(matches!(window(&a, d("2019-11-13")), Window::Closed(c) if c == d("2019-11-12")));
+        a.late = Some(late(OnFail::NotEligible, None));
+        assert!(matches!(window(&a, d("2019-11-13")), Window::Closed(c) if c == d("2019-11-12")));
+        a.late = Some(late(OnFail::Review, Some(StartDates::Monthly)));
+        assert!(matches!(
+            window(&a, d("2020-03-10")),
+            Window::LateReview(c, _) if c == d("2019-11-12")
+        ));
+    }
+
+    #[test]
+    fn a_late_request_starts_on_the_late_schedule() {
+        let mut a = app(StartDates::PeriodStart);
+        a.closes = Some(d("2019-11-12"));
+        let l = late(OnFail::Review, Some(StartDates::Monthly));
+        // A new GP asking on 10 March 2020 can start on 1 April 2020 (no lead time).
+        assert_eq!(
+            earliest_late_start(&a, &l, d("2020-03-10"), d("2020-01-01"), d("2021-12-31")),
+            Some(d("2020-04-01"))
+        );
+        // Without a schedule of its own the late route keeps the application's: the period
+        // start has passed, so nothing is left.
+        let l = late(OnFail::Review, None);
+        assert_eq!(
+            earliest_late_start(&a, &l, d("2020-03-10"), d("2020-01-01"), d("2021-12-31")),
             None
         );
     }

@@ -38,6 +38,11 @@ pub struct ScenarioCase {
     pub facts: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     pub modules: Vec<String>,
+    /// The engine change this case waits for (e.g. decide reading a new policy field). Such a
+    /// case is expected to differ from its expectation today; once it matches, the runner
+    /// reports it so that `awaits` is removed and the case guards the behaviour from then on.
+    #[serde(default)]
+    pub awaits: Option<String>,
     pub expect: BTreeMap<String, Expectation>,
 }
 
@@ -67,6 +72,9 @@ pub struct CalcScenario {
     pub input: serde_json::Value,
     #[serde(default)]
     pub expect: BTreeMap<String, serde_json::Value>,
+    /// Output fields that must be null or absent (TOML has no null).
+    #[serde(default)]
+    pub absent: Vec<String>,
     #[serde(default)]
     pub error: Option<String>,
 }
@@ -75,75 +83,16 @@ pub struct CalcScenario {
 pub fn run(policy: &Policy, file: &ScenarioFile) -> Vec<String> {
     let mut failures = Vec::new();
     for sc in &file.cases {
-        let case = Case {
-            policy: Some(policy.id().to_string()),
-            provider: sc.provider.clone(),
-            request_date: sc.request_date,
-            facts: sc.facts.clone(),
-            contracted: sc.contracted.clone(),
-            modules: if sc.modules.is_empty() {
-                sc.expect.keys().cloned().collect()
+        let before = failures.len();
+        run_case(policy, sc, &mut failures);
+        if let Some(what) = &sc.awaits {
+            if failures.len() == before {
+                failures.push(format!(
+                    "case {:?} now gives the expected outcome: remove `awaits = {what:?}`",
+                    sc.name
+                ));
             } else {
-                sc.modules.clone()
-            },
-        };
-        let decision = match decide(policy, &case, sc.date) {
-            Ok(d) => d,
-            Err(e) => {
-                failures.push(format!("case {:?}: {e}", sc.name));
-                continue;
-            }
-        };
-        for (module, exp) in &sc.expect {
-            let Some(got) = decision.module(module) else {
-                failures.push(format!("case {:?}: module `{module}` not decided", sc.name));
-                continue;
-            };
-            let why = || {
-                got.steps
-                    .iter()
-                    .map(|s| {
-                        format!(
-                            "    {:?} {} {}",
-                            s.outcome,
-                            s.rule,
-                            s.note.clone().unwrap_or_default()
-                        )
-                    })
-                    .collect::<Vec<_>>()
-                    .join("\n")
-            };
-            if got.outcome != exp.outcome {
-                failures.push(format!(
-                    "case {:?}, module `{module}`: expected {:?}, got {:?}\n{}",
-                    sc.name,
-                    exp.outcome,
-                    got.outcome,
-                    why()
-                ));
-            }
-            if exp.earliest_start.is_some() && got.earliest_start != exp.earliest_start {
-                failures.push(format!(
-                    "case {:?}, module `{module}`: expected earliest start {:?}, got {:?}",
-                    sc.name, exp.earliest_start, got.earliest_start
-                ));
-            }
-            let failed = got.failed_rules();
-            for f in &exp.failed {
-                if !failed.iter().any(|x| x == f) {
-                    failures.push(format!(
-                        "case {:?}, module `{module}`: expected rule `{f}` to fail; failed: {failed:?}",
-                        sc.name
-                    ));
-                }
-            }
-            for f in &exp.missing {
-                if !got.missing_facts.contains(f) {
-                    failures.push(format!(
-                        "case {:?}, module `{module}`: expected missing fact `{f}`; missing: {:?}",
-                        sc.name, got.missing_facts
-                    ));
-                }
+                failures.truncate(before);
             }
         }
     }
@@ -160,6 +109,14 @@ pub fn run(policy: &Policy, file: &ScenarioFile) -> Vec<String> {
                 sc.name
             )),
             (Ok(out), None) => {
+                for field in &sc.absent {
+                    if out.get(field).is_some_and(|v| !v.is_null()) {
+                        failures.push(format!(
+                            "calc {:?}: expected `{field}` to be absent, got {}",
+                            sc.name, out[field]
+                        ));
+                    }
+                }
                 for (field, want) in &sc.expect {
                     let got = out.get(field);
                     if !json_equal(got, want) {
@@ -195,5 +152,80 @@ fn json_equal(got: Option<&serde_json::Value>, want: &serde_json::Value) -> bool
             (Some(x), Some(y)) => x == y,
             _ => got == want,
         },
+    }
+}
+
+/// Checks one decision scenario; pushes one line per failed expectation.
+fn run_case(policy: &Policy, sc: &ScenarioCase, failures: &mut Vec<String>) {
+    let case = Case {
+        policy: Some(policy.id().to_string()),
+        provider: sc.provider.clone(),
+        request_date: sc.request_date,
+        facts: sc.facts.clone(),
+        contracted: sc.contracted.clone(),
+        modules: if sc.modules.is_empty() {
+            sc.expect.keys().cloned().collect()
+        } else {
+            sc.modules.clone()
+        },
+    };
+    let decision = match decide(policy, &case, sc.date) {
+        Ok(d) => d,
+        Err(e) => {
+            failures.push(format!("case {:?}: {e}", sc.name));
+            return;
+        }
+    };
+    for (module, exp) in &sc.expect {
+        let Some(got) = decision.module(module) else {
+            failures.push(format!("case {:?}: module `{module}` not decided", sc.name));
+            continue;
+        };
+        let why = || {
+            got.steps
+                .iter()
+                .map(|s| {
+                    format!(
+                        "    {:?} {} {}",
+                        s.outcome,
+                        s.rule,
+                        s.note.clone().unwrap_or_default()
+                    )
+                })
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        if got.outcome != exp.outcome {
+            failures.push(format!(
+                "case {:?}, module `{module}`: expected {:?}, got {:?}\n{}",
+                sc.name,
+                exp.outcome,
+                got.outcome,
+                why()
+            ));
+        }
+        if exp.earliest_start.is_some() && got.earliest_start != exp.earliest_start {
+            failures.push(format!(
+                "case {:?}, module `{module}`: expected earliest start {:?}, got {:?}",
+                sc.name, exp.earliest_start, got.earliest_start
+            ));
+        }
+        let failed = got.failed_rules();
+        for f in &exp.failed {
+            if !failed.iter().any(|x| x == f) {
+                failures.push(format!(
+                    "case {:?}, module `{module}`: expected rule `{f}` to fail; failed: {failed:?}",
+                    sc.name
+                ));
+            }
+        }
+        for f in &exp.missing {
+            if !got.missing_facts.contains(f) {
+                failures.push(format!(
+                    "case {:?}, module `{module}`: expected missing fact `{f}`; missing: {:?}",
+                    sc.name, got.missing_facts
+                ));
+            }
+        }
     }
 }

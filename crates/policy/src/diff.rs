@@ -152,6 +152,9 @@ fn items(p: &Policy) -> BTreeMap<String, (String, Value)> {
     for r in &f.claim_rules {
         put(format!("claim rule {}", r.id), &r.text, json(r), &[]);
     }
+    for o in &f.obligations {
+        put(format!("obligation {}", o.id), &o.text, json(o), &[]);
+    }
     out
 }
 

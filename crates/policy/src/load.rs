@@ -136,6 +136,9 @@ impl Policy {
             out.push((format!("module `{}`", m.id), &m.source));
             if let Some(a) = &m.application {
                 out.push((format!("module `{}`, application", m.id), &a.source));
+                if let Some(l) = &a.late {
+                    out.push((format!("module `{}`, late application", m.id), &l.source));
+                }
             }
             if let Some(t) = &m.tariff {
                 out.push((format!("module `{}`, tariff", m.id), &t.source));
@@ -170,6 +173,9 @@ impl Policy {
         }
         for i in &f.interpretations {
             out.push((format!("interpretation `{}`", i.id), &i.source));
+        }
+        for o in &f.obligations {
+            out.push((format!("obligation `{}`", o.id), &o.source));
         }
         out
     }
@@ -232,6 +238,7 @@ impl Policy {
                 "interpretation",
                 f.interpretations.iter().map(|x| &x.id).collect(),
             ),
+            ("obligation", f.obligations.iter().map(|x| &x.id).collect()),
         ] {
             let mut seen = HashSet::new();
             for id in ids {
@@ -302,6 +309,15 @@ impl Policy {
                 && o > c
             {
                 err(format!("{item}, application"), "opens after closes".into());
+            }
+            if let Some(a) = &m.application
+                && a.late.is_some()
+                && a.closes.is_none()
+            {
+                err(
+                    format!("{item}, application"),
+                    "a late route needs a `closes` date".into(),
+                );
             }
             if let Some(t) = &m.tariff {
                 for p in &t.parameters {
@@ -387,6 +403,34 @@ impl Policy {
                     format!("claim rule `{}`", r.id),
                     "return_code must be a four-digit Vektis code (COD954)".into(),
                 );
+            }
+            if let Some(allowed) = claim_rule_params(&r.kind) {
+                for key in r.params.keys() {
+                    if !allowed.contains(&key.as_str()) {
+                        err(
+                            format!("claim rule `{}`", r.id),
+                            format!(
+                                "unknown params key `{key}` for kind `{}` (known: {})",
+                                r.kind,
+                                if allowed.is_empty() {
+                                    "none".to_string()
+                                } else {
+                                    allowed.join(", ")
+                                }
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        for o in &f.obligations {
+            for a in &o.applies_to {
+                if !module_ids.contains(a.as_str()) {
+                    err(
+                        format!("obligation `{}`", o.id),
+                        format!("applies_to unknown module `{a}`"),
+                    );
+                }
             }
         }
         errs
@@ -498,6 +542,32 @@ impl PolicySet {
     }
 }
 
+/// The `params` keys a claim-rule kind knows, or `None` for a kind this crate does not know
+/// (the claims checker refuses unknown kinds when it resolves the rules).
+pub fn claim_rule_params(kind: &str) -> Option<&'static [&'static str]> {
+    Some(match kind {
+        "once-per-period" => &["period"],
+        "not-in-care-chain" => &["chains"],
+        "postcode-only" => &["places", "postcodes"],
+        "min-age" => &["age"],
+        "requires-agreement" => &["claim_window"],
+        "claimant-kind" => &["agb_prefixes"],
+        "revenue-ceiling" => &["scope", "excess", "calculator"],
+        "requires-contract" => &["module", "no_contract_codes", "no_contract_rate"],
+        "max-tariff" => &[
+            "price_list",
+            "unit_minutes",
+            "tariff",
+            "basis",
+            "parameter",
+            "parameters",
+        ],
+        "duplicate" => &["key", "scope"],
+        "insured-on-date" => &["labels"],
+        _ => return None,
+    })
+}
+
 fn is_id(s: &str) -> bool {
     !s.is_empty()
         && s.chars().all(|c| {
@@ -576,6 +646,72 @@ source = { document = "doc.txt", section = "M", quote = "the module m exists" }
         );
         assert!(p.param_on("hours", d("2021-12-31")).is_none());
         assert_eq!(p.sha256.len(), 64);
+    }
+
+    #[test]
+    fn unknown_keys_are_a_load_error() {
+        let text = MINIMAL
+            .replace("requires = [\"base\"]", "")
+            .replace("kind = \"module\"", "kind = \"module\"\nlevel = \"regio\"");
+        let err = Policy::from_bytes(Path::new("t.toml"), text.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown field `level`"), "{err}");
+    }
+
+    #[test]
+    fn unknown_claim_rule_params_are_a_load_error() {
+        let rule = |params: &str| {
+            format!(
+                "{}\n[[claim_rules]]\nid = \"r\"\ntext = \"t\"\nkind = \"insured-on-date\"\n\
+                 params = {params}\nreason_code = \"ZK-X\"\nreturn_code = \"0001\"\n\
+                 source = {{ document = \"doc.txt\", section = \"S\", quote = \"a long enough quote\" }}\n",
+                MINIMAL.replace("requires = [\"base\"]", "")
+            )
+        };
+        let err = Policy::from_bytes(
+            Path::new("t.toml"),
+            rule("{ uzovi = [\"3311\"] }").as_bytes(),
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(
+            err.contains("unknown params key `uzovi` for kind `insured-on-date` (known: labels)"),
+            "{err}"
+        );
+        assert!(
+            Policy::from_bytes(
+                Path::new("t.toml"),
+                rule("{ labels = [\"3311\"] }").as_bytes()
+            )
+            .is_ok()
+        );
+    }
+
+    #[test]
+    fn obligations_are_sources_and_name_known_modules() {
+        let text = format!(
+            "{}\n[[obligations]]\nid = \"report\"\ntext = \"Meld wijzigingen\"\napplies_to = [\"x\"]\n\
+             source = {{ document = \"doc.txt\", section = \"S\", quote = \"report every change\" }}\n",
+            MINIMAL.replace("requires = [\"base\"]", "")
+        );
+        let err = Policy::from_bytes(Path::new("t.toml"), text.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "t.toml: obligation `report`: applies_to unknown module `x`"
+        );
+        let p = Policy::from_bytes(
+            Path::new("t.toml"),
+            text.replace("[\"x\"]", "[\"m\"]").as_bytes(),
+        )
+        .unwrap();
+        assert!(
+            p.sources()
+                .iter()
+                .any(|(item, _)| item == "obligation `report`")
+        );
     }
 
     #[test]

@@ -48,6 +48,9 @@ pub struct PolicyFile {
     /// Choices made where the document is ambiguous, policy-wide.
     #[serde(default)]
     pub interpretations: Vec<Interpretation>,
+    /// Duties of a contracted provider during the contract.
+    #[serde(default)]
+    pub obligations: Vec<Obligation>,
 }
 
 /// Identification of the policy and its contract period.
@@ -93,6 +96,10 @@ pub struct Milestone {
     pub audience: Option<String>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -133,6 +140,10 @@ pub struct Parameter {
     pub values: Vec<DatedValue>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -164,8 +175,11 @@ pub enum ModuleKind {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum ProviderKind {
-    /// A GP practice (huisartsenpraktijk, groepspraktijk).
+    /// A GP practice (huisartsenpraktijk).
     Practice,
+    /// A group practice of GPs (groepspraktijk), where the text names it next to the
+    /// huisartsenpraktijk; a module open to `practice` only is not open to it.
+    GroupPractice,
     /// A zorggroep (care group of GPs).
     Zorggroep,
     /// A regio-organisatie (O&I).
@@ -181,8 +195,9 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 7] = [
+    pub const ALL: [ProviderKind; 8] = [
         ProviderKind::Practice,
+        ProviderKind::GroupPractice,
         ProviderKind::Zorggroep,
         ProviderKind::RegioOrganisatie,
         ProviderKind::Laboratory,
@@ -195,6 +210,7 @@ impl ProviderKind {
     pub fn as_str(self) -> &'static str {
         match self {
             ProviderKind::Practice => "practice",
+            ProviderKind::GroupPractice => "group-practice",
             ProviderKind::Zorggroep => "zorggroep",
             ProviderKind::RegioOrganisatie => "regio-organisatie",
             ProviderKind::Laboratory => "laboratory",
@@ -208,6 +224,7 @@ impl ProviderKind {
     pub fn dutch(self) -> &'static str {
         match self {
             ProviderKind::Practice => "huisartsenpraktijk",
+            ProviderKind::GroupPractice => "groepspraktijk",
             ProviderKind::Zorggroep => "zorggroep",
             ProviderKind::RegioOrganisatie => "regio-organisatie",
             ProviderKind::Laboratory => "laboratorium",
@@ -262,6 +279,10 @@ pub struct Module {
     pub questionnaires: Vec<String>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -299,8 +320,38 @@ pub struct Application {
     /// Last day applications are accepted (inclusive).
     #[serde(default)]
     pub closes: Option<NaiveDate>,
+    /// What a request after `closes` gets. Without it, a late request is not eligible.
+    #[serde(default)]
+    pub late: Option<LateApplication>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
+    pub source: Source,
+}
+
+/// The route for a request made after the application window closed (e.g. a new GP who
+/// starts a practice after the portal closed, a regioplan handed in after the deadline).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LateApplication {
+    /// `review`: the purchaser assesses a late request individually; `not-eligible`: refused
+    /// (the same as having no late route, but written down as a choice).
+    pub on_fail: OnFail,
+    /// Start dates for a late request; default the application's own schedule.
+    #[serde(default)]
+    pub start_dates: Option<StartDates>,
+    /// Lead time for a late request; default the application's own.
+    #[serde(default)]
+    pub lead_time_weeks: Option<u32>,
+    #[serde(default)]
+    pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -318,6 +369,10 @@ pub struct TariffMethod {
     pub calculator: Option<String>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -361,6 +416,10 @@ pub struct Condition {
     pub on_fail: OnFail,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -381,6 +440,10 @@ pub struct Exclusion {
     pub escape: Option<String>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -493,6 +556,10 @@ pub struct Question {
     pub escape: Option<String>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -511,6 +578,10 @@ pub struct DecisionTable {
     pub rows: Vec<BTreeMap<String, serde_json::Value>>,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for the people who read decisions (shown with the
+    /// interpretation).
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
@@ -545,5 +616,31 @@ pub struct ClaimRule {
 pub struct Interpretation {
     pub id: String,
     pub text: String,
+    /// The same choice in Dutch.
+    #[serde(default)]
+    pub toelichting: Option<String>,
+    pub source: Source,
+}
+
+/// A duty of a contracted provider during the contract (e.g. report changes in POH hours,
+/// notify when nearing the revenue ceiling). Not a condition for eligibility: the portal shows
+/// the obligations with a contract.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Obligation {
+    pub id: String,
+    /// The duty as the document states it (Dutch).
+    pub text: String,
+    /// Module ids it belongs to; empty means every contract under this policy.
+    #[serde(default)]
+    pub applies_to: Vec<String>,
+    /// When or how often it applies (Dutch), e.g. "bij elke wijziging", "jaarlijks".
+    #[serde(default)]
+    pub when: Option<String>,
+    #[serde(default)]
+    pub interpretation: Option<String>,
+    /// The same choice in Dutch.
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }

@@ -59,3 +59,47 @@ fn every_policy_cites_its_own_document_in_its_header() {
         );
     }
 }
+
+/// Items (paths) that carry an `interpretation` (or are a policy-wide interpretation) but no
+/// Dutch `toelichting`. Claim rules are skipped: their model has no `toelichting` yet.
+fn missing_toelichting(v: &serde_json::Value, path: &str, out: &mut Vec<String>) {
+    match v {
+        serde_json::Value::Object(m) => {
+            let interpreted = m.get("interpretation").is_some_and(|x| !x.is_null())
+                || path
+                    .rsplit('/')
+                    .next()
+                    .is_some_and(|last| last.starts_with("interpretations["));
+            if interpreted && m.get("toelichting").is_none_or(|x| x.is_null()) {
+                let id = m.get("id").and_then(|x| x.as_str()).unwrap_or("");
+                out.push(format!("{path} {id}"));
+            }
+            for (k, x) in m {
+                if k != "claim_rules" {
+                    missing_toelichting(x, &format!("{path}/{k}"), out);
+                }
+            }
+        }
+        serde_json::Value::Array(a) => {
+            for (i, x) in a.iter().enumerate() {
+                missing_toelichting(x, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+#[test]
+fn every_interpretation_has_a_dutch_toelichting() {
+    let set = load();
+    let mut missing = Vec::new();
+    for p in &set.policies {
+        let v = serde_json::to_value(&p.file).unwrap();
+        missing_toelichting(&v, p.id(), &mut missing);
+    }
+    assert!(
+        missing.is_empty(),
+        "no toelichting:\n{}",
+        missing.join("\n")
+    );
+}

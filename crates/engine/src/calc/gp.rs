@@ -206,7 +206,7 @@ const FGV_INPUTS: &[Field] = &[
     field(
         "group_results",
         "list",
-        "optioneel: FGV1-uitkomsten (procenten) van de praktijken met hetzelfde formularium; grenswaarden = kwartielen",
+        "optioneel: FGV1-uitkomsten (procenten) van de praktijken met hetzelfde formularium; hun kwartielen geven alleen een indicatie, geen score",
     ),
     field(
         "measurement_year",
@@ -223,14 +223,28 @@ const FGV_OUTPUTS: &[Field] = &[
     field(
         "score",
         "text",
-        "A, B, C of D; null als er nog geen grenswaarden zijn",
+        "A, B, C of D; null zolang Zilveren Kruis de grenswaarden niet heeft gepubliceerd",
     ),
     field(
         "thresholds",
         "object",
-        "gebruikte grenswaarden {x, y, z} in procenten",
+        "gepubliceerde grenswaarden {x, y, z} in procenten (null zonder publicatie)",
     ),
-    field("threshold_method", "text", "given | group-quartiles | none"),
+    field(
+        "threshold_method",
+        "text",
+        "given | indication-group-quartiles | none",
+    ),
+    field(
+        "indicative_score",
+        "text",
+        "INDICATIE, geen score: A-D volgens de kwartielen van de groep (alleen met group_results en zonder gepubliceerde grenswaarden)",
+    ),
+    field(
+        "indicative_thresholds",
+        "object",
+        "INDICATIE: kwartielen {x, y, z} van de groep in procenten",
+    ),
     field(
         "measurement_period",
         "object",
@@ -272,7 +286,7 @@ pub fn calculators() -> Vec<Calculator> {
         },
         Calculator {
             name: "fgv-score",
-            summary: "Formulariumgericht voorschrijven: FGV1 als percentage van de eerste voorschriften en de score A-D uit grenswaarden per formularium (gegeven, of standaard de kwartielen van de groep); meetperiode en declaratieperiode per jaar",
+            summary: "Formulariumgericht voorschrijven: FGV1 als percentage van de eerste voorschriften en de score A-D uit de grenswaarden die Zilveren Kruis na de meting publiceert (zonder publicatie geen score; de kwartielen van de groep geven alleen een indicatie); meetperiode en declaratieperiode per jaar",
             policy: "gp-2022-2023",
             inputs: FGV_INPUTS,
             outputs: FGV_OUTPUTS,
@@ -772,9 +786,16 @@ pub struct MeasurementPeriod {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FgvOutput {
     pub fgv1_percentage: Decimal,
+    /// The score A-D; only with thresholds the insurer has published.
     pub score: Option<String>,
+    /// The published thresholds the score was read from.
     pub thresholds: Option<FgvThresholds>,
     pub threshold_method: String,
+    /// An indication only (never a score): the band by the group's quartiles, when group
+    /// results are given and no thresholds are published.
+    pub indicative_score: Option<String>,
+    /// The group's quartiles behind `indicative_score`.
+    pub indicative_thresholds: Option<FgvThresholds>,
     pub measurement_period: MeasurementPeriod,
     pub claim_period: Period,
 }
@@ -817,10 +838,12 @@ pub fn fgv_band(percentage: Decimal, t: &FgvThresholds) -> &'static str {
 ///
 /// Choices: FGV1 is computed per practice (AGB) and rounded once to two decimals (half away
 /// from zero); the score is read from the rounded percentage, so the practice sees the figure
-/// that was scored. Thresholds are the given X, Y, Z when the insurer has published them;
-/// otherwise, when the FGV1 results of the practices using the same formulary are given, the
-/// default method takes their quartiles (Q1 = X, median = Y, Q3 = Z, QUARTILE.INC, two
-/// decimals, at least [`FGV_MIN_GROUP`] practices); without either the score is not yet known.
+/// that was scored. The score exists only with the X, Y, Z the insurer publishes after the
+/// measurement ("bepalen we de grenswaarden pas nadat de meetresultaten zijn aangeleverd"):
+/// without them there is no score. When the FGV1 results of the practices using the same
+/// formulary are given, their quartiles (Q1 = X, median = Y, Q3 = Z, QUARTILE.INC, two
+/// decimals, at least [`FGV_MIN_GROUP`] practices) give an explicitly labelled indication
+/// (`indicative_score`), never the score.
 /// The measurement period is the first `fgv.measurement-quarters` quarters of the year (2022
 /// and 2023 follow the 2021 rule of four quarters); claims are made in the second quarter of the
 /// following year ("In het tweede kwartaal van het jaar na het jaar waarover wordt gemeten, kunt
@@ -876,7 +899,7 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
         Decimal::from(input.conform_first_prescriptions) * Decimal::from(100)
             / Decimal::from(input.total_first_prescriptions),
     );
-    let (thresholds, method) = match (&input.thresholds, &input.group_results) {
+    let (thresholds, method, indicative) = match (&input.thresholds, &input.group_results) {
         (Some(t), _) => {
             let hundred = Decimal::from(100);
             if !(Decimal::ZERO <= t.x && t.x <= t.y && t.y <= t.z && t.z <= hundred) {
@@ -884,7 +907,7 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
                     "thresholds must satisfy 0 <= x <= y <= z <= 100".into(),
                 ));
             }
-            (Some(*t), "given")
+            (Some(*t), "given", None)
         }
         (None, Some(group)) => {
             if group.len() < FGV_MIN_GROUP {
@@ -908,15 +931,17 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
                 y: two_dp(quantile(&sorted, quarter * Decimal::from(2))).normalize(),
                 z: two_dp(quantile(&sorted, quarter * Decimal::from(3))).normalize(),
             };
-            (Some(t), "group-quartiles")
+            (None, "indication-group-quartiles", Some(t))
         }
-        (None, None) => (None, "none"),
+        (None, None) => (None, "none", None),
     };
     Ok(FgvOutput {
         fgv1_percentage: pct,
         score: thresholds.as_ref().map(|t| fgv_band(pct, t).to_string()),
         thresholds,
         threshold_method: method.to_string(),
+        indicative_score: indicative.as_ref().map(|t| fgv_band(pct, t).to_string()),
+        indicative_thresholds: indicative,
         measurement_period,
         claim_period,
     })
@@ -1278,24 +1303,28 @@ mod tests {
     }
 
     #[test]
-    fn fgv_default_thresholds_are_the_group_quartiles() {
-        // Group 60, 70, 80, 90, 100: Q1 at rank 1 = 70, median 80, Q3 90. Practice 75 % → B.
+    fn fgv_group_quartiles_are_an_indication_never_a_score() {
+        // "bepalen we de grenswaarden pas nadat de meetresultaten zijn aangeleverd": without
+        // published thresholds there is no score. Group 60, 70, 80, 90, 100: Q1 at rank 1 =
+        // 70, median 80, Q3 90. Practice 75 % → indication B.
         let out = fgv(
             75,
             100,
             None,
             Some(vec![dec!(100), dec!(60), dec!(80), dec!(70), dec!(90)]),
         );
-        assert_eq!(out.threshold_method, "group-quartiles");
+        assert_eq!(out.threshold_method, "indication-group-quartiles");
+        assert_eq!(out.score, None);
+        assert_eq!(out.thresholds, None);
         assert_eq!(
-            out.thresholds,
+            out.indicative_thresholds,
             Some(FgvThresholds {
                 x: dec!(70),
                 y: dec!(80),
                 z: dec!(90)
             })
         );
-        assert_eq!(out.score.as_deref(), Some("B"));
+        assert_eq!(out.indicative_score.as_deref(), Some("B"));
         // Group 50, 60, 70, 80: Q1 = 50 + 0.75 × 10 = 57.5; median 65; Q3 = 70 + 0.25 × 10 = 72.5.
         let out = fgv(
             73,
@@ -1303,9 +1332,10 @@ mod tests {
             None,
             Some(vec![dec!(50), dec!(60), dec!(70), dec!(80)]),
         );
-        let t = out.thresholds.unwrap();
+        let t = out.indicative_thresholds.unwrap();
         assert_eq!((t.x, t.y, t.z), (dec!(57.5), dec!(65), dec!(72.5)));
-        assert_eq!(out.score.as_deref(), Some("D"));
+        assert_eq!(out.indicative_score.as_deref(), Some("D"));
+        assert_eq!(out.score, None);
     }
 
     #[test]
@@ -1322,6 +1352,7 @@ mod tests {
         );
         assert_eq!(out.threshold_method, "given");
         assert_eq!(out.score.as_deref(), Some("A"));
+        assert_eq!(out.indicative_score, None);
     }
 
     #[test]

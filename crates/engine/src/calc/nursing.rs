@@ -103,13 +103,13 @@ pub fn calculators() -> Vec<Calculator> {
         },
         Calculator {
             name: "neighbourhood-budget",
-            summary: "Wijkgericht Werken: maximaal budget per gemeente = klanten van 65 jaar en ouder × vastgesteld bedrag per 65-plusser",
+            summary: "Wijkgericht Werken: maximaal budget per gemeente = inwoners van 65 jaar en ouder × vastgesteld bedrag per inwoner van 65 jaar en ouder",
             policy: "district-nursing-2021",
             inputs: const {
                 &[field(
-                    "clients_65_plus",
+                    "inhabitants_65_plus",
                     "integer",
-                    "klanten van 65 jaar en ouder in de gemeente",
+                    "inwoners van 65 jaar en ouder in de gemeente (niet alleen klanten)",
                 )]
             },
             outputs: const {
@@ -307,7 +307,9 @@ pub fn overproduction_payment(
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct NeighbourhoodInput {
-    pub clients_65_plus: u64,
+    /// Inhabitants aged 65 and over in the municipality (all inhabitants, not only the
+    /// insurer's clients).
+    pub inhabitants_65_plus: u64,
 }
 
 /// Output of [`neighbourhood_budget`].
@@ -317,10 +319,11 @@ pub struct NeighbourhoodOutput {
     pub budget: Decimal,
 }
 
-/// "Het budget berekenen we door het aantal klanten van 65 jaar en ouder in de betreffende regio
-/// te vermenigvuldigen met het vastgestelde bedrag voor een inwoner van 65 jaar en ouder."
-/// (004, Bijlage 4, Budget en tarief). The amount is an example parameter; rounded once to
-/// cents, half away from zero.
+/// "We berekenen het budget Wijkgericht Werken op basis van het aantal inwoners van 65 jaar en
+/// ouder in de gemeente" and the amount is "voor een inwoner van 65 jaar en ouder" (004,
+/// Bijlage 4, Budget en tarief). The formula's one mention of "klanten" is read as the
+/// inhabitants the amount is set for (see the policy's interpretation). The amount is an example
+/// parameter; rounded once to cents, half away from zero.
 pub fn neighbourhood_budget(
     ctx: &CalcContext,
     input: NeighbourhoodInput,
@@ -328,7 +331,7 @@ pub fn neighbourhood_budget(
     let amount = ctx.param("neighbourhood.amount-per-65-plus")?;
     Ok(NeighbourhoodOutput {
         amount_per_65_plus: amount,
-        budget: round_cents(Decimal::from(input.clients_65_plus) * amount),
+        budget: round_cents(Decimal::from(input.inhabitants_65_plus) * amount),
     })
 }
 
@@ -462,17 +465,31 @@ mod tests {
     }
 
     #[test]
-    fn neighbourhood_budget_is_clients_65_plus_times_amount() {
-        // 12,345 × €3.50 (example) = €43,207.50
+    fn neighbourhood_budget_is_inhabitants_65_plus_times_amount() {
+        // 12,345 inhabitants aged 65+ × €3.50 (example) = €43,207.50
         let p = policy();
         let o = neighbourhood_budget(
             &ctx(&p),
             NeighbourhoodInput {
-                clients_65_plus: 12_345,
+                inhabitants_65_plus: 12_345,
             },
         )
         .unwrap();
         assert_eq!(o.budget, dec!(43207.50));
+    }
+
+    #[test]
+    fn neighbourhood_budget_refuses_the_old_client_count_input() {
+        // The budget is per inhabitant aged 65+, not per client: the old field name is an
+        // input error, not silently accepted.
+        let p = policy();
+        let err = super::super::run(
+            "neighbourhood-budget",
+            &ctx(&p),
+            serde_json::json!({ "clients_65_plus": 100 }),
+        )
+        .unwrap_err();
+        assert!(err.to_string().contains("clients_65_plus"), "{err}");
     }
 
     proptest! {

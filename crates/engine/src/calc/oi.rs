@@ -1,7 +1,8 @@
 //! Calculators of the O&I policy 2026-2027 (document 002): the frail-elderly budget, the AF
-//! tariff and the maximum O&I budget per region.
+//! tariff, the maximum O&I budget per region and the Krachtige Basiszorg tariff per ION.
 
 use super::{CalcContext, CalcError, Calculator, field, round_cents};
+use chrono::Datelike;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 
@@ -86,6 +87,53 @@ pub fn calculators() -> Vec<Calculator> {
                 )]
             },
             run: |ctx, v| super::json(ctx, v, ro_max_budget),
+        },
+        Calculator {
+            name: "kbz-tariff-per-ion",
+            summary: "Krachtige Basiszorg: budget = vast bedrag per NZa-opslagverzekerde × opslagverzekerden van de praktijken met 25 % of meer opslagverzekerden; tarief per ION = budget / ION van de deelnemende praktijken; 2027 = tarief 2026 geïndexeerd",
+            policy: "oi-2026-2027",
+            inputs: const {
+                &[field(
+                    "practices",
+                    "list",
+                    "deelnemende praktijken: [{ion, surcharge_insured}] met ION (inschrijvingen op naam) en NZa-opslagverzekerden, uit de uitvraag in Q2 2025",
+                )]
+            },
+            outputs: const {
+                &[
+                    field(
+                        "qualifying_practices",
+                        "integer",
+                        "praktijken met 25 % of meer opslagverzekerden",
+                    ),
+                    field(
+                        "surcharge_insured_counted",
+                        "integer",
+                        "opslagverzekerden van die praktijken",
+                    ),
+                    field(
+                        "ion_total",
+                        "integer",
+                        "ION van alle deelnemende praktijken",
+                    ),
+                    field(
+                        "budget_2026",
+                        "decimal",
+                        "vast bedrag × opslagverzekerden (afgerond op centen)",
+                    ),
+                    field(
+                        "tariff_per_ion_2026",
+                        "decimal",
+                        "budget 2026 / ION (afgerond op centen)",
+                    ),
+                    field(
+                        "tariff_per_ion",
+                        "decimal",
+                        "tarief per ION op de peildatum: 2026, of 2026 geïndexeerd voor 2027",
+                    ),
+                ]
+            },
+            run: |ctx, v| super::json(ctx, v, kbz_tariff_per_ion),
         },
     ]
 }
@@ -190,6 +238,94 @@ pub fn ro_max_budget(
     let per = ctx.param("ro.max-budget-per-registered-insured")?;
     Ok(RoMaxBudgetOutput {
         max_budget: round_cents(Decimal::from(input.registered_insured) * per),
+    })
+}
+
+/// One participating practice in the KBZ data collection.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KbzPractice {
+    /// Registrations by name (inschrijvingen op naam).
+    pub ion: u32,
+    /// NZa surcharge insured (opslagverzekerden).
+    pub surcharge_insured: u32,
+}
+
+/// Input of [`kbz_tariff_per_ion`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KbzInput {
+    pub practices: Vec<KbzPractice>,
+}
+
+/// Output of [`kbz_tariff_per_ion`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct KbzOutput {
+    pub qualifying_practices: u32,
+    pub surcharge_insured_counted: u64,
+    pub ion_total: u64,
+    pub budget_2026: Decimal,
+    pub tariff_per_ion_2026: Decimal,
+    pub tariff_per_ion: Decimal,
+}
+
+/// "Berekeningswijze: het tarief wordt vastgesteld op basis van een vast bedrag per NZa
+/// opslagverzekerde, specifiek voor praktijken waar 25% of meer van de verzekerden
+/// opslagverzekerden zijn." "Tariefbepaling voor 2026: op basis van de verzamelde gegevens
+/// stellen we het tarief per ION voor het jaar 2026 vast." "Indexering voor 2027: voor het jaar
+/// 2027 wordt het tarief per ION niet opnieuw vastgesteld, maar wordt het tarief wel
+/// geïndexeerd." (002, Bijlage 4, 3. Hoe bepalen wij onze tarieven?)
+///
+/// Choices: a practice qualifies when surcharge insured / ION >= `kbz.min-surcharge-insured-share`
+/// (its registered insured are its ION); the budget counts the surcharge insured of the
+/// qualifying practices only; the tariff spreads that budget over the ION of all participating
+/// practices given, so that tariff × ION pays the budget. Rounded once to cents (half away from
+/// zero); 2027 = the rounded 2026 tariff × (1 + `tariff.indexation` on the reference date),
+/// rounded again. Overflow is an input error, never a panic.
+pub fn kbz_tariff_per_ion(ctx: &CalcContext, input: KbzInput) -> Result<KbzOutput, CalcError> {
+    if input.practices.is_empty() {
+        return Err(CalcError::InvalidInput(
+            "practices: at least one participating practice".into(),
+        ));
+    }
+    let amount = ctx.param("kbz.amount-per-surcharge-insured")?;
+    let min_share = ctx.param("kbz.min-surcharge-insured-share")?;
+    let (mut qualifying, mut surcharge, mut ion) = (0u32, 0u64, 0u64);
+    for (i, p) in input.practices.iter().enumerate() {
+        if p.ion == 0 {
+            return Err(CalcError::InvalidInput(format!(
+                "practices[{i}].ion must be at least 1"
+            )));
+        }
+        if p.surcharge_insured > p.ion {
+            return Err(CalcError::InvalidInput(format!(
+                "practices[{i}].surcharge_insured cannot exceed its ion"
+            )));
+        }
+        ion += u64::from(p.ion);
+        if Decimal::from(p.surcharge_insured) >= min_share * Decimal::from(p.ion) {
+            qualifying += 1;
+            surcharge += u64::from(p.surcharge_insured);
+        }
+    }
+    let budget = amount
+        .checked_mul(Decimal::from(surcharge))
+        .map(round_cents)
+        .ok_or_else(|| CalcError::InvalidInput("practices: budget too large".into()))?;
+    let tariff_2026 = round_cents(budget / Decimal::from(ion));
+    let tariff = if ctx.date.year() >= 2027 {
+        let index = ctx.param("tariff.indexation")?;
+        round_cents(tariff_2026 * (Decimal::ONE + index))
+    } else {
+        tariff_2026
+    };
+    Ok(KbzOutput {
+        qualifying_practices: qualifying,
+        surcharge_insured_counted: surcharge,
+        ion_total: ion,
+        budget_2026: budget,
+        tariff_per_ion_2026: tariff_2026,
+        tariff_per_ion: tariff,
     })
 }
 
@@ -330,5 +466,54 @@ mod tests {
             prop_assert!(t(poh, gp) <= t(poh, gp + extra));
             prop_assert!(t(poh, gp).scale() <= 2);
         }
+    }
+
+    fn kbz(practices: &[(u32, u32)], year: i32) -> Result<KbzOutput, CalcError> {
+        let p = policy();
+        kbz_tariff_per_ion(
+            &ctx(&p, year),
+            KbzInput {
+                practices: practices
+                    .iter()
+                    .map(|&(ion, surcharge_insured)| KbzPractice {
+                        ion,
+                        surcharge_insured,
+                    })
+                    .collect(),
+            },
+        )
+    }
+
+    #[test]
+    fn kbz_budget_counts_surcharge_insured_of_practices_at_25_percent_or_more() {
+        // Practice 1: 2,000 ION, 600 surcharge (30 %) qualifies; practice 2: 3,000 ION, 600
+        // surcharge (20 %) does not; practice 3: 1,000 ION, 250 (exactly 25 %) qualifies.
+        // Budget = €100.00 (example) × (600 + 250) = €85,000.00; ION = 6,000;
+        // tariff = 85,000 / 6,000 = 14.1666… → €14.17.
+        let out = kbz(&[(2000, 600), (3000, 600), (1000, 250)], 2026).unwrap();
+        assert_eq!(out.qualifying_practices, 2);
+        assert_eq!(out.surcharge_insured_counted, 850);
+        assert_eq!(out.ion_total, 6000);
+        assert_eq!(out.budget_2026, dec!(85000.00));
+        assert_eq!(out.tariff_per_ion_2026, dec!(14.17));
+        assert_eq!(out.tariff_per_ion, dec!(14.17));
+    }
+
+    #[test]
+    fn kbz_2027_indexes_the_2026_tariff() {
+        // 14.17 × 1.03 (example index) = 14.5951 → €14.60
+        let out = kbz(&[(2000, 600), (3000, 600), (1000, 250)], 2027).unwrap();
+        assert_eq!(out.tariff_per_ion_2026, dec!(14.17));
+        assert_eq!(out.tariff_per_ion, dec!(14.60));
+    }
+
+    #[test]
+    fn kbz_refuses_impossible_practices() {
+        assert!(kbz(&[], 2026).is_err());
+        assert!(kbz(&[(0, 0)], 2026).is_err());
+        let err = kbz(&[(100, 101)], 2026).unwrap_err().to_string();
+        assert!(err.contains("practices[0].surcharge_insured"), "{err}");
+        // The largest inputs do not overflow or panic.
+        assert!(kbz(&[(u32::MAX, u32::MAX); 3], 2026).is_ok());
     }
 }
