@@ -155,38 +155,8 @@ pub struct PolicyScope {
     pub codes: Vec<String>,
 }
 
-/// The `params` keys each kind accepts. Keys that only document the rule (e.g. the price list
-/// a `max-tariff` tariff comes from, which the contract carries) are listed too; anything else
-/// is refused when the rules are loaded.
-pub const PARAM_KEYS: &[(&str, &[&str])] = &[
-    ("once-per-period", &["period"]),
-    ("not-in-care-chain", &["chains"]),
-    ("in-care-chain", &["chains"]),
-    ("postcode-only", &["places", "postcodes"]),
-    ("min-age", &["age"]),
-    ("requires-agreement", &[]),
-    ("claimant-kind", &["agb_prefixes"]),
-    ("revenue-ceiling", &["scope", "excess", "calculator"]),
-    ("claim-window", &["quarter"]),
-    ("lapsed", &["from"]),
-    (
-        "requires-contract",
-        &["module", "no_contract_codes", "no_contract_rate"],
-    ),
-    (
-        "max-tariff",
-        &[
-            "price_list",
-            "unit_minutes",
-            "tariff",
-            "basis",
-            "parameter",
-            "parameters",
-        ],
-    ),
-    ("duplicate", &["key"]),
-    ("insured-on-date", &["labels"]),
-];
+/// The `params` keys per kind: one list, kept by the policy crate that loads the rules.
+pub use zorginkoop_policy::CLAIM_RULE_PARAMS as PARAM_KEYS;
 
 /// The fields a `duplicate` key may name (the checker's duplicate key is all of them).
 pub const DUPLICATE_KEY_FIELDS: [&str; 5] = [

@@ -289,7 +289,14 @@ fn load_edited(file: &str, from: &str, to: &str) -> Result<RuleSet, String> {
             std::fs::write(dir.path().join(e.file_name()), t).unwrap();
         }
     }
-    let set = PolicySet::load_dir(dir.path()).expect("edited policies load");
+    // a mistake is refused when the policy loads, or at the latest when the rules resolve
+    let set = PolicySet::load_dir(dir.path()).map_err(|errors| {
+        errors
+            .iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n")
+    })?;
     RuleSet::from_policies(&set).map_err(|e| e.to_string())
 }
 

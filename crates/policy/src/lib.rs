@@ -12,5 +12,8 @@ pub mod model;
 
 pub use check::{Check, FactValue, Operand};
 pub use diff::{Change, PolicyDiff, diff};
-pub use load::{LoadError, Policy, PolicySet, ValidationError, normalize_whitespace};
+pub use load::{
+    CLAIM_RULE_PARAMS, LoadError, Policy, PolicySet, ValidationError, claim_rule_params,
+    normalize_whitespace,
+};
 pub use model::*;

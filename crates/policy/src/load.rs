@@ -545,16 +545,32 @@ impl PolicySet {
 /// The `params` keys a claim-rule kind knows, or `None` for a kind this crate does not know
 /// (the claims checker refuses unknown kinds when it resolves the rules).
 pub fn claim_rule_params(kind: &str) -> Option<&'static [&'static str]> {
-    Some(match kind {
-        "once-per-period" => &["period"],
-        "not-in-care-chain" => &["chains"],
-        "postcode-only" => &["places", "postcodes"],
-        "min-age" => &["age"],
-        "requires-agreement" => &["claim_window"],
-        "claimant-kind" => &["agb_prefixes"],
-        "revenue-ceiling" => &["scope", "excess", "calculator"],
-        "requires-contract" => &["module", "no_contract_codes", "no_contract_rate"],
-        "max-tariff" => &[
+    CLAIM_RULE_PARAMS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map(|(_, keys)| *keys)
+}
+
+/// The `params` keys each claim-rule kind takes: the one list that both loading (here) and the
+/// claims checker (which interprets the kinds) go by.
+pub const CLAIM_RULE_PARAMS: &[(&str, &[&str])] = &[
+    ("once-per-period", &["period"]),
+    ("not-in-care-chain", &["chains"]),
+    ("in-care-chain", &["chains"]),
+    ("postcode-only", &["places", "postcodes"]),
+    ("min-age", &["age"]),
+    ("requires-agreement", &[]),
+    ("claimant-kind", &["agb_prefixes"]),
+    ("revenue-ceiling", &["scope", "excess", "calculator"]),
+    ("claim-window", &["quarter"]),
+    ("lapsed", &["from"]),
+    (
+        "requires-contract",
+        &["module", "no_contract_codes", "no_contract_rate"],
+    ),
+    (
+        "max-tariff",
+        &[
             "price_list",
             "unit_minutes",
             "tariff",
@@ -562,11 +578,10 @@ pub fn claim_rule_params(kind: &str) -> Option<&'static [&'static str]> {
             "parameter",
             "parameters",
         ],
-        "duplicate" => &["key", "scope"],
-        "insured-on-date" => &["labels"],
-        _ => return None,
-    })
-}
+    ),
+    ("duplicate", &["key"]),
+    ("insured-on-date", &["labels"]),
+];
 
 fn is_id(s: &str) -> bool {
     !s.is_empty()
