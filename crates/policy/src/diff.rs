@@ -152,6 +152,9 @@ fn items(p: &Policy) -> BTreeMap<String, (String, Value)> {
     for r in &f.claim_rules {
         put(format!("claim rule {}", r.id), &r.text, json(r), &[]);
     }
+    for x in &f.facts {
+        put(format!("fact {}", x.id), &x.label, json(x), &[]);
+    }
     out
 }
 
@@ -201,6 +204,16 @@ source = { document = "d.txt", section = "S", quote = "module a exists" }
 id = "c1"
 text = "Voorwaarde een"
 source = { document = "d.txt", section = "S", quote = "condition one holds" }
+
+[[facts]]
+id = 'c1'
+label = "Voorwaarde een"
+type = "yes-no"
+
+[[facts]]
+id = 'c2'
+label = "Voorwaarde een"
+type = "yes-no"
 "#;
 
     fn load(text: &str) -> Policy {

@@ -7,10 +7,12 @@
 
 mod check;
 mod diff;
+pub mod facts;
 mod load;
 pub mod model;
 
 pub use check::{Check, FactValue, Operand};
 pub use diff::{Change, PolicyDiff, diff};
+pub use facts::{FactDecl, FactType};
 pub use load::{LoadError, Policy, PolicySet, ValidationError, normalize_whitespace};
 pub use model::*;

@@ -48,6 +48,9 @@ pub struct PolicyFile {
     /// Choices made where the document is ambiguous, policy-wide.
     #[serde(default)]
     pub interpretations: Vec<Interpretation>,
+    /// The facts the rules read: type, unit, range (see [`crate::facts`]).
+    #[serde(default)]
+    pub facts: Vec<crate::facts::FactDecl>,
 }
 
 /// Identification of the policy and its contract period.
