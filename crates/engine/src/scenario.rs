@@ -87,6 +87,12 @@ pub fn run(policy: &Policy, file: &ScenarioFile) -> Vec<String> {
                 sc.modules.clone()
             },
         };
+        if let Err(problems) = crate::facts::check_facts(policy, &case) {
+            for p in problems {
+                failures.push(format!("case {:?}: refused: {p}", sc.name));
+            }
+            continue;
+        }
         let decision = match decide(policy, &case, sc.date) {
             Ok(d) => d,
             Err(e) => {
