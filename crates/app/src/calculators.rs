@@ -49,9 +49,9 @@ pub fn run_with(policy: &Policy, req: CalcRequest) -> Result<CalcResult, AppErro
     let ctx = CalcContext { policy, date };
     let output = calculator
         .call(&ctx, req.input)
-        .map_err(|source| AppError::Calc {
+        .map_err(|error| AppError::Calc {
             name: req.name.to_string(),
-            source,
+            error,
         })?;
     Ok(CalcResult {
         calculator: calculator.name.to_string(),
@@ -62,8 +62,8 @@ pub fn run_with(policy: &Policy, req: CalcRequest) -> Result<CalcResult, AppErro
 
 /// The calculator called `name`.
 pub fn find(name: &str) -> Result<Calculator, AppError> {
-    calc::find(name).map_err(|source| AppError::Calc {
+    calc::find(name).map_err(|error| AppError::Calc {
         name: name.to_string(),
-        source,
+        error,
     })
 }

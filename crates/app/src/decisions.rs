@@ -80,10 +80,10 @@ pub fn decide_with(policy: &Policy, req: &DecideRequest) -> Result<Decision, App
         case: req.name.to_string(),
         problems,
     })?;
-    zorginkoop_engine::decide(policy, req.case, req.reference_date()).map_err(|source| {
+    zorginkoop_engine::decide(policy, req.case, req.reference_date()).map_err(|error| {
         AppError::Decide {
             case: req.name.to_string(),
-            source,
+            error,
         }
     })
 }

@@ -28,16 +28,18 @@ pub enum AppError {
         problems: Vec<zorginkoop_engine::facts::FactError>,
     },
     /// The engine cannot decide the case.
-    #[error("{case}: {source}")]
+    #[error("{case}: {error}")]
     Decide {
         case: String,
-        source: zorginkoop_engine::DecideError,
+        /// Shown in the message, not as a separate cause (it would print twice).
+        error: zorginkoop_engine::DecideError,
     },
     /// A calculator refused its input or failed.
-    #[error("rekentool {name}: {source}")]
+    #[error("rekentool {name}: {error}")]
     Calc {
         name: String,
-        source: zorginkoop_engine::calc::CalcError,
+        /// Shown in the message, not as a separate cause (it would print twice).
+        error: zorginkoop_engine::calc::CalcError,
     },
     /// The database.
     #[error("database {db}: {source}")]

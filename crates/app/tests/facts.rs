@@ -149,7 +149,10 @@ fn calc(name: &str, input: serde_json::Value) -> Result<serde_json::Value, Strin
 fn af_tariff_with_a_huge_hourly_cost_is_an_error_naming_the_input() {
     let err = calc(
         "af-tariff",
-        serde_json::json!({"poh_hourly_cost": "79228162514264337593543950335", "gp_hourly_cost": 90}),
+        serde_json::from_str(
+            r#"{"poh_hourly_cost": 79228162514264337593543950335, "gp_hourly_cost": 90}"#,
+        )
+        .unwrap(),
     )
     .unwrap_err();
     assert!(

@@ -129,7 +129,23 @@ impl Calculator {
         input: serde_json::Value,
     ) -> Result<serde_json::Value, CalcError> {
         crate::facts::check_calc_input(self.inputs, &input).map_err(CalcError::Refused)?;
-        (self.run)(ctx, input)
+        (self.run)(ctx, self.decimals_as_text(input))
+    }
+
+    /// Writes the numbers of decimal fields as exact decimal text (`1e27` as
+    /// `1000000000000000000000000000`), which every decimal field reads, however large.
+    fn decimals_as_text(&self, mut input: serde_json::Value) -> serde_json::Value {
+        if let serde_json::Value::Object(map) = &mut input {
+            for f in self.inputs.iter().filter(|f| f.ty == "decimal") {
+                if let Some(v) = map.get_mut(f.name)
+                    && v.is_number()
+                    && let Some(d) = crate::facts::number(v)
+                {
+                    *v = serde_json::Value::String(d.to_string());
+                }
+            }
+        }
+        input
     }
 }
 
