@@ -40,15 +40,19 @@ pub fn run_in(dir: &Path, req: CalcRequest) -> Result<CalcResult, AppError> {
     run_with(&policy, req)
 }
 
-/// Runs a calculator with the given policy's parameters.
+/// Runs a calculator with the given policy's parameters; the input is checked against the
+/// calculator's field descriptions first (unknown fields, negative or fractional counts,
+/// numbers too large are refused naming the field), and an overflow is an error, not a panic.
 pub fn run_with(policy: &Policy, req: CalcRequest) -> Result<CalcResult, AppError> {
     let calculator = find(req.name)?;
     let date = req.date.unwrap_or(policy.file.policy.period_start);
     let ctx = CalcContext { policy, date };
-    let output = (calculator.run)(&ctx, req.input).map_err(|source| AppError::Calc {
-        name: req.name.to_string(),
-        source,
-    })?;
+    let output = calculator
+        .call(&ctx, req.input)
+        .map_err(|error| AppError::Calc {
+            name: req.name.to_string(),
+            error,
+        })?;
     Ok(CalcResult {
         calculator: calculator.name.to_string(),
         output,
@@ -58,8 +62,8 @@ pub fn run_with(policy: &Policy, req: CalcRequest) -> Result<CalcResult, AppErro
 
 /// The calculator called `name`.
 pub fn find(name: &str) -> Result<Calculator, AppError> {
-    calc::find(name).map_err(|source| AppError::Calc {
+    calc::find(name).map_err(|error| AppError::Calc {
         name: name.to_string(),
-        source,
+        error,
     })
 }

@@ -60,12 +60,30 @@ pub fn decide_in_set(set: &PolicySet, req: &DecideRequest) -> Result<Decision, A
     decide_with(policy, req)
 }
 
-/// Decides a request under the given policy.
+/// Decides a request under the given policy. The case is checked against the policy's fact
+/// declarations first and refused, listing every problem, when a fact or module name is
+/// unknown or a value does not fit its type and range. A case written for another policy
+/// (its `policy` names a different one) is a what-if: facts and contracted modules this
+/// policy does not know are left out instead of refused.
 pub fn decide_with(policy: &Policy, req: &DecideRequest) -> Result<Decision, AppError> {
-    zorginkoop_engine::decide(policy, req.case, req.reference_date()).map_err(|source| {
+    let written_for_other = req
+        .case
+        .policy
+        .as_deref()
+        .is_some_and(|own| own != policy.id());
+    let checked = if written_for_other {
+        zorginkoop_engine::facts::check_known_facts(policy, req.case)
+    } else {
+        zorginkoop_engine::facts::check_facts(policy, req.case)
+    };
+    checked.map_err(|problems| AppError::CaseRefused {
+        case: req.name.to_string(),
+        problems,
+    })?;
+    zorginkoop_engine::decide(policy, req.case, req.reference_date()).map_err(|error| {
         AppError::Decide {
             case: req.name.to_string(),
-            source,
+            error,
         }
     })
 }

@@ -20,17 +20,26 @@ pub enum AppError {
     /// A document (case, calculator input) that does not parse.
     #[error("{name}: {problem}")]
     BadDocument { name: String, problem: String },
+    /// A case with facts or module names that do not fit the policy's declarations: every
+    /// problem, each naming the field, the value and what was expected.
+    #[error("{case}: aanvraag geweigerd, {} {}:\n{}", problems.len(), if problems.len() == 1 { "fout" } else { "fouten" }, problems.iter().map(|p| format!("  - {p}")).collect::<Vec<_>>().join("\n"))]
+    CaseRefused {
+        case: String,
+        problems: Vec<zorginkoop_engine::facts::FactError>,
+    },
     /// The engine cannot decide the case.
-    #[error("{case}: {source}")]
+    #[error("{case}: {error}")]
     Decide {
         case: String,
-        source: zorginkoop_engine::DecideError,
+        /// Shown in the message, not as a separate cause (it would print twice).
+        error: zorginkoop_engine::DecideError,
     },
     /// A calculator refused its input or failed.
-    #[error("rekentool {name}: {source}")]
+    #[error("rekentool {name}: {error}")]
     Calc {
         name: String,
-        source: zorginkoop_engine::calc::CalcError,
+        /// Shown in the message, not as a separate cause (it would print twice).
+        error: zorginkoop_engine::calc::CalcError,
     },
     /// The database.
     #[error("database {db}: {source}")]

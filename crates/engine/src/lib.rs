@@ -12,6 +12,7 @@
 pub mod calc;
 pub mod calendar;
 mod decide;
+pub mod facts;
 pub mod scenario;
 
 pub use decide::*;

@@ -169,6 +169,12 @@ fn run_case(policy: &Policy, sc: &ScenarioCase, failures: &mut Vec<String>) {
             sc.modules.clone()
         },
     };
+    if let Err(problems) = crate::facts::check_facts(policy, &case) {
+        for p in problems {
+            failures.push(format!("case {:?}: refused: {p}", sc.name));
+        }
+        return;
+    }
     let decision = match decide(policy, &case, sc.date) {
         Ok(d) => d,
         Err(e) => {

@@ -155,6 +155,9 @@ fn items(p: &Policy) -> BTreeMap<String, (String, Value)> {
     for o in &f.obligations {
         put(format!("obligation {}", o.id), &o.text, json(o), &[]);
     }
+    for x in &f.facts {
+        put(format!("fact {}", x.id), &x.label, json(x), &[]);
+    }
     out
 }
 
@@ -204,6 +207,16 @@ source = { document = "d.txt", section = "S", quote = "module a exists" }
 id = "c1"
 text = "Voorwaarde een"
 source = { document = "d.txt", section = "S", quote = "condition one holds" }
+
+[[facts]]
+id = 'c1'
+label = "Voorwaarde een"
+type = "yes-no"
+
+[[facts]]
+id = 'c2'
+label = "Voorwaarde een"
+type = "yes-no"
 "#;
 
     fn load(text: &str) -> Policy {

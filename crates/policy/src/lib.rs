@@ -7,11 +7,13 @@
 
 mod check;
 mod diff;
+pub mod facts;
 mod load;
 pub mod model;
 
 pub use check::{Check, FactValue, Operand};
 pub use diff::{Change, PolicyDiff, diff};
+pub use facts::{FactDecl, FactType};
 pub use load::{
     CLAIM_RULE_PARAMS, LoadError, Policy, PolicySet, ValidationError, claim_rule_params,
     normalize_whitespace,

@@ -1,6 +1,7 @@
 //! Loading and validating policy files.
 
 use crate::check::Check;
+use crate::facts::{self, FactDecl, FactType};
 use crate::model::*;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
@@ -52,6 +53,9 @@ pub enum LoadError {
     Parse { path: PathBuf, message: String },
     #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))]
     Invalid(Vec<ValidationError>),
+    /// A policies folder without a single policy file.
+    #[error("{0}: geen beleidsbestanden (*.toml) in deze map")]
+    Empty(PathBuf),
 }
 
 /// Collapses every run of whitespace to one space, and trims.
@@ -110,6 +114,46 @@ impl Policy {
 
     pub fn table(&self, id: &str) -> Option<&DecisionTable> {
         self.file.tables.iter().find(|t| t.id == id)
+    }
+
+    /// The declaration of a fact a case may give: a `[[facts]]` entry, or a questionnaire
+    /// answer `<questionnaire>.<question>` (yes/no, labelled with the question).
+    pub fn fact(&self, id: &str) -> Option<FactDecl> {
+        if let Some(d) = self.file.facts.iter().find(|f| f.id == id) {
+            return Some(d.clone());
+        }
+        let (qid, question) = id.split_once('.')?;
+        let q = self
+            .questionnaire(qid)?
+            .questions
+            .iter()
+            .find(|q| q.id == question)?;
+        Some(FactDecl {
+            id: id.to_string(),
+            label: q.text.clone(),
+            ty: FactType::YesNo,
+            unit: None,
+            min: None,
+            max: None,
+            values: Vec::new(),
+        })
+    }
+
+    /// The names of every fact a case may give: declared facts and questionnaire answers.
+    pub fn fact_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.file.facts.iter().map(|f| f.id.clone()).collect();
+        for q in &self.file.questionnaires {
+            names.extend(q.questions.iter().map(|qq| format!("{}.{}", q.id, qq.id)));
+        }
+        names
+    }
+
+    /// The derivation that computes a fact, with its module, if the fact is derived.
+    pub fn derivation(&self, fact: &str) -> Option<(&Module, &Derivation)> {
+        self.file
+            .modules
+            .iter()
+            .find_map(|m| m.derive.iter().find(|d| d.fact == fact).map(|d| (m, d)))
     }
 
     /// The value of a parameter on a date: the last value whose `from` is on or before it.
@@ -267,6 +311,14 @@ impl Policy {
             let item = format!("parameter `{}`", p.id);
             if p.values.is_empty() {
                 err(item.clone(), "has no values".into());
+            }
+            for v in &p.values {
+                if let Some(problem) = unit_range_problem(p.unit, v.value) {
+                    err(
+                        item.clone(),
+                        format!("value {} from {}: {problem}", v.value, v.from),
+                    );
+                }
             }
             for w in p.values.windows(2) {
                 if w[0].from >= w[1].from {
@@ -433,7 +485,74 @@ impl Policy {
                 }
             }
         }
+        self.validate_facts(&mut err);
         errs
+    }
+
+    /// Fact declarations: well-formed, and every fact a rule reads is declared with a type
+    /// that fits its use.
+    fn validate_facts(&self, err: &mut impl FnMut(String, String)) {
+        let f = &self.file;
+        let mut seen = HashSet::new();
+        for d in &f.facts {
+            let item = format!("fact `{}`", d.id);
+            if d.id.trim().is_empty() || d.id.chars().any(char::is_whitespace) {
+                err(item.clone(), "id must be a name without spaces".into());
+            }
+            if !seen.insert(d.id.as_str()) {
+                err(item.clone(), "id is used twice".into());
+            }
+            if d.label.trim().is_empty() {
+                err(item.clone(), "needs a (Dutch) label".into());
+            }
+            if (d.min.is_some() || d.max.is_some()) && !d.ty.is_numeric() {
+                err(
+                    item.clone(),
+                    format!("min/max only apply to numbers, not to {}", d.ty.as_str()),
+                );
+            }
+            if let (Some(lo), Some(hi)) = (d.lower_bound(), d.upper_bound())
+                && lo > hi
+            {
+                err(item.clone(), format!("the range {lo}..{hi} is empty"));
+            }
+            if !d.values.is_empty() && !matches!(d.ty, FactType::Text | FactType::List) {
+                err(
+                    item.clone(),
+                    format!(
+                        "values only apply to text and list, not to {}",
+                        d.ty.as_str()
+                    ),
+                );
+            }
+            if self.derivation(&d.id).is_some() {
+                err(
+                    item.clone(),
+                    "is computed by a derivation; it is not declared as a fact".into(),
+                );
+            }
+        }
+        for (fact, uses) in facts::used_facts(f) {
+            if self.derivation(&fact).is_some() {
+                continue;
+            }
+            match self.fact(&fact) {
+                None => {
+                    let (item, _) = &uses[0];
+                    err(
+                        item.clone(),
+                        format!("fact `{fact}` is not declared (add a [[facts]] entry)"),
+                    );
+                }
+                Some(d) => {
+                    for (item, how) in &uses {
+                        if let Err(problem) = facts::fits(d.ty, how) {
+                            err(item.clone(), format!("fact `{fact}` {problem}"));
+                        }
+                    }
+                }
+            }
+        }
     }
 
     /// Checks that every source quote occurs in its document (whitespace-insensitive).
@@ -489,6 +608,9 @@ impl PolicySet {
             .filter(|p| p.extension().is_some_and(|x| x == "toml"))
             .collect();
         paths.sort();
+        if paths.is_empty() {
+            return Err(vec![LoadError::Empty(dir.to_path_buf())]);
+        }
         let mut set = PolicySet::default();
         let mut errors = Vec::new();
         let texts_dir = dir.join("texts");
@@ -582,6 +704,22 @@ pub const CLAIM_RULE_PARAMS: &[(&str, &[&str])] = &[
     ("duplicate", &["key"]),
     ("insured-on-date", &["labels"]),
 ];
+
+/// Why a parameter value does not fit its unit: amounts, durations and counts are never
+/// negative, and a ratio lies between 0 and 1 (15 % is 0.15).
+fn unit_range_problem(unit: Unit, value: Decimal) -> Option<String> {
+    match unit {
+        Unit::Number => None,
+        Unit::Ratio if value > Decimal::ONE => Some(format!(
+            "a ratio lies between 0 and 1 (write {} for {value} %)",
+            (value / Decimal::ONE_HUNDRED).normalize()
+        )),
+        _ if value.is_sign_negative() && !value.is_zero() => {
+            Some("is negative, which the unit does not allow".into())
+        }
+        _ => None,
+    }
+}
 
 fn is_id(s: &str) -> bool {
     !s.is_empty()
@@ -741,5 +879,56 @@ source = { document = "doc.txt", section = "M", quote = "the module m exists" }
         let errs = p.validate_quotes(&texts);
         assert_eq!(errs.len(), 1, "{errs:?}");
         assert_eq!(errs[0].item, "module `m`");
+    }
+
+    #[test]
+    fn an_empty_policies_folder_is_refused() {
+        let dir = std::env::temp_dir().join(format!("zorginkoop-empty-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("texts")).unwrap();
+        let errs = PolicySet::load_dir(&dir).unwrap_err();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(errs.len(), 1);
+        let msg = errs[0].to_string();
+        assert!(msg.contains("geen beleidsbestanden"), "{msg}");
+        assert!(msg.contains("zorginkoop-empty-"), "{msg}");
+    }
+
+    #[test]
+    fn a_fact_a_rule_reads_must_be_declared() {
+        let text = MINIMAL.replace("requires = [\"base\"]", "")
+            + r#"
+[[modules.conditions]]
+id = "enough"
+text = "Genoeg patiënten."
+check = { fact = "patients", op = ">=", value = 2350 }
+source = { document = "doc.txt", section = "M", quote = "enough patients" }
+"#;
+        let err = Policy::from_bytes(Path::new("t.toml"), text.as_bytes())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            "t.toml: module `m`, condition `enough`: fact `patients` is not declared (add a [[facts]] entry)"
+        );
+        let declared =
+            text + "\n[[facts]]\nid = \"patients\"\nlabel = \"Patiënten\"\ntype = \"count\"\n";
+        let p = Policy::from_bytes(Path::new("t.toml"), declared.as_bytes()).unwrap();
+        assert_eq!(p.fact("patients").unwrap().ty, FactType::Count);
+    }
+
+    #[test]
+    fn questionnaire_answers_are_yes_no_facts() {
+        let p = Policy::load(Path::new(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../policies/district-nursing-2021.toml"
+        )))
+        .unwrap();
+        let q1 = p.fact("purchase-conditions.q1").unwrap();
+        assert_eq!(q1.ty, FactType::YesNo);
+        assert!(p.fact("purchase-conditions.q999").is_none());
+        assert!(
+            p.fact_names()
+                .contains(&"purchase-conditions.x8".to_string())
+        );
     }
 }

@@ -51,6 +51,9 @@ pub struct PolicyFile {
     /// Duties of a contracted provider during the contract.
     #[serde(default)]
     pub obligations: Vec<Obligation>,
+    /// The facts the rules read: type, unit, range (see [`crate::facts`]).
+    #[serde(default)]
+    pub facts: Vec<crate::facts::FactDecl>,
 }
 
 /// Identification of the policy and its contract period.

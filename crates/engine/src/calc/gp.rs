@@ -9,7 +9,7 @@
 //! Every figure comes from the policy's parameters on the reference date; the doc comment of
 //! each calculator quotes the sentence it implements and names its rounding point.
 
-use super::{CalcContext, CalcError, Calculator, Field, field, round_cents};
+use super::{CalcContext, CalcError, Calculator, Checked, Field, field, round_cents};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::prelude::ToPrimitive;
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -715,14 +715,26 @@ pub fn poh_s_supplement(ctx: &CalcContext, input: PohSInput) -> Result<PohSOutpu
     };
     let weeks = ctx.param("poh-s.weeks-per-year")?;
     let ratio = ctx.param("poh-s.supplement-ratio")?;
-    let funded = input.frail_elderly_hours
-        + input.future_proof_hours
-        + input.other_arrangement_hours
-        + input.care_chain_hours;
+    let funded = input
+        .frail_elderly_hours
+        .add_or(input.future_proof_hours, "future_proof_hours")?
+        .add_or(input.other_arrangement_hours, "other_arrangement_hours")?
+        .add_or(input.care_chain_hours, "care_chain_hours")?;
+    // both are not negative, so the difference cannot overflow
     let remaining = (input.total_hours_per_week - funded).max(Decimal::ZERO);
-    let total_cost = input.total_hours_per_week * hourly_cost * weeks;
-    let remaining_cost = remaining * hourly_cost * weeks;
-    let supplement = remaining_cost * ratio;
+    let cost_input = if input.hourly_cost.is_some() {
+        "hourly_cost"
+    } else {
+        "total_hours_per_week"
+    };
+    let total_cost = input
+        .total_hours_per_week
+        .mul_or(hourly_cost, cost_input)?
+        .mul_or(weeks, "total_hours_per_week")?;
+    let remaining_cost = remaining
+        .mul_or(hourly_cost, cost_input)?
+        .mul_or(weeks, "total_hours_per_week")?;
+    let supplement = remaining_cost.mul_or(ratio, "total_hours_per_week")?;
     let patients = Decimal::from(input.registered_patients);
     Ok(PohSOutput {
         total_hours_per_week: input.total_hours_per_week,
@@ -860,9 +872,14 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
         ));
     }
     let year = input.measurement_year.unwrap_or(ctx.date.year());
-    let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| {
-        CalcError::InvalidInput(format!("measurement_year {year} is out of range"))
-    })?;
+    // a civil year with a following year (the claim period), so no date arithmetic fails
+    let jan1 = NaiveDate::from_ymd_opt(year, 1, 1)
+        .filter(|_| (1900..=9998).contains(&year))
+        .ok_or_else(|| {
+            CalcError::InvalidInput(format!(
+                "measurement_year {year} is out of range (1900 to 9998)"
+            ))
+        })?;
     let year_ctx = CalcContext {
         policy: ctx.policy,
         date: jan1,
@@ -1174,6 +1191,56 @@ mod tests {
     // --- POH-S: "De tariefstelling van deze aanvulling is gebaseerd op 15% van de kosten voor
     //     uw POH-S"
 
+    fn pohs_input(total: Decimal, cost: Option<Decimal>, funded: Decimal) -> PohSInput {
+        PohSInput {
+            registered_patients: 2350,
+            total_hours_per_week: total,
+            hourly_cost: cost,
+            frail_elderly_hours: funded,
+            future_proof_hours: funded,
+            other_arrangement_hours: Decimal::ZERO,
+            care_chain_hours: Decimal::ZERO,
+        }
+    }
+
+    #[test]
+    fn poh_s_with_enormous_inputs_is_an_error_naming_the_input_not_a_panic() {
+        let p = policy();
+        let overflow = |input: &str| {
+            Err::<PohSOutput, _>(CalcError::Overflow {
+                input: input.to_string(),
+            })
+        };
+        // hours × €60 × 52 weeks does not fit
+        let r = poh_s_supplement(&ctx(&p), pohs_input(Decimal::MAX, None, dec!(0)));
+        assert_eq!(r, overflow("total_hours_per_week"));
+        // 10 hours at an enormous hourly cost
+        let r = poh_s_supplement(&ctx(&p), pohs_input(dec!(10), Some(Decimal::MAX), dec!(0)));
+        assert_eq!(r, overflow("hourly_cost"));
+        // funded hours that add up beyond the largest decimal
+        let r = poh_s_supplement(&ctx(&p), pohs_input(dec!(10), None, Decimal::MAX));
+        assert_eq!(r, overflow("future_proof_hours"));
+    }
+
+    #[test]
+    fn fgv_measurement_year_outside_the_calendar_is_refused_not_a_panic() {
+        let p = policy();
+        let r = fgv_score(
+            &ctx(&p),
+            FgvInput {
+                conform_first_prescriptions: 1,
+                total_first_prescriptions: 2,
+                thresholds: None,
+                group_results: None,
+                measurement_year: Some(262_143),
+            },
+        );
+        assert!(
+            matches!(&r, Err(CalcError::InvalidInput(m)) if m.contains("measurement_year 262143")),
+            "{r:?}"
+        );
+    }
+
     /// The POH-S rekentool for a practice; `funded` = [kwetsbare ouderen, toekomstbestendig,
     /// other arrangements, ketenzorg] hours a week.
     fn pohs(patients: u32, total: Decimal, cost: Decimal, funded: [Decimal; 4]) -> PohSOutput {
@@ -1456,6 +1523,22 @@ mod tests {
     }
 
     proptest! {
+        #[test]
+        fn poh_s_never_panics(
+            total in any::<i128>(), cost in any::<i128>(), funded in any::<i128>(),
+            scale in 0u32..28, patients in any::<u32>()
+        ) {
+            let p = policy();
+            let d = |x: i128| Decimal::try_from_i128_with_scale(x % 10i128.pow(28), scale).unwrap();
+            let mut input = pohs_input(d(total), Some(d(cost)), d(funded));
+            input.registered_patients = patients;
+            match poh_s_supplement(&ctx(&p), input) {
+                Ok(out) => prop_assert!(out.supplement_per_year >= Decimal::ZERO),
+                Err(CalcError::InvalidInput(_) | CalcError::Overflow { .. }) => {}
+                Err(e) => prop_assert!(false, "unexpected error {e}"),
+            }
+        }
+
         #[test]
         fn poh_ggz_norm_is_monotone_in_patients_and_exact(a in 0u32..200_000, b in 0u32..200_000) {
             let p = policy();

@@ -53,6 +53,43 @@ pub enum CalcError {
     },
     #[error("{0}")]
     Domain(String),
+    /// Input fields that do not fit their description (each names the field and the value).
+    #[error("{}", .0.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; "))]
+    Refused(Vec<crate::facts::FactError>),
+    /// A result too large for an exact decimal; names the input that makes it so.
+    #[error("invoer `{input}` is te groot: de uitkomst past niet in een exact decimaal getal")]
+    Overflow { input: String },
+}
+
+/// Checked decimal arithmetic: an overflow is a [`CalcError::Overflow`] naming `input`, the
+/// input that made the number too large, never a panic.
+pub trait Checked: Sized {
+    fn mul_or(self, other: Decimal, input: &str) -> Result<Decimal, CalcError>;
+    fn add_or(self, other: Decimal, input: &str) -> Result<Decimal, CalcError>;
+    fn sub_or(self, other: Decimal, input: &str) -> Result<Decimal, CalcError>;
+    fn div_or(self, other: Decimal, input: &str) -> Result<Decimal, CalcError>;
+}
+
+impl Checked for Decimal {
+    fn mul_or(self, other: Decimal, input: &str) -> Result<Decimal, CalcError> {
+        self.checked_mul(other).ok_or_else(|| overflow(input))
+    }
+    fn add_or(self, other: Decimal, input: &str) -> Result<Decimal, CalcError> {
+        self.checked_add(other).ok_or_else(|| overflow(input))
+    }
+    fn sub_or(self, other: Decimal, input: &str) -> Result<Decimal, CalcError> {
+        self.checked_sub(other).ok_or_else(|| overflow(input))
+    }
+    /// Division by zero is also reported against `input` (as too large a quotient).
+    fn div_or(self, other: Decimal, input: &str) -> Result<Decimal, CalcError> {
+        self.checked_div(other).ok_or_else(|| overflow(input))
+    }
+}
+
+fn overflow(input: &str) -> CalcError {
+    CalcError::Overflow {
+        input: input.to_string(),
+    }
 }
 
 /// One input or output field, for help texts and the portal's forms.
@@ -83,6 +120,35 @@ pub struct Calculator {
     pub run: fn(&CalcContext, serde_json::Value) -> Result<serde_json::Value, CalcError>,
 }
 
+impl Calculator {
+    /// Checks the input against the field descriptions (see [`crate::facts::check_calc_input`]),
+    /// then runs the calculator.
+    pub fn call(
+        &self,
+        ctx: &CalcContext,
+        input: serde_json::Value,
+    ) -> Result<serde_json::Value, CalcError> {
+        crate::facts::check_calc_input(self.inputs, &input).map_err(CalcError::Refused)?;
+        (self.run)(ctx, self.decimals_as_text(input))
+    }
+
+    /// Writes the numbers of decimal fields as exact decimal text (`1e27` as
+    /// `1000000000000000000000000000`), which every decimal field reads, however large.
+    fn decimals_as_text(&self, mut input: serde_json::Value) -> serde_json::Value {
+        if let serde_json::Value::Object(map) = &mut input {
+            for f in self.inputs.iter().filter(|f| f.ty == "decimal") {
+                if let Some(v) = map.get_mut(f.name)
+                    && v.is_number()
+                    && let Some(d) = crate::facts::number(v)
+                {
+                    *v = serde_json::Value::String(d.to_string());
+                }
+            }
+        }
+        input
+    }
+}
+
 /// Every calculator, by domain.
 pub fn calculators() -> Vec<Calculator> {
     let mut all = Vec::new();
@@ -107,7 +173,7 @@ pub fn run(
     ctx: &CalcContext,
     input: serde_json::Value,
 ) -> Result<serde_json::Value, CalcError> {
-    (find(name)?.run)(ctx, input)
+    find(name)?.call(ctx, input)
 }
 
 /// Adapts a typed calculator function to the JSON interface of [`Calculator::run`].

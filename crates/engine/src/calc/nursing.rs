@@ -2,7 +2,7 @@
 //! ratio, the payment of production above the basisbudget (table 2) and the Wijkgericht
 //! Werken budget.
 
-use super::{CalcContext, CalcError, Calculator, field, round_cents};
+use super::{CalcContext, CalcError, Calculator, Checked, field, round_cents};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
 use std::str::FromStr;
@@ -289,17 +289,24 @@ pub fn overproduction_payment(
     };
     let paid_ratio = dec("paid_ratio")?
         .ok_or_else(|| CalcError::Domain("table 2: paid_ratio cannot be unlimited".into()))?;
-    let max_over = dec("max_overproduction_ratio")?.map(|r| r * input.basisbudget);
+    let max_over = match dec("max_overproduction_ratio")? {
+        Some(r) => Some(r.mul_or(input.basisbudget, "basisbudget")?),
+        None => None,
+    };
+    // both are not negative, so the difference cannot overflow
     let overproduction = (input.production - input.basisbudget).max(Decimal::ZERO);
     let eligible = max_over.map_or(overproduction, |m| overproduction.min(m));
-    let paid = round_cents(eligible * paid_ratio);
+    let paid = round_cents(eligible.mul_or(paid_ratio, "production")?);
     Ok(OverproductionOutput {
         overproduction,
         paid_ratio,
         max_overproduction: max_over,
         eligible_overproduction: eligible,
         overproduction_paid: paid,
-        total_paid: input.production.min(input.basisbudget) + paid,
+        total_paid: input
+            .production
+            .min(input.basisbudget)
+            .add_or(paid, "production")?,
     })
 }
 

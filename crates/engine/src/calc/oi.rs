@@ -1,7 +1,7 @@
 //! Calculators of the O&I policy 2026-2027 (document 002): the frail-elderly budget, the AF
 //! tariff, the maximum O&I budget per region and the Krachtige Basiszorg tariff per ION.
 
-use super::{CalcContext, CalcError, Calculator, field, round_cents};
+use super::{CalcContext, CalcError, Calculator, Checked, field, round_cents};
 use chrono::Datelike;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
@@ -205,12 +205,20 @@ pub fn af_tariff(ctx: &CalcContext, input: AfTariffInput) -> Result<AfTariffOutp
         ));
     }
     let sixty = Decimal::from(60);
-    let poh = ctx.param("af.poh-minutes-per-patient-year")? * input.poh_hourly_cost;
-    let gp = ctx.param("af.gp-minutes-per-patient-year")? * input.gp_hourly_cost;
-    let tariff = round_cents((poh + gp) / sixty);
+    let poh = ctx
+        .param("af.poh-minutes-per-patient-year")?
+        .mul_or(input.poh_hourly_cost, "poh_hourly_cost")?;
+    let gp = ctx
+        .param("af.gp-minutes-per-patient-year")?
+        .mul_or(input.gp_hourly_cost, "gp_hourly_cost")?;
+    let tariff = round_cents(poh.add_or(gp, "gp_hourly_cost")? / sixty);
+    let total = match input.patients {
+        Some(p) => Some(tariff.mul_or(Decimal::from(p), "patients")?),
+        None => None,
+    };
     Ok(AfTariffOutput {
         tariff_per_patient: tariff,
-        total: input.patients.map(|p| tariff * Decimal::from(p)),
+        total,
     })
 }
 
@@ -426,6 +434,41 @@ mod tests {
     }
 
     #[test]
+    fn af_tariff_with_an_enormous_hourly_cost_is_an_error_naming_it_not_a_panic() {
+        let p = policy();
+        let huge = Decimal::MAX;
+        let r = af_tariff(
+            &ctx(&p, 2026),
+            AfTariffInput {
+                poh_hourly_cost: huge,
+                gp_hourly_cost: dec!(90),
+                patients: None,
+            },
+        );
+        assert_eq!(
+            r,
+            Err(CalcError::Overflow {
+                input: "poh_hourly_cost".into()
+            })
+        );
+        // a large but representable tariff times many patients overflows at `patients`
+        let r = af_tariff(
+            &ctx(&p, 2026),
+            AfTariffInput {
+                poh_hourly_cost: Decimal::MAX / dec!(30),
+                gp_hourly_cost: dec!(0),
+                patients: Some(u32::MAX),
+            },
+        );
+        assert_eq!(
+            r,
+            Err(CalcError::Overflow {
+                input: "patients".into()
+            })
+        );
+    }
+
+    #[test]
     fn ro_max_budget_is_registered_insured_times_amount() {
         // 250,000 × €12.00 (example) = €3,000,000.00
         let p = policy();
@@ -451,6 +494,24 @@ mod tests {
             prop_assert!(x.budget.scale() <= 2);
             // exact: 0.28 × 40 = 11.20 per person
             prop_assert_eq!(x.budget, Decimal::from(lo) * dec!(11.20));
+        }
+
+        #[test]
+        fn af_tariff_never_panics(poh in any::<i128>(), scale in 0u32..28, gp in any::<u64>(), patients in any::<Option<u32>>()) {
+            let p = policy();
+            let c = ctx(&p, 2026);
+            let poh = Decimal::try_from_i128_with_scale(poh % 10i128.pow(28), scale).unwrap();
+            let r = af_tariff(&c, AfTariffInput {
+                poh_hourly_cost: poh,
+                gp_hourly_cost: Decimal::from(gp),
+                patients,
+            });
+            match r {
+                Ok(out) => prop_assert!(out.tariff_per_patient >= Decimal::ZERO),
+                Err(CalcError::InvalidInput(_)) => prop_assert!(poh < Decimal::ZERO),
+                Err(CalcError::Overflow { .. }) => {}
+                Err(e) => prop_assert!(false, "unexpected error {e}"),
+            }
         }
 
         #[test]
