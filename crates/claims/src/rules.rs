@@ -203,6 +203,7 @@ pub fn builtin_rules() -> Vec<ClaimRule> {
         reason_code: reason.into(),
         return_code: ret.into(),
         interpretation: Some("built-in generic rule of the claims checker".into()),
+        toelichting: Some("ingebouwde algemene regel van de declaratiecontrole".into()),
         source,
     };
     vec![

@@ -261,6 +261,20 @@ fn render_policy(p: &Policy) -> String {
             let _ = writeln!(out, "      uitsluiting {}: {}", x.id, short(&x.text));
         }
     }
+    if !p.file.obligations.is_empty() {
+        let _ = writeln!(out, "\nPlichten tijdens de overeenkomst:");
+        for o in &p.file.obligations {
+            let scope = if o.applies_to.is_empty() {
+                "elke overeenkomst".to_string()
+            } else {
+                o.applies_to.join(", ")
+            };
+            let _ = writeln!(out, "  {} ({scope}): {}", o.id, short(&o.text));
+            if let Some(when) = &o.when {
+                let _ = writeln!(out, "      wanneer: {when}");
+            }
+        }
+    }
     if !p.file.claim_rules.is_empty() {
         let _ = writeln!(out, "\nDeclaratieregels:");
         for r in &p.file.claim_rules {

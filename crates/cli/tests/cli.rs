@@ -233,3 +233,12 @@ fn concurrent_seeding_of_a_new_database_succeeds_and_adds_each_contract_once() {
     );
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[test]
+fn policy_show_lists_the_duties_during_the_contract() {
+    let (ok, out, err) = zorginkoop(&["policy", "show", "district-nursing-2021"]);
+    assert!(ok, "{err}");
+    assert!(out.contains("Plichten tijdens de overeenkomst:"), "{out}");
+    assert!(out.contains("subcontractor-list"), "{out}");
+    assert!(!out.contains("Quarterly"), "start dates in Dutch: {out}");
+}

@@ -610,6 +610,9 @@ pub struct ClaimRule {
     pub return_code: String,
     #[serde(default)]
     pub interpretation: Option<String>,
+    /// The same choice in Dutch, for people.
+    #[serde(default)]
+    pub toelichting: Option<String>,
     pub source: Source,
 }
 
