@@ -87,7 +87,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         println!("── {} ──", f.display());
         print!(
             "{}",
-            crate::decide_cmd::render_decision(&decision, args.explain)
+            zorginkoop_engine::explain::render_decision(&decision, args.explain)
         );
         println!();
         shown += 1;
@@ -133,7 +133,7 @@ fn rows(d: &Decision) -> Result<Vec<DecisionRow>> {
                 policy_sha256: r.policy_sha256.clone(),
                 engine_version: r.engine_version.clone(),
                 reference_date: r.reference_date.to_string(),
-                module: m.module.clone(),
+                module: m.module.to_string(),
                 outcome: serde_json::to_value(m.outcome)?
                     .as_str()
                     .unwrap_or_default()

@@ -36,7 +36,7 @@ fn a_module_that_requires_the_base_contract_is_granted_with_it_in_one_request() 
     let calc = poh
         .steps
         .iter()
-        .find(|s| s.rule == "poh/calculation/norm_hours")
+        .find(|s| s.rule.to_string() == "poh/calculation/norm_hours")
         .unwrap();
     assert_eq!(calc.note.as_deref(), Some("norm_hours = 24"));
     assert_eq!(dec.receipt.policy_id, "mini-2022");
@@ -104,7 +104,7 @@ fn a_request_above_the_norm_goes_to_individual_review() {
     let step = poh
         .steps
         .iter()
-        .find(|s| s.rule == "poh/condition/within-norm")
+        .find(|s| s.rule.to_string() == "poh/condition/within-norm")
         .unwrap();
     assert_eq!(step.outcome, StepOutcome::Review);
     assert_eq!(step.source.quote, "more is assessed individually");

@@ -6,11 +6,15 @@
 //! decisions themselves live in `zorginkoop-engine`.
 
 mod check;
+mod compile;
 mod diff;
 mod load;
 pub mod model;
+mod table;
 
 pub use check::{Check, FactValue, Operand};
+pub use compile::{Compiled, CompiledModule, CompiledQuestion, CompiledRule};
 pub use diff::{Change, PolicyDiff, diff};
 pub use load::{LoadError, Policy, PolicySet, ValidationError, normalize_whitespace};
 pub use model::*;
+pub use table::{Bound, Cell, Column, Row, Table, TableValue, typed_value};

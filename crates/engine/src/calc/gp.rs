@@ -840,10 +840,7 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
     let jan1 = NaiveDate::from_ymd_opt(year, 1, 1).ok_or_else(|| {
         CalcError::InvalidInput(format!("measurement_year {year} is out of range"))
     })?;
-    let year_ctx = CalcContext {
-        policy: ctx.policy,
-        date: jan1,
-    };
+    let year_ctx = CalcContext { date: jan1, ..*ctx };
     let q = year_ctx.param("fgv.measurement-quarters")?;
     let quarters = match q.to_u32() {
         Some(n @ 1..=4) if q.fract().is_zero() => n,
@@ -936,10 +933,7 @@ mod tests {
     }
 
     fn ctx(p: &Policy) -> CalcContext<'_> {
-        CalcContext {
-            policy: p,
-            date: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
-        }
+        CalcContext::new(p, NaiveDate::from_ymd_opt(2022, 1, 1).unwrap())
     }
 
     fn session(day: &str, start: &str, end: &str, gps: u32) -> OawSession {

@@ -11,20 +11,53 @@ pub mod gp;
 pub mod nursing;
 pub mod oi;
 
+use crate::table::{self, Matches};
+use crate::trace::Input;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use zorginkoop_policy::Policy;
+use std::cell::RefCell;
+use zorginkoop_policy::{Policy, TableValue};
 
-/// What a calculator is given besides its input: the policy and the reference date.
+/// What a calculator is given besides its input: the policy and the reference date, and
+/// where to record the decision-table rows it uses (for the trace).
 #[derive(Debug, Clone, Copy)]
 pub struct CalcContext<'a> {
     pub policy: &'a Policy,
     pub date: NaiveDate,
+    /// When set, every table row a calculator matches is appended here.
+    pub log: Option<&'a TableLog>,
 }
 
-impl CalcContext<'_> {
+/// The table rows a calculation used, as trace inputs.
+pub type TableLog = RefCell<Vec<Input>>;
+
+impl<'a> CalcContext<'a> {
+    /// A context without a table log.
+    pub fn new(policy: &'a Policy, date: NaiveDate) -> CalcContext<'a> {
+        CalcContext {
+            policy,
+            date,
+            log: None,
+        }
+    }
+
+    /// Evaluates a decision table of the policy (see [`crate::table`]) and records the
+    /// matched rows in the log.
+    pub fn table(&self, id: &str, inputs: &[(&str, TableValue)]) -> Result<Matches<'a>, CalcError> {
+        let policy: &'a Policy = self.policy;
+        let table = policy
+            .compiled
+            .table(id)
+            .ok_or_else(|| CalcError::Domain(format!("policy has no table `{id}`")))?;
+        let m = table::evaluate(table, inputs).map_err(|e| CalcError::Domain(e.to_string()))?;
+        if let Some(log) = self.log {
+            log.borrow_mut().extend(m.iter().map(|r| r.to_input()));
+        }
+        Ok(m)
+    }
+
     /// The value of a policy parameter on the reference date.
     pub fn param(&self, id: &str) -> Result<Decimal, CalcError> {
         self.policy
