@@ -66,13 +66,19 @@ pub enum DecideError {
 
 /// Decides every requested module of `case` under `policy` on the reference `date`.
 pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision, DecideError> {
-    let mut facts = HashMap::with_capacity(case.facts.len());
+    let mut facts = HashMap::with_capacity(case.facts.len() + 4);
     for (name, value) in &case.facts {
         if let Some(v) = FactValue::from_json(value).map_err(|problem| DecideError::BadFact {
             fact: name.clone(),
             problem,
         })? {
-            facts.insert(name.clone(), v);
+            facts.insert(
+                name.as_str(),
+                Known {
+                    value: Arc::new(v),
+                    calculator: None,
+                },
+            );
         }
     }
     let n = policy.file.modules.len();
@@ -99,7 +105,6 @@ pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision,
         param_date: date.max(policy.file.policy.period_start),
         request_date,
         facts,
-        derived: HashMap::new(),
         outcomes: vec![None; n],
         decisions: vec![None; n],
         busy: vec![false; n],
@@ -127,6 +132,13 @@ pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision,
     })
 }
 
+/// A known fact: given in the case, or computed by a calculator.
+struct Known {
+    value: Arc<FactValue>,
+    /// The calculator that derived it.
+    calculator: Option<Arc<str>>,
+}
+
 struct Run<'a> {
     policy: &'a Policy,
     case: &'a Case,
@@ -134,9 +146,8 @@ struct Run<'a> {
     /// period starts (a request made in the autumn of 2021 is about the 2022 figures).
     param_date: NaiveDate,
     request_date: NaiveDate,
-    facts: HashMap<String, FactValue>,
-    /// Facts computed by a calculator, with the calculator's name.
-    derived: HashMap<String, Arc<str>>,
+    /// Facts by name (borrowed from the case and the policy).
+    facts: HashMap<&'a str, Known>,
     /// Per module (file order): the outcome once decided.
     outcomes: Vec<Option<Outcome>>,
     decisions: Vec<Option<ModuleDecision>>,
@@ -154,6 +165,11 @@ static ID_CONTRACTABLE: LazyLock<Arc<str>> = LazyLock::new(|| name("contractable
 static ID_LEVEL: LazyLock<Arc<str>> = LazyLock::new(|| name("level"));
 static ID_WINDOW: LazyLock<Arc<str>> = LazyLock::new(|| name("window"));
 static ID_START: LazyLock<Arc<str>> = LazyLock::new(|| name("start-date"));
+static NOTE_EXISTING: LazyLock<Arc<str>> = LazyLock::new(|| name("heeft al een overeenkomst"));
+static NOTE_SAME_REQUEST: LazyLock<Arc<str>> =
+    LazyLock::new(|| name("komt in dezelfde aanvraag in aanmerking"));
+static NOTE_EXCLUDED: LazyLock<Arc<str>> =
+    LazyLock::new(|| name("uitsluitingsgrond van toepassing"));
 
 fn step(
     cm: &CompiledModule,
@@ -178,7 +194,7 @@ fn step(
     }
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
     /// Decides module `i` (once) and returns its outcome.
     fn module(&mut self, i: usize) -> Result<Outcome, DecideError> {
         if let Some(o) = self.outcomes[i] {
@@ -217,22 +233,35 @@ impl Run<'_> {
 
     /// A fact as a trace input: derived by a calculator or given in the case.
     fn fact_input(&self, name: &Arc<str>) -> (Input, Option<&FactValue>) {
-        let value = self.facts.get(&**name);
-        let input = match self.derived.get(&**name) {
+        let Some(known) = self.facts.get(&**name) else {
+            return (
+                Input::Fact {
+                    name: name.clone(),
+                    value: None,
+                },
+                None,
+            );
+        };
+        let value = Some(known.value.clone());
+        let input = match &known.calculator {
             Some(calculator) => Input::Derived {
                 fact: name.clone(),
                 calculator: calculator.clone(),
-                value: value.cloned(),
+                value,
             },
             None => Input::Fact {
                 name: name.clone(),
-                value: value.cloned(),
+                value,
             },
         };
-        (input, value)
+        (input, Some(&*known.value))
     }
 
-    fn evaluate(&mut self, m: &Module, cm: &CompiledModule) -> Result<ModuleDecision, DecideError> {
+    fn evaluate(
+        &mut self,
+        m: &'a Module,
+        cm: &'a CompiledModule,
+    ) -> Result<ModuleDecision, DecideError> {
         let mut steps = Vec::with_capacity(
             3 + m.requires.len()
                 + m.derive.len()
@@ -252,25 +281,18 @@ impl Run<'_> {
                 StepOutcome::Failed,
                 &cm.source,
             );
-            s.note = m.not_contractable_reason.clone();
+            s.note = cm.not_contractable_reason.clone();
             steps.push(s);
         }
 
         // 2. contracting level
         let kind = self.case.provider.kind;
         let allowed = m.contracting_levels.contains(&kind);
-        let mut levels = String::from("Te contracteren door: ");
-        for (i, k) in m.contracting_levels.iter().enumerate() {
-            if i > 0 {
-                levels.push_str(", ");
-            }
-            levels.push_str(k.dutch());
-        }
         let mut s = step(
             cm,
             StepKind::ContractingLevel,
             &ID_LEVEL,
-            levels.into(),
+            cm.level_text.clone(),
             if allowed {
                 StepOutcome::Passed
             } else {
@@ -282,71 +304,62 @@ impl Run<'_> {
         steps.push(s);
 
         // 3. required modules
-        for r in &m.requires {
-            let how = self.contracted(r)?;
-            let other = self
-                .policy
-                .compiled
-                .module_index(r)
-                .map(|i| &self.policy.compiled.modules[i]);
-            let other_name = other.map_or(r.as_str(), |o| &o.name);
-            let (outcome, note) = match how {
-                ContractedHow::Existing => {
-                    (StepOutcome::Passed, "heeft al een overeenkomst".to_string())
+        for r in &cm.requires {
+            let how = self.contracted(&r.module)?;
+            let (outcome, note): (StepOutcome, Arc<str>) = match how {
+                ContractedHow::Existing => (StepOutcome::Passed, NOTE_EXISTING.clone()),
+                ContractedHow::EligibleInRequest => {
+                    (StepOutcome::Passed, NOTE_SAME_REQUEST.clone())
                 }
-                ContractedHow::EligibleInRequest => (
-                    StepOutcome::Passed,
-                    "komt in dezelfde aanvraag in aanmerking".to_string(),
-                ),
                 ContractedHow::NotEligible => (
                     StepOutcome::Failed,
-                    format!("geen overeenkomst en {other_name} komt niet in aanmerking"),
+                    format!("geen overeenkomst en {} komt niet in aanmerking", r.name).into(),
                 ),
                 ContractedHow::NeedsInformation => (
                     StepOutcome::Unknown,
-                    format!("{other_name}: {}", Outcome::NeedsInformation.dutch()),
+                    format!("{}: {}", r.name, Outcome::NeedsInformation.dutch()).into(),
                 ),
                 ContractedHow::NeedsReview => (
                     StepOutcome::Unknown,
-                    format!("{other_name}: {}", Outcome::NeedsReview.dutch()),
+                    format!("{}: {}", r.name, Outcome::NeedsReview.dutch()).into(),
                 ),
             };
-            let module: Arc<str> = other.map_or_else(|| r.as_str().into(), |o| o.id.clone());
             let mut s = step(
                 cm,
                 StepKind::Requires,
-                &module,
-                format!("Alleen met een overeenkomst {other_name}").into(),
+                &r.module,
+                r.text.clone(),
                 outcome,
                 &cm.source,
             );
-            s.inputs.push(Input::Contracted { module, how });
+            s.inputs.push(Input::Contracted {
+                module: r.module.clone(),
+                how,
+            });
             s.note = Some(note);
             steps.push(s);
         }
 
         // 4. derived facts
-        for der in &m.derive {
+        for (der, cd) in m.derive.iter().zip(&cm.derive) {
             let source = cm.tariff_source.as_ref().unwrap_or(&cm.source);
-            let fact: Arc<str> = der.fact.as_str().into();
-            let calculator: Arc<str> = der.calculator.as_str().into();
             let mut s = step(
                 cm,
                 StepKind::Calculation,
-                &fact,
-                format!("{} berekend met {}", der.fact, der.calculator).into(),
+                &cd.fact,
+                cd.text.clone(),
                 StepOutcome::Info,
                 source,
             );
             let mut input = serde_json::Map::new();
             let mut complete = true;
-            for (field, f) in &der.inputs {
-                let (inp, v) = self.fact_input(&Arc::from(f.as_str()));
+            for (field, f) in &cd.inputs {
+                let (inp, v) = self.fact_input(f);
                 if let Some(v) = v {
                     input.insert(field.clone(), fact_to_json(v));
                 } else {
                     complete = false;
-                    missing.insert(f.clone());
+                    missing.insert(f.to_string());
                 }
                 s.inputs.push(inp);
             }
@@ -369,18 +382,23 @@ impl Run<'_> {
                                 }
                                 other => other,
                             };
-                            s.note = Some(format!("{} = {v}", der.fact));
-                            self.facts.insert(der.fact.clone(), v);
-                            self.derived.insert(der.fact.clone(), calculator);
+                            s.note = Some(format!("{} = {v}", der.fact).into());
+                            self.facts.insert(
+                                der.fact.as_str(),
+                                Known {
+                                    value: Arc::new(v),
+                                    calculator: Some(cd.calculator.clone()),
+                                },
+                            );
                         }
                         _ => {
                             s.outcome = StepOutcome::Unknown;
-                            s.note = Some(format!("calculator gaf geen `{}`", der.output));
+                            s.note = Some(format!("calculator gaf geen `{}`", der.output).into());
                         }
                     },
                     Err(e) => {
                         s.outcome = StepOutcome::Unknown;
-                        s.note = Some(e.to_string());
+                        s.note = Some(e.to_string().into());
                     }
                 }
             } else {
@@ -408,10 +426,12 @@ impl Run<'_> {
             );
             s.inputs = inputs;
             s.check = Some(rule.rendered.clone());
-            s.note = match (truth, &x.escape) {
-                (Some(true), Some(e)) => Some(format!("uitsluitingsgrond van toepassing; {e}")),
-                (Some(true), None) => Some("uitsluitingsgrond van toepassing".into()),
-                _ => x.interpretation.clone(),
+            s.note = match (truth, &rule.escape) {
+                (Some(true), Some(e)) => {
+                    Some(format!("uitsluitingsgrond van toepassing; {e}").into())
+                }
+                (Some(true), None) => Some(NOTE_EXCLUDED.clone()),
+                _ => rule.interpretation.clone(),
             };
             steps.push(s);
         }
@@ -442,7 +462,7 @@ impl Run<'_> {
             );
             s.check = Some(q.rendered.clone());
             if outcome == StepOutcome::Review {
-                s.note = q.escape.as_deref().map(str::to_string);
+                s.note = q.escape.clone();
             }
             s.inputs.push(input);
             steps.push(s);
@@ -467,7 +487,7 @@ impl Run<'_> {
             );
             s.inputs = inputs;
             s.check = Some(rule.rendered.clone());
-            s.note = c.interpretation.clone();
+            s.note = rule.interpretation.clone();
             steps.push(s);
         }
 
@@ -493,7 +513,7 @@ impl Run<'_> {
                     app_source,
                 );
                 s.inputs.push(Input::RequestDate { date: req });
-                s.note = Some(format!("aanvraagdatum {req} ligt voor de opening"));
+                s.note = Some(format!("aanvraagdatum {req} ligt voor de opening").into());
                 steps.push(s);
             }
             if let Some(closes) = app.closes
@@ -509,7 +529,7 @@ impl Run<'_> {
                     app_source,
                 );
                 s.inputs.push(Input::RequestDate { date: req });
-                s.note = Some(format!("aanvraagdatum {req} ligt na de sluiting"));
+                s.note = Some(format!("aanvraagdatum {req} ligt na de sluiting").into());
                 steps.push(s);
             }
             if window_ok {
@@ -532,16 +552,19 @@ impl Run<'_> {
                     app_source,
                 );
                 s.inputs.push(Input::RequestDate { date: req });
-                s.note = Some(match earliest {
-                    Some(d) => format!(
-                        "vroegste startdatum {d} (aanvraag uiterlijk {})",
-                        calendar::request_deadline(d, app.lead_time_weeks)
-                    ),
-                    None => format!(
-                        "geen startdatum meer binnen de contractperiode tot {}",
-                        meta.period_end
-                    ),
-                });
+                s.note = Some(
+                    match earliest {
+                        Some(d) => format!(
+                            "vroegste startdatum {d} (aanvraag uiterlijk {})",
+                            calendar::request_deadline(d, app.lead_time_weeks)
+                        ),
+                        None => format!(
+                            "geen startdatum meer binnen de contractperiode tot {}",
+                            meta.period_end
+                        ),
+                    }
+                    .into(),
+                );
                 steps.push(s);
             }
         }
@@ -639,14 +662,14 @@ impl Run<'_> {
             }
             Check::Compare { fact, op, rhs } => {
                 let (input, left) = self.fact_input(fact);
-                let left = left.cloned();
                 inputs.push(input);
                 let Some(left) = left else {
                     missing.insert(fact.to_string());
                     return Ok(None);
                 };
-                let right = match rhs {
-                    Operand::Value(v) => v.clone(),
+                let param;
+                let right: &FactValue = match rhs {
+                    Operand::Value(v) => v,
                     Operand::Param(p) => match self.param(p) {
                         Some((v, from)) => {
                             inputs.push(Input::Parameter {
@@ -654,7 +677,8 @@ impl Run<'_> {
                                 value: Some(v),
                                 valid_from: Some(from),
                             });
-                            FactValue::Number(v)
+                            param = FactValue::Number(v);
+                            &param
                         }
                         None => {
                             inputs.push(Input::Parameter {
@@ -667,7 +691,6 @@ impl Run<'_> {
                     },
                     Operand::Fact(f) => {
                         let (input, v) = self.fact_input(f);
-                        let v = v.cloned();
                         inputs.push(input);
                         match v {
                             Some(v) => v,
@@ -678,7 +701,7 @@ impl Run<'_> {
                         }
                     }
                 };
-                compare(&left, *op, &right)
+                compare(left, *op, right)
             }
         })
     }
@@ -687,17 +710,15 @@ impl Run<'_> {
 /// Compares two values; a type mismatch is "unknown" (the fact needs a correct value).
 fn compare(left: &FactValue, op: Op, right: &FactValue) -> Truth {
     let num = |a: &FactValue, b: &FactValue| Some((a.as_decimal()?, b.as_decimal()?));
+    // numbers compare as numbers (a text holding a number too, against a number); texts
+    // compare trimmed and case-insensitively; anything else must be equal
     let same = |a: &FactValue, b: &FactValue| -> bool {
-        match (a.as_decimal(), b.as_decimal()) {
-            (Some(x), Some(y))
-                if matches!(a, FactValue::Number(_)) || matches!(b, FactValue::Number(_)) =>
-            {
-                x == y
-            }
-            _ => match (a, b) {
-                (FactValue::Text(x), FactValue::Text(y)) => x.trim().eq_ignore_ascii_case(y.trim()),
-                _ => a == b,
-            },
+        match (a, b) {
+            (FactValue::Number(x), FactValue::Number(y)) => x == y,
+            (FactValue::Number(x), t @ FactValue::Text(_))
+            | (t @ FactValue::Text(_), FactValue::Number(x)) => t.as_decimal() == Some(*x),
+            (FactValue::Text(x), FactValue::Text(y)) => x.trim().eq_ignore_ascii_case(y.trim()),
+            _ => a == b,
         }
     };
     match op {

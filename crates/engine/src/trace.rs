@@ -153,7 +153,7 @@ pub enum Input {
     /// A fact of the case (or a questionnaire answer).
     Fact {
         name: Arc<str>,
-        value: Option<FactValue>,
+        value: Option<Arc<FactValue>>,
     },
     /// The kind of provider asking.
     ProviderKind { value: ProviderKind },
@@ -172,7 +172,7 @@ pub enum Input {
     Derived {
         fact: Arc<str>,
         calculator: Arc<str>,
-        value: Option<FactValue>,
+        value: Option<Arc<FactValue>>,
     },
     /// The row of a decision table a calculator used (`row` counts from 0); the cells of the
     /// row by column (inputs as written, outputs as values).
@@ -200,7 +200,7 @@ pub struct TraceStep {
     pub outcome: StepOutcome,
     /// Explanation, interpretation or computed value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
+    pub note: Option<Arc<str>>,
     pub source: Arc<Source>,
 }
 

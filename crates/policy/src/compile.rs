@@ -20,7 +20,32 @@ pub struct CompiledRule {
     pub check: Check,
     /// `check`, rendered for people.
     pub rendered: Arc<str>,
+    /// The interpretation chosen where the text is ambiguous.
+    pub interpretation: Option<Arc<str>>,
+    /// For exclusions: the escape the purchaser may grant.
+    pub escape: Option<Arc<str>>,
     pub source: Arc<Source>,
+}
+
+/// A required module as a trace step shows it.
+#[derive(Debug, Clone)]
+pub struct CompiledRequirement {
+    pub module: Arc<str>,
+    /// `Alleen met een overeenkomst <name>`.
+    pub text: Arc<str>,
+    /// The required module's name (its id when unknown).
+    pub name: Arc<str>,
+}
+
+/// A derivation as a trace step shows it.
+#[derive(Debug, Clone)]
+pub struct CompiledDerivation {
+    pub fact: Arc<str>,
+    pub calculator: Arc<str>,
+    /// `<fact> berekend met <calculator>`.
+    pub text: Arc<str>,
+    /// The input facts, in the order of the calculator's fields.
+    pub inputs: Vec<(String, Arc<str>)>,
 }
 
 /// A questionnaire question as a module asks it.
@@ -44,6 +69,11 @@ pub struct CompiledModule {
     pub source: Arc<Source>,
     pub application_source: Option<Arc<Source>>,
     pub tariff_source: Option<Arc<Source>>,
+    /// `Te contracteren door: <levels in Dutch>`.
+    pub level_text: Arc<str>,
+    pub not_contractable_reason: Option<Arc<str>>,
+    pub requires: Vec<CompiledRequirement>,
+    pub derive: Vec<CompiledDerivation>,
     pub exclusions: Vec<CompiledRule>,
     pub conditions: Vec<CompiledRule>,
     pub questions: Vec<CompiledQuestion>,
@@ -67,6 +97,8 @@ impl Compiled {
                             id: &str,
                             text: &str,
                             spec: Option<&crate::model::CheckSpec>,
+                            interpretation: Option<&String>,
+                            escape: Option<&String>,
                             source: &Source|
              -> Option<CompiledRule> {
                 let check = match spec {
@@ -84,18 +116,40 @@ impl Compiled {
                     text: text.into(),
                     rendered: check.to_string().into(),
                     check,
+                    interpretation: interpretation.map(|s| s.as_str().into()),
+                    escape: escape.map(|s| s.as_str().into()),
                     source: Arc::new(source.clone()),
                 })
             };
             let exclusions = m
                 .exclusions
                 .iter()
-                .filter_map(|x| rule("exclusion", &x.id, &x.text, x.check.as_ref(), &x.source))
+                .filter_map(|x| {
+                    rule(
+                        "exclusion",
+                        &x.id,
+                        &x.text,
+                        x.check.as_ref(),
+                        x.interpretation.as_ref(),
+                        x.escape.as_ref(),
+                        &x.source,
+                    )
+                })
                 .collect();
             let conditions = m
                 .conditions
                 .iter()
-                .filter_map(|c| rule("condition", &c.id, &c.text, c.check.as_ref(), &c.source))
+                .filter_map(|c| {
+                    rule(
+                        "condition",
+                        &c.id,
+                        &c.text,
+                        c.check.as_ref(),
+                        c.interpretation.as_ref(),
+                        None,
+                        &c.source,
+                    )
+                })
                 .collect();
             let mut questions = Vec::new();
             for qid in &m.questionnaires {
@@ -119,7 +173,42 @@ impl Compiled {
                     });
                 }
             }
+            let levels: Vec<&str> = m.contracting_levels.iter().map(|k| k.dutch()).collect();
+            let requires = m
+                .requires
+                .iter()
+                .map(|r| {
+                    let name = f
+                        .modules
+                        .iter()
+                        .find(|x| &x.id == r)
+                        .map_or(r.as_str(), |x| x.name.as_str());
+                    CompiledRequirement {
+                        module: r.as_str().into(),
+                        text: format!("Alleen met een overeenkomst {name}").into(),
+                        name: name.into(),
+                    }
+                })
+                .collect();
+            let derive = m
+                .derive
+                .iter()
+                .map(|d| CompiledDerivation {
+                    fact: d.fact.as_str().into(),
+                    calculator: d.calculator.as_str().into(),
+                    text: format!("{} berekend met {}", d.fact, d.calculator).into(),
+                    inputs: d
+                        .inputs
+                        .iter()
+                        .map(|(field, fact)| (field.clone(), fact.as_str().into()))
+                        .collect(),
+                })
+                .collect();
             modules.push(CompiledModule {
+                level_text: format!("Te contracteren door: {}", levels.join(", ")).into(),
+                not_contractable_reason: m.not_contractable_reason.as_deref().map(Arc::from),
+                requires,
+                derive,
                 id: m.id.as_str().into(),
                 name: m.name.as_str().into(),
                 source: Arc::new(m.source.clone()),

@@ -13,7 +13,10 @@ pub mod model;
 mod table;
 
 pub use check::{Check, FactValue, Operand};
-pub use compile::{Compiled, CompiledModule, CompiledQuestion, CompiledRule};
+pub use compile::{
+    Compiled, CompiledDerivation, CompiledModule, CompiledQuestion, CompiledRequirement,
+    CompiledRule,
+};
 pub use diff::{Change, PolicyDiff, diff};
 pub use load::{LoadError, Policy, PolicySet, ValidationError, normalize_whitespace};
 pub use model::*;

@@ -18,6 +18,7 @@ use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use std::cell::RefCell;
+use std::sync::LazyLock;
 use zorginkoop_policy::{Policy, TableValue};
 
 /// What a calculator is given besides its input: the policy and the reference date, and
@@ -116,21 +117,26 @@ pub struct Calculator {
     pub run: fn(&CalcContext, serde_json::Value) -> Result<serde_json::Value, CalcError>,
 }
 
-/// Every calculator, by domain.
-pub fn calculators() -> Vec<Calculator> {
+static CALCULATORS: LazyLock<Vec<Calculator>> = LazyLock::new(|| {
     let mut all = Vec::new();
     all.extend(gp::calculators());
     all.extend(oi::calculators());
     all.extend(diagnostics::calculators());
     all.extend(nursing::calculators());
     all
+});
+
+/// Every calculator, by domain.
+pub fn calculators() -> Vec<Calculator> {
+    CALCULATORS.clone()
 }
 
 /// Finds a calculator by name.
 pub fn find(name: &str) -> Result<Calculator, CalcError> {
-    calculators()
-        .into_iter()
+    CALCULATORS
+        .iter()
         .find(|c| c.name == name)
+        .copied()
         .ok_or_else(|| CalcError::Unknown(name.to_string()))
 }
 
