@@ -161,8 +161,6 @@ fn name(s: &'static str) -> Arc<str> {
     Arc::from(s)
 }
 
-static ID_CONTRACTABLE: LazyLock<Arc<str>> = LazyLock::new(|| name("contractable"));
-static ID_LEVEL: LazyLock<Arc<str>> = LazyLock::new(|| name("level"));
 static ID_WINDOW: LazyLock<Arc<str>> = LazyLock::new(|| name("window"));
 static ID_START: LazyLock<Arc<str>> = LazyLock::new(|| name("start-date"));
 static NOTE_EXISTING: LazyLock<Arc<str>> = LazyLock::new(|| name("heeft al een overeenkomst"));
@@ -171,27 +169,25 @@ static NOTE_SAME_REQUEST: LazyLock<Arc<str>> =
 static NOTE_EXCLUDED: LazyLock<Arc<str>> =
     LazyLock::new(|| name("uitsluitingsgrond van toepassing"));
 
-fn step(
-    cm: &CompiledModule,
-    kind: StepKind,
-    id: &Arc<str>,
-    text: Arc<str>,
-    outcome: StepOutcome,
-    source: &Arc<Source>,
-) -> TraceStep {
+fn step(about: &Arc<StepRule>, outcome: StepOutcome) -> TraceStep {
     TraceStep {
-        rule: RuleRef {
-            module: cm.id.clone(),
-            kind,
-            id: id.clone(),
-        },
-        text,
-        check: None,
+        about: about.clone(),
         inputs: Vec::new(),
         outcome,
         note: None,
-        source: source.clone(),
     }
+}
+
+/// A step whose text depends on the request (calendar steps).
+fn dynamic_step(
+    cm: &CompiledModule,
+    id: &Arc<str>,
+    text: String,
+    outcome: StepOutcome,
+    source: &Arc<Source>,
+) -> TraceStep {
+    let about = StepRule::new(&cm.id, StepKind::Calendar, id, text.into(), None, source);
+    step(&about, outcome)
 }
 
 impl<'a> Run<'a> {
@@ -274,12 +270,10 @@ impl<'a> Run<'a> {
         // 1. contractable
         if !m.contractable {
             let mut s = step(
-                cm,
-                StepKind::Contractable,
-                &ID_CONTRACTABLE,
-                format!("{} is (nog) niet te contracteren", m.name).into(),
+                cm.not_contractable
+                    .as_ref()
+                    .expect("compiled for modules not contractable"),
                 StepOutcome::Failed,
-                &cm.source,
             );
             s.note = cm.not_contractable_reason.clone();
             steps.push(s);
@@ -289,16 +283,12 @@ impl<'a> Run<'a> {
         let kind = self.case.provider.kind;
         let allowed = m.contracting_levels.contains(&kind);
         let mut s = step(
-            cm,
-            StepKind::ContractingLevel,
-            &ID_LEVEL,
-            cm.level_text.clone(),
+            &cm.level,
             if allowed {
                 StepOutcome::Passed
             } else {
                 StepOutcome::Failed
             },
-            &cm.source,
         );
         s.inputs.push(Input::ProviderKind { value: kind });
         steps.push(s);
@@ -324,14 +314,7 @@ impl<'a> Run<'a> {
                     format!("{}: {}", r.name, Outcome::NeedsReview.dutch()).into(),
                 ),
             };
-            let mut s = step(
-                cm,
-                StepKind::Requires,
-                &r.module,
-                r.text.clone(),
-                outcome,
-                &cm.source,
-            );
+            let mut s = step(&r.step, outcome);
             s.inputs.push(Input::Contracted {
                 module: r.module.clone(),
                 how,
@@ -342,15 +325,7 @@ impl<'a> Run<'a> {
 
         // 4. derived facts
         for (der, cd) in m.derive.iter().zip(&cm.derive) {
-            let source = cm.tariff_source.as_ref().unwrap_or(&cm.source);
-            let mut s = step(
-                cm,
-                StepKind::Calculation,
-                &cd.fact,
-                cd.text.clone(),
-                StepOutcome::Info,
-                source,
-            );
+            let mut s = step(&cd.step, StepOutcome::Info);
             let mut input = serde_json::Map::new();
             let mut complete = true;
             for (field, f) in &cd.inputs {
@@ -416,16 +391,8 @@ impl<'a> Run<'a> {
                 Some(false) => StepOutcome::Passed,
                 None => StepOutcome::Unknown,
             };
-            let mut s = step(
-                cm,
-                StepKind::Exclusion,
-                &rule.id,
-                rule.text.clone(),
-                outcome,
-                &rule.source,
-            );
+            let mut s = step(&rule.step, outcome);
             s.inputs = inputs;
-            s.check = Some(rule.rendered.clone());
             s.note = match (truth, &rule.escape) {
                 (Some(true), Some(e)) => {
                     Some(format!("uitsluitingsgrond van toepassing; {e}").into())
@@ -452,15 +419,7 @@ impl<'a> Run<'a> {
                 (QuestionKind::Exclusion, Some(true)) if q.escape.is_some() => StepOutcome::Review,
                 (QuestionKind::Exclusion, Some(true)) => StepOutcome::Failed,
             };
-            let mut s = step(
-                cm,
-                StepKind::Question,
-                &q.fact,
-                q.text.clone(),
-                outcome,
-                &q.source,
-            );
-            s.check = Some(q.rendered.clone());
+            let mut s = step(&q.step, outcome);
             if outcome == StepOutcome::Review {
                 s.note = q.escape.clone();
             }
@@ -477,16 +436,8 @@ impl<'a> Run<'a> {
                 Some(false) => StepOutcome::Failed,
                 None => StepOutcome::Unknown,
             };
-            let mut s = step(
-                cm,
-                StepKind::Condition,
-                &rule.id,
-                rule.text.clone(),
-                outcome,
-                &rule.source,
-            );
+            let mut s = step(&rule.step, outcome);
             s.inputs = inputs;
-            s.check = Some(rule.rendered.clone());
             s.note = rule.interpretation.clone();
             steps.push(s);
         }
@@ -504,11 +455,10 @@ impl<'a> Run<'a> {
                 && req < opens
             {
                 window_ok = false;
-                let mut s = step(
+                let mut s = dynamic_step(
                     cm,
-                    StepKind::Calendar,
                     &ID_WINDOW,
-                    format!("Aanvragen kan vanaf {opens}").into(),
+                    format!("Aanvragen kan vanaf {opens}"),
                     StepOutcome::Failed,
                     app_source,
                 );
@@ -520,11 +470,10 @@ impl<'a> Run<'a> {
                 && req > closes
             {
                 window_ok = false;
-                let mut s = step(
+                let mut s = dynamic_step(
                     cm,
-                    StepKind::Calendar,
                     &ID_WINDOW,
-                    format!("Aanvragen kan tot en met {closes}").into(),
+                    format!("Aanvragen kan tot en met {closes}"),
                     StepOutcome::Failed,
                     app_source,
                 );
@@ -539,11 +488,10 @@ impl<'a> Run<'a> {
                     schedule_dutch(&app.start_dates),
                     app.lead_time_weeks
                 );
-                let mut s = step(
+                let mut s = dynamic_step(
                     cm,
-                    StepKind::Calendar,
                     &ID_START,
-                    text.into(),
+                    text,
                     if earliest.is_some() {
                         StepOutcome::Passed
                     } else {

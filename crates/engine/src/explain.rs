@@ -96,9 +96,9 @@ pub fn input_dutch(i: &Input) -> String {
 /// One step: mark and text, the check with its inputs (or the inputs alone), the note and the
 /// citation.
 pub fn render_step(out: &mut String, s: &TraceStep, indent: &str) {
-    let _ = writeln!(out, "{indent}{} {}", step_mark(s.outcome), s.text.trim());
+    let _ = writeln!(out, "{indent}{} {}", step_mark(s.outcome), s.text().trim());
     let inputs: Vec<String> = s.inputs.iter().map(input_dutch).collect();
-    match &s.check {
+    match s.check() {
         Some(c) => {
             let _ = writeln!(out, "{indent}    toets: {c}   [{}]", inputs.join("; "));
         }
@@ -110,7 +110,7 @@ pub fn render_step(out: &mut String, s: &TraceStep, indent: &str) {
     if let Some(n) = &s.note {
         let _ = writeln!(out, "{indent}    {n}");
     }
-    let _ = writeln!(out, "{indent}    {}", cite(&s.source));
+    let _ = writeln!(out, "{indent}    {}", cite(s.source()));
 }
 
 /// The decision for people: one line per module, the reasons under the ones that are not

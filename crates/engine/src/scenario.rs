@@ -113,7 +113,7 @@ pub fn run(policy: &Policy, file: &ScenarioFile) -> Vec<String> {
                         format!(
                             "    {:?} {} {}",
                             s.outcome,
-                            s.rule,
+                            s.rule(),
                             s.note.clone().unwrap_or_default()
                         )
                     })

@@ -9,9 +9,9 @@ use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::fmt;
 use std::sync::Arc;
 use zorginkoop_policy::{FactValue, ProviderKind, Source};
+pub use zorginkoop_policy::{RuleRef, StepKind, StepRule};
 
 /// The schema of the decision JSON; bumped on every incompatible change.
 pub const DECISION_SCHEMA: &str = "zorginkoop.decision/2";
@@ -48,36 +48,6 @@ impl Outcome {
     }
 }
 
-/// What kind of step a trace entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum StepKind {
-    Contractable,
-    ContractingLevel,
-    Requires,
-    Calculation,
-    Exclusion,
-    Question,
-    Condition,
-    Calendar,
-}
-
-impl StepKind {
-    /// The kebab-case name used in JSON and in rendered rule references.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            StepKind::Contractable => "contractable",
-            StepKind::ContractingLevel => "contracting-level",
-            StepKind::Requires => "requires",
-            StepKind::Calculation => "calculation",
-            StepKind::Exclusion => "exclusion",
-            StepKind::Question => "question",
-            StepKind::Condition => "condition",
-            StepKind::Calendar => "calendar",
-        }
-    }
-}
-
 /// The result of one step.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -92,22 +62,6 @@ pub enum StepOutcome {
     Review,
     /// Recorded for information only.
     Info,
-}
-
-/// Which rule a step applies: the module, the kind of step and the rule's id within it
-/// (condition id, exclusion id, question fact, required module, derived fact, ...).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RuleRef {
-    pub module: Arc<str>,
-    pub kind: StepKind,
-    pub id: Arc<str>,
-}
-
-impl fmt::Display for RuleRef {
-    /// `<module>/<kind>/<id>`.
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}/{}/{}", self.module, self.kind.as_str(), self.id)
-    }
 }
 
 /// How a module another rule depends on is (not) in place.
@@ -185,15 +139,13 @@ pub enum Input {
     RequestDate { date: NaiveDate },
 }
 
-/// One step of the trace: the rule, its inputs, its outcome and its source passage.
+/// One step of the trace: the rule with its text, check and source passage (shared by every
+/// decision that applies it), what it read, and its outcome.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct TraceStep {
-    pub rule: RuleRef,
-    /// The rule as the document states it.
-    pub text: Arc<str>,
-    /// The machine check, rendered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check: Option<Arc<str>>,
+    /// The rule: `rule`, `text`, `check` and `source` in JSON.
+    #[serde(flatten)]
+    pub about: Arc<StepRule>,
     /// What the step read, in reading order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub inputs: Vec<Input>,
@@ -201,7 +153,28 @@ pub struct TraceStep {
     /// Explanation, interpretation or computed value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Arc<str>>,
-    pub source: Arc<Source>,
+}
+
+impl TraceStep {
+    /// Which rule.
+    pub fn rule(&self) -> &RuleRef {
+        &self.about.rule
+    }
+
+    /// The rule as the document states it.
+    pub fn text(&self) -> &str {
+        &self.about.text
+    }
+
+    /// The machine check, rendered.
+    pub fn check(&self) -> Option<&str> {
+        self.about.check.as_deref()
+    }
+
+    /// The passage the rule rests on.
+    pub fn source(&self) -> &Source {
+        &self.about.source
+    }
 }
 
 /// The decision for one module.
@@ -234,7 +207,7 @@ impl ModuleDecision {
         self.steps
             .iter()
             .filter(|s| matches!(s.outcome, StepOutcome::Failed | StepOutcome::Review))
-            .map(|s| &s.rule)
+            .map(|s| s.rule())
     }
 
     /// Ids of the rules that failed or went to review.

@@ -36,7 +36,7 @@ fn a_module_that_requires_the_base_contract_is_granted_with_it_in_one_request() 
     let calc = poh
         .steps
         .iter()
-        .find(|s| s.rule.to_string() == "poh/calculation/norm_hours")
+        .find(|s| s.rule().to_string() == "poh/calculation/norm_hours")
         .unwrap();
     assert_eq!(calc.note.as_deref(), Some("norm_hours = 24"));
     assert_eq!(dec.receipt.policy_id, "mini-2022");
@@ -104,10 +104,10 @@ fn a_request_above_the_norm_goes_to_individual_review() {
     let step = poh
         .steps
         .iter()
-        .find(|s| s.rule.to_string() == "poh/condition/within-norm")
+        .find(|s| s.rule().to_string() == "poh/condition/within-norm")
         .unwrap();
     assert_eq!(step.outcome, StepOutcome::Review);
-    assert_eq!(step.source.quote, "more is assessed individually");
+    assert_eq!(step.source().quote, "more is assessed individually");
 }
 
 #[test]
@@ -192,4 +192,27 @@ fn a_request_before_the_period_uses_the_figures_of_the_period() {
         .clone();
     assert_eq!(poh.outcome, Outcome::Eligible, "{:#?}", poh.steps);
     assert_eq!(poh.earliest_start, Some(d("2022-01-01")));
+}
+
+#[test]
+fn the_decision_json_is_versioned_and_reads_back_unchanged() {
+    let c = case(
+        r#"{"provider":{"name":"P","kind":"practice"},"request_date":"2022-03-01",
+            "facts":{"gp_registered":true,"registered_patients":4700,"requested_hours":24,"in_pilot":false}}"#,
+    );
+    let dec = decide(&policy(), &c, d("2022-03-01")).unwrap();
+    let json = serde_json::to_value(&dec).unwrap();
+    let text = json.to_string();
+    // numbers, derived facts and parameters with their dates travel in the JSON
+    assert!(text.contains(r#""from":"derived""#), "{text}");
+    assert!(
+        text.contains(r#""name":"registered_patients","value":"4700""#),
+        "{text}"
+    );
+    assert_eq!(json["schema"], "zorginkoop.decision/2");
+    let step = &json["modules"][0]["steps"][0];
+    assert!(step["rule"]["module"].is_string(), "{step}");
+    assert!(step["source"]["quote"].is_string(), "{step}");
+    let back: zorginkoop_engine::Decision = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&back).unwrap(), json);
 }

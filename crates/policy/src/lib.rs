@@ -15,7 +15,7 @@ mod table;
 pub use check::{Check, FactValue, Operand};
 pub use compile::{
     Compiled, CompiledDerivation, CompiledModule, CompiledQuestion, CompiledRequirement,
-    CompiledRule,
+    CompiledRule, RuleRef, StepKind, StepRule,
 };
 pub use diff::{Change, PolicyDiff, diff};
 pub use load::{LoadError, Policy, PolicySet, ValidationError, normalize_whitespace};
