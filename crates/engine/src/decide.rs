@@ -66,7 +66,7 @@ pub enum DecideError {
 
 /// Decides every requested module of `case` under `policy` on the reference `date`.
 pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision, DecideError> {
-    let mut facts = HashMap::with_capacity(case.facts.len() + 4);
+    let mut facts = HashMap::with_capacity_and_hasher(case.facts.len() + 4, FastHash);
     for (name, value) in &case.facts {
         if let Some(v) = FactValue::from_json(value).map_err(|problem| DecideError::BadFact {
             fact: name.clone(),
@@ -132,6 +132,43 @@ pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision,
     })
 }
 
+/// A fast, non-cryptographic hash for fact names (the Fx hash of rustc): the names come from
+/// the case and the policy, and a decision is short-lived, so flooding is no concern.
+#[derive(Debug, Clone, Copy, Default)]
+struct FastHash;
+
+#[derive(Debug, Default)]
+struct FxHasher(u64);
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
 /// A known fact: given in the case, or computed by a calculator.
 struct Known {
     value: Arc<FactValue>,
@@ -147,7 +184,7 @@ struct Run<'a> {
     param_date: NaiveDate,
     request_date: NaiveDate,
     /// Facts by name (borrowed from the case and the policy).
-    facts: HashMap<&'a str, Known>,
+    facts: HashMap<&'a str, Known, FastHash>,
     /// Per module (file order): the outcome once decided.
     outcomes: Vec<Option<Outcome>>,
     decisions: Vec<Option<ModuleDecision>>,
