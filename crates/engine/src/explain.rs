@@ -183,3 +183,61 @@ pub fn render_decision(d: &Decision, explain: bool) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::NaiveDate;
+    use rust_decimal::Decimal;
+    use std::collections::BTreeMap;
+    use std::sync::Arc;
+    use zorginkoop_policy::FactValue;
+
+    #[test]
+    fn inputs_say_in_dutch_where_they_came_from() {
+        let date = NaiveDate::from_ymd_opt(2022, 1, 1).unwrap();
+        let param = Input::Parameter {
+            id: "ro.min-inhabitants".into(),
+            value: Some(Decimal::new(100_000, 0)),
+            valid_from: Some(date),
+        };
+        assert_eq!(
+            input_dutch(&param),
+            "parameter ro.min-inhabitants = 100000 (geldig vanaf 2022-01-01)"
+        );
+        let missing = Input::Fact {
+            name: "patients".into(),
+            value: None,
+        };
+        assert_eq!(input_dutch(&missing), "patients = (ontbreekt)");
+        let derived = Input::Derived {
+            fact: "norm_hours".into(),
+            calculator: "poh-ggz-hours".into(),
+            value: Some(Arc::new(FactValue::Number(Decimal::new(24, 0)))),
+        };
+        assert_eq!(
+            input_dutch(&derived),
+            "norm_hours = 24 (berekend met poh-ggz-hours)"
+        );
+        let contracted = Input::Contracted {
+            module: "basiszorg".into(),
+            how: ContractedHow::EligibleInRequest,
+        };
+        assert_eq!(
+            input_dutch(&contracted),
+            "overeenkomst basiszorg: komt in dezelfde aanvraag in aanmerking"
+        );
+        let mut cells = BTreeMap::new();
+        cells.insert("category".to_string(), serde_json::json!("small"));
+        cells.insert("paid_ratio".to_string(), serde_json::json!("0.8"));
+        let row = Input::TableRow {
+            table: "overproduction".into(),
+            row: 5,
+            cells,
+        };
+        assert_eq!(
+            input_dutch(&row),
+            "tabel overproduction, rij 6: category = small, paid_ratio = 0.8"
+        );
+    }
+}
