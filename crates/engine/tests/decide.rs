@@ -216,3 +216,60 @@ fn the_decision_json_is_versioned_and_reads_back_unchanged() {
     let back: zorginkoop_engine::Decision = serde_json::from_value(json.clone()).unwrap();
     assert_eq!(serde_json::to_value(&back).unwrap(), json);
 }
+
+#[test]
+fn a_table_row_a_calculator_matched_is_in_the_trace() {
+    // district nursing with table 1 (provider category) derived for the existing-provider module
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../policies/district-nursing-2021.toml"
+    ));
+    let shipped = Policy::load(path).unwrap();
+    let mut file = shipped.file.clone();
+    let m = file
+        .modules
+        .iter_mut()
+        .find(|m| m.id == "wijkverpleging")
+        .unwrap();
+    m.derive.push(zorginkoop_policy::Derivation {
+        fact: "provider_category".into(),
+        calculator: "provider-category".into(),
+        inputs: [
+            (
+                "had_contract_2020".to_string(),
+                "had_contract_2020".to_string(),
+            ),
+            ("revenue".to_string(), "revenue_2019".to_string()),
+        ]
+        .into(),
+        output: "category".into(),
+    });
+    let p = Policy::from_file(file, path, shipped.sha256.clone()).unwrap();
+    let c = case(
+        r#"{"provider":{"name":"W","kind":"district-nursing"},"request_date":"2020-10-01",
+            "modules":["wijkverpleging"],
+            "facts":{"had_contract_2020":true,"revenue_2019":99999.99}}"#,
+    );
+    let dec = decide(&p, &c, d("2020-10-01")).unwrap();
+    let m = dec.module("wijkverpleging").unwrap();
+    let calc = m
+        .steps
+        .iter()
+        .find(|s| s.rule().to_string() == "wijkverpleging/calculation/provider_category")
+        .unwrap();
+    assert_eq!(calc.note.as_deref(), Some("provider_category = \"small\""));
+    let row = calc
+        .inputs
+        .iter()
+        .find_map(|i| match i {
+            zorginkoop_engine::Input::TableRow { table, row, cells } => {
+                Some((table.to_string(), *row, cells.clone()))
+            }
+            _ => None,
+        })
+        .expect("table row in the trace");
+    // table 1, second row: had a 2020 contract, revenue below 100,000
+    assert_eq!((row.0.as_str(), row.1), ("provider-category", 1));
+    assert_eq!(row.2["revenue_band"], "below-100000");
+    assert_eq!(row.2["category"], "small");
+}
