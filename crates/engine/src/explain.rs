@@ -2,7 +2,7 @@
 //! not simply eligible, and with `explain` every step with its inputs and citation. The CLI
 //! (`zorginkoop decide`, `zorginkoop demo`) and the portal render the same text from here.
 
-use crate::trace::{ContractedHow, Decision, Input, Outcome, StepOutcome, TraceStep};
+use crate::trace::{ContractedHow, Decision, Input, Outcome, StepKind, StepOutcome, TraceStep};
 use std::fmt::Write as _;
 use zorginkoop_policy::Source;
 
@@ -102,7 +102,8 @@ pub fn render_step(out: &mut String, s: &TraceStep, indent: &str) {
         Some(c) => {
             let _ = writeln!(out, "{indent}    toets: {c}   [{}]", inputs.join("; "));
         }
-        None if !inputs.is_empty() => {
+        // a requirement's note says the same as its input
+        None if !inputs.is_empty() && s.rule().kind != StepKind::Requires => {
             let _ = writeln!(out, "{indent}    invoer: {}", inputs.join("; "));
         }
         None => {}
