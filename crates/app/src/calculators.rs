@@ -46,7 +46,7 @@ pub fn run_in(dir: &Path, req: CalcRequest) -> Result<CalcResult, AppError> {
 pub fn run_with(policy: &Policy, req: CalcRequest) -> Result<CalcResult, AppError> {
     let calculator = find(req.name)?;
     let date = req.date.unwrap_or(policy.file.policy.period_start);
-    let ctx = CalcContext { policy, date };
+    let ctx = CalcContext::new(policy, date);
     let output = calculator
         .call(&ctx, req.input)
         .map_err(|error| AppError::Calc {

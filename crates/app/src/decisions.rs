@@ -122,7 +122,7 @@ pub fn audit_rows(d: &Decision, decided_at: &str) -> Result<Vec<DecisionRow>, Ap
                 policy_sha256: r.policy_sha256.clone(),
                 engine_version: r.engine_version.clone(),
                 reference_date: r.reference_date.to_string(),
-                module: m.module.clone(),
+                module: m.module.to_string(),
                 outcome,
                 earliest_start: m.earliest_start.map(|s| s.to_string()),
                 trace_json,

@@ -4,12 +4,10 @@ use crate::{PolicyDir, parse_date, read_json_or_toml, today};
 use anyhow::Result;
 use chrono::NaiveDate;
 use clap::Args;
-use std::fmt::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use zorginkoop_app as app;
-use zorginkoop_app::engine::{Decision, Outcome, StepOutcome, TraceStep};
-use zorginkoop_app::policy::Source;
+use zorginkoop_app::engine::explain::render_decision;
 
 #[derive(Args)]
 pub struct DecideArgs {
@@ -73,119 +71,6 @@ pub fn decide(args: DecideArgs) -> Result<ExitCode> {
         print!("{}", render_decision(&decision, args.explain));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-fn mark(o: Outcome) -> &'static str {
-    match o {
-        Outcome::Eligible => "✓",
-        Outcome::NotEligible => "✗",
-        Outcome::NeedsInformation => "?",
-        Outcome::NeedsReview => "~",
-    }
-}
-
-fn step_mark(o: StepOutcome) -> &'static str {
-    match o {
-        StepOutcome::Passed => "✓",
-        StepOutcome::Failed => "✗",
-        StepOutcome::Unknown => "?",
-        StepOutcome::Review => "~",
-        StepOutcome::Info => "·",
-    }
-}
-
-fn cite(s: &Source) -> String {
-    format!(
-        "[{} · {} · “{}”]",
-        s.document,
-        s.section.trim(),
-        s.quote.trim()
-    )
-}
-
-fn render_step(out: &mut String, s: &TraceStep, indent: &str) {
-    let _ = writeln!(out, "{indent}{} {}", step_mark(s.outcome), s.text.trim());
-    if let Some(c) = &s.check {
-        let inputs: Vec<String> = s
-            .inputs
-            .iter()
-            .map(|(k, v)| match v {
-                Some(v) => format!("{k} = {v}"),
-                None => format!("{k} = (ontbreekt)"),
-            })
-            .collect();
-        let _ = writeln!(out, "{indent}    toets: {c}   [{}]", inputs.join("; "));
-    }
-    if let Some(n) = &s.note {
-        let _ = writeln!(out, "{indent}    {n}");
-    }
-    let _ = writeln!(out, "{indent}    {}", cite(&s.source));
-}
-
-/// The decision for people: one line per module, the reasons under the ones that are not
-/// simply eligible, and with `explain` every step with its citation.
-pub fn render_decision(d: &Decision, explain: bool) -> String {
-    let mut out = String::new();
-    let r = &d.receipt;
-    let _ = writeln!(
-        out,
-        "Beslissing voor {} ({}), aanvraagdatum {}",
-        d.provider.name,
-        d.provider.kind.dutch(),
-        d.request_date
-    );
-    let _ = writeln!(
-        out,
-        "Beleid {} versie {} (sha256 {}…), engine {}, peildatum {}\n",
-        r.policy_id,
-        r.policy_version,
-        &r.policy_sha256[..12.min(r.policy_sha256.len())],
-        r.engine_version,
-        r.reference_date
-    );
-    let width = d
-        .modules
-        .iter()
-        .map(|m| m.name.chars().count())
-        .max()
-        .unwrap_or(10);
-    for m in &d.modules {
-        let mut line = format!(
-            "{} {:<width$}  {}",
-            mark(m.outcome),
-            m.name,
-            m.outcome.dutch(),
-            width = width
-        );
-        if let Some(s) = m.earliest_start {
-            let _ = write!(line, ", vanaf {s}");
-        }
-        if !m.missing_facts.is_empty() {
-            let _ = write!(line, ": nodig: {}", m.missing_facts.join(", "));
-        }
-        let _ = writeln!(out, "{line}");
-        if explain {
-            for s in &m.steps {
-                render_step(&mut out, s, "    ");
-            }
-        } else if m.outcome != Outcome::Eligible {
-            for s in m.steps.iter().filter(|s| {
-                matches!(
-                    s.outcome,
-                    StepOutcome::Failed | StepOutcome::Review | StepOutcome::Unknown
-                )
-            }) {
-                render_step(&mut out, s, "    ");
-            }
-        }
-    }
-    if !explain {
-        let _ = writeln!(
-            out,
-            "\n(--explain toont elke stap met bronvermelding; --json voor machines)"
-        );
-    }
-    out
 }
 
 pub fn calc(args: CalcArgs) -> Result<ExitCode> {

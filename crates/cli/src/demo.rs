@@ -58,7 +58,7 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         println!("── {} ──", d.file.display());
         print!(
             "{}",
-            crate::decide_cmd::render_decision(&d.decision, args.explain)
+            app::engine::explain::render_decision(&d.decision, args.explain)
         );
         println!();
     }

@@ -12,14 +12,23 @@
 //!
 //! The outcome: not eligible if any step failed; otherwise needs information if any fact was
 //! missing; otherwise needs individual review if a step asks for it; otherwise eligible.
+//!
+//! Checks come compiled with the policy (`policy.compiled`); `decide` never parses them. A
+//! module that another one depends on (`requires`, `contracted` checks) is decided on demand
+//! and memoised, so the order of modules in a policy file does not change any outcome.
 
-use crate::calc::{self, CalcContext};
+use crate::calc::{self, CalcContext, TableLog};
 use crate::calendar;
+use crate::receipt::Receipt;
+use crate::trace::*;
 use chrono::NaiveDate;
+use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, LazyLock};
 use zorginkoop_policy::{
-    Check, FactValue, Module, OnFail, Op, Operand, Policy, ProviderKind, QuestionKind, Source,
+    Check, CompiledModule, CompiledRule, FactValue, Module, OnFail, Op, Operand, Policy,
+    QuestionKind, Source,
 };
 
 /// A provider's request: who it is, what it knows about itself, what it already has.
@@ -44,152 +53,6 @@ pub struct Case {
     pub modules: Vec<String>,
 }
 
-/// Who asks.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct ProviderInfo {
-    pub name: String,
-    #[serde(default)]
-    pub agb: Option<String>,
-    pub kind: ProviderKind,
-}
-
-/// The answer for one module.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Outcome {
-    Eligible,
-    NotEligible,
-    NeedsInformation,
-    NeedsReview,
-}
-
-impl Outcome {
-    /// Dutch label for people.
-    pub fn dutch(self) -> &'static str {
-        match self {
-            Outcome::Eligible => "komt in aanmerking",
-            Outcome::NotEligible => "komt niet in aanmerking",
-            Outcome::NeedsInformation => "informatie nodig",
-            Outcome::NeedsReview => "individuele beoordeling",
-        }
-    }
-}
-
-/// What kind of step a trace entry is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum StepKind {
-    Contractable,
-    ContractingLevel,
-    Requires,
-    Calculation,
-    Exclusion,
-    Question,
-    Condition,
-    Calendar,
-}
-
-/// The result of one step.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum StepOutcome {
-    /// The rule holds.
-    Passed,
-    /// The rule does not hold: not eligible.
-    Failed,
-    /// A fact is missing.
-    Unknown,
-    /// The purchaser assesses individually.
-    Review,
-    /// Recorded for information only.
-    Info,
-}
-
-/// One step of the trace: the rule, its inputs, its outcome and its source passage.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct TraceStep {
-    /// `<module>/<kind>/<id>`.
-    pub rule: String,
-    pub kind: StepKind,
-    /// The rule as the document states it.
-    pub text: String,
-    /// The machine check, rendered.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub check: Option<String>,
-    /// Facts read (null = missing) and values used.
-    #[serde(default)]
-    pub inputs: BTreeMap<String, Option<FactValue>>,
-    pub outcome: StepOutcome,
-    /// Explanation, interpretation or computed value.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<String>,
-    pub source: Source,
-}
-
-/// The decision for one module.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct ModuleDecision {
-    pub module: String,
-    pub name: String,
-    pub outcome: Outcome,
-    /// The earliest start date for a request made on the request date.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub earliest_start: Option<NaiveDate>,
-    /// Facts that must be supplied before a decision can be made.
-    #[serde(default)]
-    pub missing_facts: Vec<String>,
-    pub steps: Vec<TraceStep>,
-}
-
-impl ModuleDecision {
-    /// Ids of the rules that failed or went to review (the "why not").
-    pub fn failed_rules(&self) -> Vec<&str> {
-        self.steps
-            .iter()
-            .filter(|s| matches!(s.outcome, StepOutcome::Failed | StepOutcome::Review))
-            .map(|s| s.rule.rsplit('/').next().unwrap_or(&s.rule))
-            .collect()
-    }
-}
-
-/// Provenance of a result: which policy (exactly) and which engine.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Receipt {
-    pub policy_id: String,
-    pub policy_version: String,
-    pub policy_sha256: String,
-    pub engine_version: String,
-    pub reference_date: NaiveDate,
-}
-
-impl Receipt {
-    pub fn new(policy: &Policy, date: NaiveDate) -> Receipt {
-        Receipt {
-            policy_id: policy.id().to_string(),
-            policy_version: policy.file.policy.version.clone(),
-            policy_sha256: policy.sha256.clone(),
-            engine_version: crate::ENGINE_VERSION.to_string(),
-            reference_date: date,
-        }
-    }
-}
-
-/// The decision for a case: one entry per module.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-pub struct Decision {
-    pub receipt: Receipt,
-    pub provider: ProviderInfo,
-    pub request_date: NaiveDate,
-    pub modules: Vec<ModuleDecision>,
-}
-
-impl Decision {
-    pub fn module(&self, id: &str) -> Option<&ModuleDecision> {
-        self.modules.iter().find(|m| m.module == id)
-    }
-}
-
 /// Why a case cannot be decided at all.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DecideError {
@@ -203,225 +66,325 @@ pub enum DecideError {
 
 /// Decides every requested module of `case` under `policy` on the reference `date`.
 pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision, DecideError> {
-    let mut facts = BTreeMap::new();
+    let mut facts = HashMap::with_capacity_and_hasher(case.facts.len() + 4, FastHash);
     for (name, value) in &case.facts {
         if let Some(v) = FactValue::from_json(value).map_err(|problem| DecideError::BadFact {
             fact: name.clone(),
             problem,
         })? {
-            facts.insert(name.clone(), v);
+            facts.insert(
+                name.as_str(),
+                Known {
+                    value: Arc::new(v),
+                    calculator: None,
+                },
+            );
         }
     }
-    let wanted: Vec<String> = if case.modules.is_empty() {
-        policy.file.modules.iter().map(|m| m.id.clone()).collect()
+    let n = policy.file.modules.len();
+    let wanted: Vec<usize> = if case.modules.is_empty() {
+        (0..n).collect()
     } else {
-        case.modules.clone()
+        case.modules
+            .iter()
+            .map(|id| {
+                policy
+                    .compiled
+                    .module_index(id)
+                    .ok_or_else(|| DecideError::UnknownModule {
+                        policy: policy.id().to_string(),
+                        module: id.clone(),
+                    })
+            })
+            .collect::<Result<_, _>>()?
     };
-    for id in &wanted {
-        if policy.module(id).is_none() {
-            return Err(DecideError::UnknownModule {
-                policy: policy.id().to_string(),
-                module: id.clone(),
-            });
-        }
-    }
+    let request_date = case.request_date.unwrap_or(date);
     let mut run = Run {
         policy,
         case,
-        date,
-        request_date: case.request_date.unwrap_or(date),
+        param_date: date.max(policy.file.policy.period_start),
+        request_date,
         facts,
-        done: BTreeMap::new(),
-        busy: BTreeSet::new(),
+        outcomes: vec![None; n],
+        decisions: vec![None; n],
+        busy: vec![false; n],
     };
-    let mut modules = Vec::new();
-    for id in &wanted {
-        modules.push(run.module(id)?);
+    for &i in &wanted {
+        run.module(i)?;
+    }
+    let mut modules: Vec<ModuleDecision> = Vec::with_capacity(wanted.len());
+    let mut placed: Vec<Option<usize>> = vec![None; n];
+    for &i in &wanted {
+        let d = match run.decisions[i].take() {
+            Some(d) => d,
+            // asked for twice
+            None => modules[placed[i].expect("decided above")].clone(),
+        };
+        placed[i] = Some(modules.len());
+        modules.push(d);
     }
     Ok(Decision {
-        receipt: Receipt::new(policy, date),
+        schema: DECISION_SCHEMA.to_string(),
+        receipt: Receipt::new(policy, date).with_parameter_date(run.param_date),
         provider: case.provider.clone(),
-        request_date: run.request_date,
+        request_date,
         modules,
     })
+}
+
+/// A fast, non-cryptographic hash for fact names (the Fx hash of rustc): the names come from
+/// the case and the policy, and a decision is short-lived, so flooding is no concern.
+#[derive(Debug, Clone, Copy, Default)]
+struct FastHash;
+
+#[derive(Debug, Default)]
+struct FxHasher(u64);
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// A known fact: given in the case, or computed by a calculator.
+struct Known {
+    value: Arc<FactValue>,
+    /// The calculator that derived it.
+    calculator: Option<Arc<str>>,
 }
 
 struct Run<'a> {
     policy: &'a Policy,
     case: &'a Case,
-    date: NaiveDate,
+    /// The date on which parameters are read: the reference date, but not before the contract
+    /// period starts (a request made in the autumn of 2021 is about the 2022 figures).
+    param_date: NaiveDate,
     request_date: NaiveDate,
-    facts: BTreeMap<String, FactValue>,
-    done: BTreeMap<String, ModuleDecision>,
-    busy: BTreeSet<String>,
+    /// Facts by name (borrowed from the case and the policy).
+    facts: HashMap<&'a str, Known, FastHash>,
+    /// Per module (file order): the outcome once decided.
+    outcomes: Vec<Option<Outcome>>,
+    decisions: Vec<Option<ModuleDecision>>,
+    busy: Vec<bool>,
 }
 
 /// Three-valued truth: a missing fact gives `None`.
 type Truth = Option<bool>;
 
-impl Run<'_> {
-    /// The date on which parameters are read: the reference date, but not before the contract
-    /// period starts (a request made in the autumn of 2021 is about the 2022 figures).
-    fn param_date(&self) -> NaiveDate {
-        self.date.max(self.policy.file.policy.period_start)
-    }
+fn name(s: &'static str) -> Arc<str> {
+    Arc::from(s)
+}
 
-    fn module(&mut self, id: &str) -> Result<ModuleDecision, DecideError> {
-        if let Some(d) = self.done.get(id) {
-            return Ok(d.clone());
+static ID_WINDOW: LazyLock<Arc<str>> = LazyLock::new(|| name("window"));
+static ID_START: LazyLock<Arc<str>> = LazyLock::new(|| name("start-date"));
+static NOTE_EXISTING: LazyLock<Arc<str>> = LazyLock::new(|| name("heeft al een overeenkomst"));
+static NOTE_SAME_REQUEST: LazyLock<Arc<str>> =
+    LazyLock::new(|| name("komt in dezelfde aanvraag in aanmerking"));
+static NOTE_EXCLUDED: LazyLock<Arc<str>> =
+    LazyLock::new(|| name("uitsluitingsgrond van toepassing"));
+
+fn step(about: &Arc<StepRule>, outcome: StepOutcome) -> TraceStep {
+    TraceStep {
+        about: about.clone(),
+        inputs: Vec::new(),
+        outcome,
+        note: None,
+    }
+}
+
+/// A step whose text depends on the request (calendar steps).
+fn dynamic_step(
+    cm: &CompiledModule,
+    id: &Arc<str>,
+    text: String,
+    outcome: StepOutcome,
+    source: &Arc<Source>,
+) -> TraceStep {
+    let about = StepRule::new(&cm.id, StepKind::Calendar, id, text.into(), None, source);
+    step(&about, outcome)
+}
+
+impl<'a> Run<'a> {
+    /// Decides module `i` (once) and returns its outcome.
+    fn module(&mut self, i: usize) -> Result<Outcome, DecideError> {
+        if let Some(o) = self.outcomes[i] {
+            return Ok(o);
         }
-        if !self.busy.insert(id.to_string()) {
+        let policy = self.policy;
+        let m = &policy.file.modules[i];
+        if self.busy[i] {
             return Err(DecideError::Cycle {
-                module: id.to_string(),
+                module: m.id.clone(),
             });
         }
-        let m = self
-            .policy
-            .module(id)
-            .ok_or_else(|| DecideError::UnknownModule {
-                policy: self.policy.id().to_string(),
-                module: id.to_string(),
-            })?;
-        let decision = self.evaluate(m)?;
-        self.busy.remove(id);
-        self.done.insert(id.to_string(), decision.clone());
-        Ok(decision)
+        self.busy[i] = true;
+        let decision = self.evaluate(m, &policy.compiled.modules[i])?;
+        self.busy[i] = false;
+        self.outcomes[i] = Some(decision.outcome);
+        self.decisions[i] = Some(decision);
+        Ok(self.outcomes[i].expect("just set"))
     }
 
-    fn step(
-        &self,
-        m: &Module,
-        kind: StepKind,
-        id: &str,
-        text: &str,
-        outcome: StepOutcome,
-        source: &Source,
-    ) -> TraceStep {
-        let kind_name = match kind {
-            StepKind::Contractable => "contractable",
-            StepKind::ContractingLevel => "contracting-level",
-            StepKind::Requires => "requires",
-            StepKind::Calculation => "calculation",
-            StepKind::Exclusion => "exclusion",
-            StepKind::Question => "question",
-            StepKind::Condition => "condition",
-            StepKind::Calendar => "calendar",
-        };
-        TraceStep {
-            rule: format!("{}/{kind_name}/{id}", m.id),
-            kind,
-            text: text.to_string(),
-            check: None,
-            inputs: BTreeMap::new(),
-            outcome,
-            note: None,
-            source: source.clone(),
+    /// Whether module `id` is contracted or granted in this request, deciding it if needed.
+    fn contracted(&mut self, id: &str) -> Result<ContractedHow, DecideError> {
+        if self.case.contracted.iter().any(|c| c == id) {
+            return Ok(ContractedHow::Existing);
         }
+        let i =
+            self.policy
+                .compiled
+                .module_index(id)
+                .ok_or_else(|| DecideError::UnknownModule {
+                    policy: self.policy.id().to_string(),
+                    module: id.to_string(),
+                })?;
+        Ok(ContractedHow::from_outcome(self.module(i)?))
     }
 
-    fn evaluate(&mut self, m: &Module) -> Result<ModuleDecision, DecideError> {
-        let mut steps = Vec::new();
+    /// A fact as a trace input: derived by a calculator or given in the case.
+    fn fact_input(&self, name: &Arc<str>) -> (Input, Option<&FactValue>) {
+        let Some(known) = self.facts.get(&**name) else {
+            return (
+                Input::Fact {
+                    name: name.clone(),
+                    value: None,
+                },
+                None,
+            );
+        };
+        let value = Some(known.value.clone());
+        let input = match &known.calculator {
+            Some(calculator) => Input::Derived {
+                fact: name.clone(),
+                calculator: calculator.clone(),
+                value,
+            },
+            None => Input::Fact {
+                name: name.clone(),
+                value,
+            },
+        };
+        (input, Some(&*known.value))
+    }
+
+    fn evaluate(
+        &mut self,
+        m: &'a Module,
+        cm: &'a CompiledModule,
+    ) -> Result<ModuleDecision, DecideError> {
+        let mut steps = Vec::with_capacity(
+            3 + m.requires.len()
+                + m.derive.len()
+                + cm.exclusions.len()
+                + cm.questions.len()
+                + cm.conditions.len(),
+        );
         let mut missing = BTreeSet::new();
 
         // 1. contractable
         if !m.contractable {
-            let mut s = self.step(
-                m,
-                StepKind::Contractable,
-                "contractable",
-                &format!("{} is (nog) niet te contracteren", m.name),
+            let mut s = step(
+                cm.not_contractable
+                    .as_ref()
+                    .expect("compiled for modules not contractable"),
                 StepOutcome::Failed,
-                &m.source,
             );
-            s.note = m.not_contractable_reason.clone();
+            s.note = cm.not_contractable_reason.clone();
             steps.push(s);
         }
 
         // 2. contracting level
         let kind = self.case.provider.kind;
         let allowed = m.contracting_levels.contains(&kind);
-        let levels: Vec<&str> = m.contracting_levels.iter().map(|k| k.dutch()).collect();
-        let mut s = self.step(
-            m,
-            StepKind::ContractingLevel,
-            "level",
-            &format!("Te contracteren door: {}", levels.join(", ")),
+        let mut s = step(
+            &cm.level,
             if allowed {
                 StepOutcome::Passed
             } else {
                 StepOutcome::Failed
             },
-            &m.source,
         );
-        s.inputs.insert(
-            "provider.kind".into(),
-            Some(FactValue::Text(kind.as_str().into())),
-        );
+        s.inputs.push(Input::ProviderKind { value: kind });
         steps.push(s);
 
         // 3. required modules
-        for r in &m.requires {
-            let (outcome, note) = if self.case.contracted.contains(r) {
-                (StepOutcome::Passed, "heeft al een overeenkomst".to_string())
-            } else {
-                let d = self.module(r)?;
-                match d.outcome {
-                    Outcome::Eligible => (
-                        StepOutcome::Passed,
-                        "komt in dezelfde aanvraag in aanmerking".to_string(),
-                    ),
-                    Outcome::NotEligible => (
-                        StepOutcome::Failed,
-                        format!("geen overeenkomst en {} komt niet in aanmerking", d.name),
-                    ),
-                    Outcome::NeedsInformation | Outcome::NeedsReview => (
-                        StepOutcome::Unknown,
-                        format!("{}: {}", d.name, d.outcome.dutch()),
-                    ),
+        for r in &cm.requires {
+            let how = self.contracted(&r.module)?;
+            let (outcome, note): (StepOutcome, Arc<str>) = match how {
+                ContractedHow::Existing => (StepOutcome::Passed, NOTE_EXISTING.clone()),
+                ContractedHow::EligibleInRequest => {
+                    (StepOutcome::Passed, NOTE_SAME_REQUEST.clone())
                 }
+                ContractedHow::NotEligible => (
+                    StepOutcome::Failed,
+                    format!("geen overeenkomst en {} komt niet in aanmerking", r.name).into(),
+                ),
+                ContractedHow::NeedsInformation => (
+                    StepOutcome::Unknown,
+                    format!("{}: {}", r.name, Outcome::NeedsInformation.dutch()).into(),
+                ),
+                ContractedHow::NeedsReview => (
+                    StepOutcome::Unknown,
+                    format!("{}: {}", r.name, Outcome::NeedsReview.dutch()).into(),
+                ),
             };
-            let name = self.policy.module(r).map_or(r.as_str(), |x| &x.name);
-            let mut s = self.step(
-                m,
-                StepKind::Requires,
-                r,
-                &format!("Alleen met een overeenkomst {name}"),
-                outcome,
-                &m.source,
-            );
+            let mut s = step(&r.step, outcome);
+            s.inputs.push(Input::Contracted {
+                module: r.module.clone(),
+                how,
+            });
             s.note = Some(note);
             steps.push(s);
         }
 
         // 4. derived facts
-        for der in &m.derive {
-            let source = m.tariff.as_ref().map_or(&m.source, |t| &t.source);
+        for (der, cd) in m.derive.iter().zip(&cm.derive) {
+            let mut s = step(&cd.step, StepOutcome::Info);
             let mut input = serde_json::Map::new();
-            let mut s = self.step(
-                m,
-                StepKind::Calculation,
-                &der.fact,
-                &format!("{} berekend met {}", der.fact, der.calculator),
-                StepOutcome::Info,
-                source,
-            );
             let mut complete = true;
-            for (field, fact) in &der.inputs {
-                let v = self.facts.get(fact).cloned();
-                if let Some(v) = &v {
+            for (field, f) in &cd.inputs {
+                let (inp, v) = self.fact_input(f);
+                if let Some(v) = v {
                     input.insert(field.clone(), fact_to_json(v));
                 } else {
                     complete = false;
-                    missing.insert(fact.clone());
+                    missing.insert(f.to_string());
                 }
-                s.inputs.insert(fact.clone(), v);
+                s.inputs.push(inp);
             }
             if complete {
+                let log = TableLog::default();
                 let ctx = CalcContext {
                     policy: self.policy,
-                    date: self.param_date(),
+                    date: self.param_date,
+                    log: Some(&log),
                 };
-                match calc::run(&der.calculator, &ctx, serde_json::Value::Object(input)) {
+                let result = calc::run(&der.calculator, &ctx, serde_json::Value::Object(input));
+                s.inputs.extend(log.into_inner());
+                match result {
                     Ok(out) => match out.get(&der.output).map(FactValue::from_json) {
                         Some(Ok(Some(v))) => {
                             // calculators write decimals as strings to keep them exact
@@ -431,17 +394,23 @@ impl Run<'_> {
                                 }
                                 other => other,
                             };
-                            s.note = Some(format!("{} = {v}", der.fact));
-                            self.facts.insert(der.fact.clone(), v);
+                            s.note = Some(format!("{} = {v}", der.fact).into());
+                            self.facts.insert(
+                                der.fact.as_str(),
+                                Known {
+                                    value: Arc::new(v),
+                                    calculator: Some(cd.calculator.clone()),
+                                },
+                            );
                         }
                         _ => {
                             s.outcome = StepOutcome::Unknown;
-                            s.note = Some(format!("calculator gaf geen `{}`", der.output));
+                            s.note = Some(format!("calculator gaf geen `{}`", der.output).into());
                         }
                     },
                     Err(e) => {
                         s.outcome = StepOutcome::Unknown;
-                        s.note = Some(e.to_string());
+                        s.note = Some(e.to_string().into());
                     }
                 }
             } else {
@@ -451,119 +420,102 @@ impl Run<'_> {
         }
 
         // 5. exclusions: explicit exceptions that override
-        for x in &m.exclusions {
-            let (truth, inputs, check) = self.rule_truth(&x.id, x.check.as_ref(), m, &mut missing);
+        for (x, rule) in m.exclusions.iter().zip(&cm.exclusions) {
+            let (truth, inputs) = self.rule_truth(rule, &mut missing)?;
             let outcome = match truth {
                 Some(true) if x.escape.is_some() => StepOutcome::Review,
                 Some(true) => StepOutcome::Failed,
                 Some(false) => StepOutcome::Passed,
                 None => StepOutcome::Unknown,
             };
-            let mut s = self.step(m, StepKind::Exclusion, &x.id, &x.text, outcome, &x.source);
+            let mut s = step(&rule.step, outcome);
             s.inputs = inputs;
-            s.check = check;
-            s.note = match (truth, &x.escape) {
-                (Some(true), Some(e)) => Some(format!("uitsluitingsgrond van toepassing; {e}")),
-                (Some(true), None) => Some("uitsluitingsgrond van toepassing".into()),
-                _ => x.interpretation.clone(),
+            s.note = match (truth, &rule.escape) {
+                (Some(true), Some(e)) => {
+                    Some(format!("uitsluitingsgrond van toepassing; {e}").into())
+                }
+                (Some(true), None) => Some(NOTE_EXCLUDED.clone()),
+                _ => rule.interpretation.clone(),
             };
             steps.push(s);
         }
 
         // 6. questionnaires
-        for qid in &m.questionnaires {
-            let Some(q) = self.policy.questionnaire(qid) else {
-                continue;
-            };
-            for question in &q.questions {
-                let fact = format!("{}.{}", q.id, question.id);
-                let answer = self.facts.get(&fact).cloned();
-                let yes = answer.as_ref().and_then(FactValue::as_bool);
-                let outcome = match (question.kind, yes) {
-                    (QuestionKind::Information, _) => StepOutcome::Info,
-                    (_, None) => {
-                        missing.insert(fact.clone());
-                        StepOutcome::Unknown
-                    }
-                    (QuestionKind::KnockOut, Some(true)) => StepOutcome::Passed,
-                    (QuestionKind::KnockOut, Some(false)) => StepOutcome::Failed,
-                    (QuestionKind::Exclusion, Some(false)) => StepOutcome::Passed,
-                    (QuestionKind::Exclusion, Some(true)) if question.escape.is_some() => {
-                        StepOutcome::Review
-                    }
-                    (QuestionKind::Exclusion, Some(true)) => StepOutcome::Failed,
-                };
-                let mut s = self.step(
-                    m,
-                    StepKind::Question,
-                    &fact,
-                    &question.text,
-                    outcome,
-                    &question.source,
-                );
-                s.check = Some(match question.kind {
-                    QuestionKind::KnockOut => format!("{fact} is ja"),
-                    QuestionKind::Exclusion => format!("{fact} is nee"),
-                    QuestionKind::Information => format!("{fact} (informatie)"),
-                });
-                if outcome == StepOutcome::Review {
-                    s.note = question.escape.clone();
+        for q in &cm.questions {
+            let (input, answer) = self.fact_input(&q.fact);
+            let yes = answer.and_then(FactValue::as_bool);
+            let outcome = match (q.kind, yes) {
+                (QuestionKind::Information, _) => StepOutcome::Info,
+                (_, None) => {
+                    missing.insert(q.fact.to_string());
+                    StepOutcome::Unknown
                 }
-                s.inputs.insert(fact, answer);
-                steps.push(s);
+                (QuestionKind::KnockOut, Some(true)) => StepOutcome::Passed,
+                (QuestionKind::KnockOut, Some(false)) => StepOutcome::Failed,
+                (QuestionKind::Exclusion, Some(false)) => StepOutcome::Passed,
+                (QuestionKind::Exclusion, Some(true)) if q.escape.is_some() => StepOutcome::Review,
+                (QuestionKind::Exclusion, Some(true)) => StepOutcome::Failed,
+            };
+            let mut s = step(&q.step, outcome);
+            if outcome == StepOutcome::Review {
+                s.note = q.escape.clone();
             }
+            s.inputs.push(input);
+            steps.push(s);
         }
 
         // 7. conditions
-        for c in &m.conditions {
-            let (truth, inputs, check) = self.rule_truth(&c.id, c.check.as_ref(), m, &mut missing);
+        for (c, rule) in m.conditions.iter().zip(&cm.conditions) {
+            let (truth, inputs) = self.rule_truth(rule, &mut missing)?;
             let outcome = match truth {
                 Some(true) => StepOutcome::Passed,
                 Some(false) if c.on_fail == OnFail::Review => StepOutcome::Review,
                 Some(false) => StepOutcome::Failed,
                 None => StepOutcome::Unknown,
             };
-            let mut s = self.step(m, StepKind::Condition, &c.id, &c.text, outcome, &c.source);
+            let mut s = step(&rule.step, outcome);
             s.inputs = inputs;
-            s.check = check;
-            s.note = c.interpretation.clone();
+            s.note = rule.interpretation.clone();
             steps.push(s);
         }
 
         // 8. calendar
         let mut earliest = None;
-        if let Some(app) = &m.application {
+        let (mut window_opens, mut window_closes) = (None, None);
+        if let (Some(app), Some(app_source)) = (&m.application, &cm.application_source) {
             let meta = &self.policy.file.policy;
             let req = self.request_date;
+            window_opens = app.opens;
+            window_closes = app.closes;
             let mut window_ok = true;
             if let Some(opens) = app.opens
                 && req < opens
             {
                 window_ok = false;
-                let mut s = self.step(
-                    m,
-                    StepKind::Calendar,
-                    "window",
-                    &format!("Aanvragen kan vanaf {opens}"),
+                let mut s = dynamic_step(
+                    cm,
+                    &ID_WINDOW,
+                    format!("Aanvragen kan vanaf {opens}"),
                     StepOutcome::Failed,
-                    &app.source,
+                    app_source,
                 );
-                s.note = Some(format!("aanvraagdatum {req} ligt voor de opening"));
+                s.inputs.push(Input::RequestDate { date: req });
+                s.note = Some(format!("aanvraagdatum {req} ligt voor de opening").into());
                 steps.push(s);
             }
             if let Some(closes) = app.closes
                 && req > closes
             {
                 window_ok = false;
-                let mut s = self.step(
-                    m,
-                    StepKind::Calendar,
-                    "window",
-                    &format!("Aanvragen kan tot en met {closes}"),
+                let mut s = dynamic_step(
+                    cm,
+                    &ID_WINDOW,
+                    format!("Aanvragen kan tot en met {closes}"),
                     StepOutcome::Failed,
-                    &app.source,
+                    app_source,
                 );
-                s.note = Some(format!("aanvraagdatum {req} ligt na de sluiting"));
+                s.inputs.push(Input::RequestDate { date: req });
+                s.note = Some(format!("aanvraagdatum {req} ligt na de sluiting").into());
                 steps.push(s);
             }
             if window_ok {
@@ -573,32 +525,31 @@ impl Run<'_> {
                     schedule_dutch(&app.start_dates),
                     app.lead_time_weeks
                 );
-                let mut s = self.step(
-                    m,
-                    StepKind::Calendar,
-                    "start-date",
-                    &text,
+                let mut s = dynamic_step(
+                    cm,
+                    &ID_START,
+                    text,
                     if earliest.is_some() {
                         StepOutcome::Passed
                     } else {
                         StepOutcome::Failed
                     },
-                    &app.source,
+                    app_source,
                 );
-                s.inputs.insert(
-                    "request_date".into(),
-                    Some(FactValue::Text(req.to_string())),
+                s.inputs.push(Input::RequestDate { date: req });
+                s.note = Some(
+                    match earliest {
+                        Some(d) => format!(
+                            "vroegste startdatum {d} (aanvraag uiterlijk {})",
+                            calendar::request_deadline(d, app.lead_time_weeks)
+                        ),
+                        None => format!(
+                            "geen startdatum meer binnen de contractperiode tot {}",
+                            meta.period_end
+                        ),
+                    }
+                    .into(),
                 );
-                s.note = Some(match earliest {
-                    Some(d) => format!(
-                        "vroegste startdatum {d} (aanvraag uiterlijk {})",
-                        calendar::request_deadline(d, app.lead_time_weeks)
-                    ),
-                    None => format!(
-                        "geen startdatum meer binnen de contractperiode tot {}",
-                        meta.period_end
-                    ),
-                });
                 steps.push(s);
             }
         }
@@ -613,67 +564,69 @@ impl Run<'_> {
         } else {
             Outcome::Eligible
         };
+        let earliest_start = if outcome == Outcome::NotEligible {
+            None
+        } else {
+            earliest
+        };
+        let lead = m.application.as_ref().map_or(0, |a| a.lead_time_weeks);
         Ok(ModuleDecision {
-            module: m.id.clone(),
-            name: m.name.clone(),
+            module: cm.id.clone(),
+            name: cm.name.clone(),
             outcome,
-            earliest_start: if outcome == Outcome::NotEligible {
-                None
-            } else {
-                earliest
-            },
+            earliest_start,
+            request_deadline: earliest_start.map(|d| calendar::request_deadline(d, lead)),
+            window_opens,
+            window_closes,
             missing_facts: missing.into_iter().collect(),
             steps,
         })
     }
 
-    /// Truth of a condition or exclusion; a rule without a check is the fact named by its id.
+    /// Truth of a compiled condition or exclusion, with the inputs it read.
     fn rule_truth(
-        &self,
-        id: &str,
-        spec: Option<&zorginkoop_policy::CheckSpec>,
-        m: &Module,
+        &mut self,
+        rule: &CompiledRule,
         missing: &mut BTreeSet<String>,
-    ) -> (Truth, BTreeMap<String, Option<FactValue>>, Option<String>) {
-        let mut inputs = BTreeMap::new();
-        let check = match spec {
-            None => Check::Compare {
-                fact: id.to_string(),
-                op: Op::Is,
-                rhs: Operand::Value(FactValue::Bool(true)),
-            },
-            Some(spec) => match Check::from_spec(spec) {
-                Ok(c) => c,
-                // validated on load; an invalid check cannot be decided
-                Err(e) => {
-                    inputs.insert(format!("fout in {}", m.id), Some(FactValue::Text(e)));
-                    return (None, inputs, None);
-                }
-            },
-        };
-        let truth = self.eval(&check, &mut inputs, missing);
-        (truth, inputs, Some(check.to_string()))
+    ) -> Result<(Truth, Vec<Input>), DecideError> {
+        let mut inputs = Vec::new();
+        let truth = self.eval(&rule.check, &mut inputs, missing)?;
+        Ok((truth, inputs))
+    }
+
+    /// The value of a parameter on the parameter date, with the first day of that value.
+    fn param(&self, id: &str) -> Option<(Decimal, NaiveDate)> {
+        let p = self.policy.parameter(id)?;
+        p.values
+            .iter()
+            .rev()
+            .find(|v| v.from <= self.param_date)
+            .map(|v| (v.value, v.from))
     }
 
     fn eval(
-        &self,
+        &mut self,
         check: &Check,
-        inputs: &mut BTreeMap<String, Option<FactValue>>,
+        inputs: &mut Vec<Input>,
         missing: &mut BTreeSet<String>,
-    ) -> Truth {
-        match check {
+    ) -> Result<Truth, DecideError> {
+        Ok(match check {
             Check::All(list) | Check::Any(list) => {
                 // Facts missing inside a combination only matter when they decide it: an `all`
                 // with a false part is false, an `any` with a true part is true.
                 let mut local = BTreeSet::new();
-                let results: Vec<Truth> = list
-                    .iter()
-                    .map(|c| self.eval(c, inputs, &mut local))
-                    .collect();
                 let decisive = matches!(check, Check::Any(_));
-                let truth = if results.contains(&Some(decisive)) {
+                let (mut seen_decisive, mut seen_none) = (false, false);
+                for c in list {
+                    match self.eval(c, inputs, &mut local)? {
+                        Some(b) if b == decisive => seen_decisive = true,
+                        None => seen_none = true,
+                        Some(_) => {}
+                    }
+                }
+                let truth = if seen_decisive {
                     Some(decisive)
-                } else if results.contains(&None) {
+                } else if seen_none {
                     None
                 } else {
                     Some(!decisive)
@@ -683,67 +636,74 @@ impl Run<'_> {
                 }
                 truth
             }
-            Check::Not(inner) => self.eval(inner, inputs, missing).map(|b| !b),
+            Check::Not(inner) => self.eval(inner, inputs, missing)?.map(|b| !b),
             Check::Contracted(module) => {
-                let yes = self.case.contracted.contains(module)
-                    || self
-                        .done
-                        .get(module)
-                        .is_some_and(|d| d.outcome == Outcome::Eligible);
-                inputs.insert(format!("contracted:{module}"), Some(FactValue::Bool(yes)));
-                Some(yes)
+                let how = self.contracted(module)?;
+                inputs.push(Input::Contracted {
+                    module: module.clone(),
+                    how,
+                });
+                Some(how.is_contracted())
             }
             Check::Compare { fact, op, rhs } => {
-                let left = self.facts.get(fact).cloned();
-                inputs.insert(fact.clone(), left.clone());
+                let (input, left) = self.fact_input(fact);
+                inputs.push(input);
                 let Some(left) = left else {
-                    missing.insert(fact.clone());
-                    return None;
+                    missing.insert(fact.to_string());
+                    return Ok(None);
                 };
-                let right = match rhs {
-                    Operand::Value(v) => v.clone(),
-                    Operand::Param(p) => match self.policy.param_on(p, self.param_date()) {
-                        Some((v, _)) => {
-                            inputs.insert(format!("parameter {p}"), Some(FactValue::Number(v)));
-                            FactValue::Number(v)
+                let param;
+                let right: &FactValue = match rhs {
+                    Operand::Value(v) => v,
+                    Operand::Param(p) => match self.param(p) {
+                        Some((v, from)) => {
+                            inputs.push(Input::Parameter {
+                                id: p.clone(),
+                                value: Some(v),
+                                valid_from: Some(from),
+                            });
+                            param = FactValue::Number(v);
+                            &param
                         }
                         None => {
-                            inputs.insert(format!("parameter {p}"), None);
-                            return None;
+                            inputs.push(Input::Parameter {
+                                id: p.clone(),
+                                value: None,
+                                valid_from: None,
+                            });
+                            return Ok(None);
                         }
                     },
                     Operand::Fact(f) => {
-                        let v = self.facts.get(f).cloned();
-                        inputs.insert(f.clone(), v.clone());
+                        let (input, v) = self.fact_input(f);
+                        inputs.push(input);
                         match v {
                             Some(v) => v,
                             None => {
-                                missing.insert(f.clone());
-                                return None;
+                                missing.insert(f.to_string());
+                                return Ok(None);
                             }
                         }
                     }
                 };
-                compare(&left, *op, &right)
+                compare(left, *op, right)
             }
-        }
+        })
     }
 }
 
 /// Compares two values; a type mismatch is "unknown" (the fact needs a correct value).
 fn compare(left: &FactValue, op: Op, right: &FactValue) -> Truth {
     let num = |a: &FactValue, b: &FactValue| Some((a.as_decimal()?, b.as_decimal()?));
+    // numbers compare as numbers (a text holding a number too, against a number); texts
+    // compare trimmed and case-insensitively; anything else must be equal
     let same = |a: &FactValue, b: &FactValue| -> bool {
-        match (a.as_decimal(), b.as_decimal()) {
-            (Some(x), Some(y))
-                if matches!(a, FactValue::Number(_)) || matches!(b, FactValue::Number(_)) =>
-            {
-                x == y
-            }
-            _ => match (a, b) {
-                (FactValue::Text(x), FactValue::Text(y)) => x.trim().eq_ignore_ascii_case(y.trim()),
-                _ => a == b,
-            },
+        match (a, b) {
+            (FactValue::Number(x), FactValue::Number(y)) => x == y,
+            (FactValue::Number(x), t @ FactValue::Text(_))
+            | (t @ FactValue::Text(_), FactValue::Number(x)) => t.as_decimal() == Some(*x),
+            (FactValue::Text(x), FactValue::Text(y)) => x.trim().eq_ignore_ascii_case(y.trim()),
+            _ => a == b,
         }
     };
     match op {

@@ -46,6 +46,24 @@ pub struct ScenarioCase {
     pub expect: BTreeMap<String, Expectation>,
 }
 
+impl ScenarioCase {
+    /// The case to decide: the scenario's modules, or else the modules it has expectations for.
+    pub fn case(&self, policy_id: &str) -> Case {
+        Case {
+            policy: Some(policy_id.to_string()),
+            provider: self.provider.clone(),
+            request_date: self.request_date,
+            facts: self.facts.clone(),
+            contracted: self.contracted.clone(),
+            modules: if self.modules.is_empty() {
+                self.expect.keys().cloned().collect()
+            } else {
+                self.modules.clone()
+            },
+        }
+    }
+}
+
 /// What the text implies for one module.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -97,10 +115,7 @@ pub fn run(policy: &Policy, file: &ScenarioFile) -> Vec<String> {
         }
     }
     for sc in &file.calcs {
-        let ctx = CalcContext {
-            policy,
-            date: sc.date.unwrap_or(policy.file.policy.period_start),
-        };
+        let ctx = CalcContext::new(policy, sc.date.unwrap_or(policy.file.policy.period_start));
         match (calc::run(&sc.calculator, &ctx, sc.input.clone()), &sc.error) {
             (Err(e), Some(want)) if e.to_string().contains(want.as_str()) => {}
             (Err(e), _) => failures.push(format!("calc {:?}: error {e}", sc.name)),
@@ -157,18 +172,7 @@ fn json_equal(got: Option<&serde_json::Value>, want: &serde_json::Value) -> bool
 
 /// Checks one decision scenario; pushes one line per failed expectation.
 fn run_case(policy: &Policy, sc: &ScenarioCase, failures: &mut Vec<String>) {
-    let case = Case {
-        policy: Some(policy.id().to_string()),
-        provider: sc.provider.clone(),
-        request_date: sc.request_date,
-        facts: sc.facts.clone(),
-        contracted: sc.contracted.clone(),
-        modules: if sc.modules.is_empty() {
-            sc.expect.keys().cloned().collect()
-        } else {
-            sc.modules.clone()
-        },
-    };
+    let case = sc.case(policy.id());
     if let Err(problems) = crate::facts::check_facts(policy, &case) {
         for p in problems {
             failures.push(format!("case {:?}: refused: {p}", sc.name));
@@ -194,7 +198,7 @@ fn run_case(policy: &Policy, sc: &ScenarioCase, failures: &mut Vec<String>) {
                     format!(
                         "    {:?} {} {}",
                         s.outcome,
-                        s.rule,
+                        s.rule(),
                         s.note.clone().unwrap_or_default()
                     )
                 })

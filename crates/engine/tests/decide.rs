@@ -36,7 +36,7 @@ fn a_module_that_requires_the_base_contract_is_granted_with_it_in_one_request() 
     let calc = poh
         .steps
         .iter()
-        .find(|s| s.rule == "poh/calculation/norm_hours")
+        .find(|s| s.rule().to_string() == "poh/calculation/norm_hours")
         .unwrap();
     assert_eq!(calc.note.as_deref(), Some("norm_hours = 24"));
     assert_eq!(dec.receipt.policy_id, "mini-2022");
@@ -104,10 +104,10 @@ fn a_request_above_the_norm_goes_to_individual_review() {
     let step = poh
         .steps
         .iter()
-        .find(|s| s.rule == "poh/condition/within-norm")
+        .find(|s| s.rule().to_string() == "poh/condition/within-norm")
         .unwrap();
     assert_eq!(step.outcome, StepOutcome::Review);
-    assert_eq!(step.source.quote, "more is assessed individually");
+    assert_eq!(step.source().quote, "more is assessed individually");
 }
 
 #[test]
@@ -192,4 +192,87 @@ fn a_request_before_the_period_uses_the_figures_of_the_period() {
         .clone();
     assert_eq!(poh.outcome, Outcome::Eligible, "{:#?}", poh.steps);
     assert_eq!(poh.earliest_start, Some(d("2022-01-01")));
+}
+
+#[test]
+fn the_decision_json_is_versioned_and_reads_back_unchanged() {
+    let c = case(
+        r#"{"provider":{"name":"P","kind":"practice"},"request_date":"2022-03-01",
+            "facts":{"gp_registered":true,"registered_patients":4700,"requested_hours":24,"in_pilot":false}}"#,
+    );
+    let dec = decide(&policy(), &c, d("2022-03-01")).unwrap();
+    let json = serde_json::to_value(&dec).unwrap();
+    let text = json.to_string();
+    // numbers, derived facts and parameters with their dates travel in the JSON
+    assert!(text.contains(r#""from":"derived""#), "{text}");
+    assert!(
+        text.contains(r#""name":"registered_patients","value":"4700""#),
+        "{text}"
+    );
+    assert_eq!(json["schema"], "zorginkoop.decision/2");
+    let step = &json["modules"][0]["steps"][0];
+    assert!(step["rule"]["module"].is_string(), "{step}");
+    assert!(step["source"]["quote"].is_string(), "{step}");
+    let back: zorginkoop_engine::Decision = serde_json::from_value(json.clone()).unwrap();
+    assert_eq!(serde_json::to_value(&back).unwrap(), json);
+}
+
+#[test]
+fn a_table_row_a_calculator_matched_is_in_the_trace() {
+    // district nursing with table 1 (provider category) derived for the existing-provider module
+    let path = Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../policies/district-nursing-2021.toml"
+    ));
+    let shipped = Policy::load(path).unwrap();
+    let mut file = shipped.file.clone();
+    let m = file
+        .modules
+        .iter_mut()
+        .find(|m| m.id == "wijkverpleging")
+        .unwrap();
+    m.derive.push(zorginkoop_policy::Derivation {
+        fact: "provider_category".into(),
+        calculator: "provider-category".into(),
+        inputs: [
+            (
+                "had_contract_2020".to_string(),
+                "had_contract_2020".to_string(),
+            ),
+            (
+                "revenue".to_string(),
+                "zvw_district_nursing_revenue_2019".to_string(),
+            ),
+        ]
+        .into(),
+        output: "category".into(),
+    });
+    let p = Policy::from_file(file, path, shipped.sha256.clone()).unwrap();
+    let c = case(
+        r#"{"provider":{"name":"W","kind":"district-nursing"},"request_date":"2020-10-01",
+            "modules":["wijkverpleging"],
+            "facts":{"had_contract_2020":true,"zvw_district_nursing_revenue_2019":99999.99}}"#,
+    );
+    let dec = decide(&p, &c, d("2020-10-01")).unwrap();
+    let m = dec.module("wijkverpleging").unwrap();
+    let calc = m
+        .steps
+        .iter()
+        .find(|s| s.rule().to_string() == "wijkverpleging/calculation/provider_category")
+        .unwrap();
+    assert_eq!(calc.note.as_deref(), Some("provider_category = \"small\""));
+    let row = calc
+        .inputs
+        .iter()
+        .find_map(|i| match i {
+            zorginkoop_engine::Input::TableRow { table, row, cells } => {
+                Some((table.to_string(), *row, cells.clone()))
+            }
+            _ => None,
+        })
+        .expect("table row in the trace");
+    // table 1, second row: had a 2020 contract, revenue below 100,000
+    assert_eq!((row.0.as_str(), row.1), ("provider-category", 1));
+    assert_eq!(row.2["revenue_band"], "below-100000");
+    assert_eq!(row.2["category"], "small");
 }

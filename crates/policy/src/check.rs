@@ -9,6 +9,7 @@ use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 use std::str::FromStr;
+use std::sync::Arc;
 
 /// A fact about a provider, or a literal in a check.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -106,23 +107,36 @@ pub enum Operand {
     /// A literal.
     Value(FactValue),
     /// A parameter of the policy, valued on the reference date.
-    Param(String),
+    Param(Arc<str>),
     /// Another fact of the case.
-    Fact(String),
+    Fact(Arc<str>),
 }
 
 /// A validated check.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Check {
-    Compare { fact: String, op: Op, rhs: Operand },
+    Compare {
+        fact: Arc<str>,
+        op: Op,
+        rhs: Operand,
+    },
     All(Vec<Check>),
     Any(Vec<Check>),
     Not(Box<Check>),
-    Contracted(String),
+    Contracted(Arc<str>),
 }
 
 impl Check {
+    /// The check of a rule written without one: the fact named by the rule's id is `ja`.
+    pub fn fact_is_true(id: &str) -> Check {
+        Check::Compare {
+            fact: id.into(),
+            op: Op::Is,
+            rhs: Operand::Value(FactValue::Bool(true)),
+        }
+    }
+
     /// Validates a check as written in a file.
     pub fn from_spec(spec: &CheckSpec) -> Result<Check, String> {
         let forms = [
@@ -150,7 +164,7 @@ impl Check {
             return Ok(Check::Not(Box::new(Self::from_spec(inner)?)));
         }
         if let Some(module) = &spec.contracted {
-            return Ok(Check::Contracted(module.clone()));
+            return Ok(Check::Contracted(module.as_str().into()));
         }
         let fact = spec.fact.clone().expect("counted above");
         let op = spec
@@ -204,11 +218,15 @@ impl Check {
                     op.as_str()
                 ));
             }
-            Operand::Param(p.clone())
+            Operand::Param(p.as_str().into())
         } else {
-            Operand::Fact(spec.other_fact.clone().expect("counted above"))
+            Operand::Fact(spec.other_fact.as_deref().expect("counted above").into())
         };
-        Ok(Check::Compare { fact, op, rhs })
+        Ok(Check::Compare {
+            fact: fact.into(),
+            op,
+            rhs,
+        })
     }
 
     fn list(list: &[CheckSpec]) -> Result<Vec<Check>, String> {
@@ -222,9 +240,9 @@ impl Check {
     pub fn facts(&self, out: &mut Vec<String>) {
         match self {
             Check::Compare { fact, rhs, .. } => {
-                out.push(fact.clone());
+                out.push(fact.to_string());
                 if let Operand::Fact(f) = rhs {
-                    out.push(f.clone());
+                    out.push(f.to_string());
                 }
             }
             Check::All(list) | Check::Any(list) => list.iter().for_each(|c| c.facts(out)),
@@ -239,7 +257,7 @@ impl Check {
             Check::Compare {
                 rhs: Operand::Param(p),
                 ..
-            } => out.push(p.clone()),
+            } => out.push(p.to_string()),
             Check::Compare { .. } | Check::Contracted(_) => {}
             Check::All(list) | Check::Any(list) => list.iter().for_each(|c| c.params(out)),
             Check::Not(inner) => inner.params(out),
@@ -249,7 +267,7 @@ impl Check {
     /// Modules this check refers to.
     pub fn modules(&self, out: &mut Vec<String>) {
         match self {
-            Check::Contracted(m) => out.push(m.clone()),
+            Check::Contracted(m) => out.push(m.to_string()),
             Check::Compare { .. } => {}
             Check::All(list) | Check::Any(list) => list.iter().for_each(|c| c.modules(out)),
             Check::Not(inner) => inner.modules(out),

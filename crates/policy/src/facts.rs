@@ -175,7 +175,9 @@ fn spec_facts(spec: &CheckSpec, item: &str, out: &mut BTreeMap<String, Vec<(Stri
 pub fn fits(ty: FactType, how: &FactUse) -> Result<(), String> {
     let ok = match how {
         FactUse::Answer => ty == FactType::YesNo,
-        FactUse::CalculatorInput => ty.is_numeric(),
+        // the calculator's field types live in the engine, which checks them
+        // (`zorginkoop_engine::calc::check_references`)
+        FactUse::CalculatorInput => true,
         FactUse::Compared(op) => match op {
             Op::Is => ty == FactType::YesNo,
             Op::Ge | Op::Gt | Op::Le | Op::Lt => ty.is_numeric() || ty == FactType::Date,

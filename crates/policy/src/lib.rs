@@ -6,12 +6,18 @@
 //! decisions themselves live in `zorginkoop-engine`.
 
 mod check;
+mod compile;
 mod diff;
 pub mod facts;
 mod load;
 pub mod model;
+mod table;
 
 pub use check::{Check, FactValue, Operand};
+pub use compile::{
+    Compiled, CompiledDerivation, CompiledModule, CompiledQuestion, CompiledRequirement,
+    CompiledRule, RuleRef, StepKind, StepRule,
+};
 pub use diff::{Change, PolicyDiff, diff};
 pub use facts::{FactDecl, FactType};
 pub use load::{
@@ -19,3 +25,4 @@ pub use load::{
     normalize_whitespace,
 };
 pub use model::*;
+pub use table::{Bound, Cell, Column, Row, Table, TableValue, typed_value};

@@ -1,8 +1,10 @@
 //! Loading and validating policy files.
 
 use crate::check::Check;
+use crate::compile::Compiled;
 use crate::facts::{self, FactDecl, FactType};
 use crate::model::*;
+use crate::table::Table;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use sha2::{Digest, Sha256};
@@ -18,6 +20,8 @@ pub struct Policy {
     pub path: PathBuf,
     /// SHA-256 of the file's bytes, lower-case hex.
     pub sha256: String,
+    /// The rules in the form `decide` evaluates, compiled once on load.
+    pub compiled: Compiled,
 }
 
 /// One problem found while validating a policy file.
@@ -83,17 +87,34 @@ impl Policy {
             path: path.to_path_buf(),
             message: e.to_string().trim_end().to_string(),
         })?;
-        let policy = Policy {
+        Self::from_file(file, path, hex(&Sha256::digest(bytes)))
+    }
+
+    /// Validates and compiles a parsed file (the path is used in messages, the hash is the
+    /// file's SHA-256 recorded in receipts).
+    pub fn from_file(file: PolicyFile, path: &Path, sha256: String) -> Result<Policy, LoadError> {
+        let mut policy = Policy {
             file,
             path: path.to_path_buf(),
-            sha256: hex(&Sha256::digest(bytes)),
+            sha256,
+            compiled: Compiled::default(),
         };
         let errors = policy.validate();
-        if errors.is_empty() {
-            Ok(policy)
-        } else {
-            Err(LoadError::Invalid(errors))
+        if !errors.is_empty() {
+            return Err(LoadError::Invalid(errors));
         }
+        policy.compiled = Compiled::build(&policy.file).map_err(|errs| {
+            LoadError::Invalid(
+                errs.into_iter()
+                    .map(|(item, problem)| ValidationError {
+                        file: path.to_path_buf(),
+                        item,
+                        problem,
+                    })
+                    .collect(),
+            )
+        })?;
+        Ok(policy)
     }
 
     pub fn id(&self) -> &str {
@@ -101,7 +122,11 @@ impl Policy {
     }
 
     pub fn module(&self, id: &str) -> Option<&Module> {
-        self.file.modules.iter().find(|m| m.id == id)
+        match self.compiled.module_index(id) {
+            Some(i) => self.file.modules.get(i),
+            // not compiled (yet): search the file
+            None => self.file.modules.iter().find(|m| m.id == id),
+        }
     }
 
     pub fn parameter(&self, id: &str) -> Option<&Parameter> {
@@ -427,14 +452,9 @@ impl Policy {
             }
         }
         for t in &f.tables {
-            for (i, row) in t.rows.iter().enumerate() {
-                for col in t.inputs.iter().chain(&t.outputs) {
-                    if !row.contains_key(col) {
-                        err(
-                            format!("table `{}`, row {}", t.id, i + 1),
-                            format!("has no column `{col}`"),
-                        );
-                    }
+            if let Err(problems) = Table::compile(t) {
+                for (item, problem) in problems {
+                    err(item, problem);
                 }
             }
         }

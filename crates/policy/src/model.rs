@@ -566,7 +566,8 @@ pub struct Question {
     pub source: Source,
 }
 
-/// A decision table: rows of input conditions and outputs, first matching row wins.
+/// A decision table: typed columns, rows of input cells and output values, and a hit policy.
+/// The validated form is [`crate::Table`]; the evaluator lives in `zorginkoop-engine`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DecisionTable {
@@ -576,8 +577,16 @@ pub struct DecisionTable {
     pub inputs: Vec<String>,
     /// Output column names.
     pub outputs: Vec<String>,
-    /// Each row maps column name → value. Input cells are matched by equality (a string
-    /// `"-"` matches anything).
+    /// The type of every input and output column: `text`, `number`, `integer`, `bool`,
+    /// `money` or `ratio`.
+    #[serde(default)]
+    pub columns: BTreeMap<String, ColumnType>,
+    /// `first` (default): the first matching row; `collect`: every matching row.
+    #[serde(default)]
+    pub hit: HitPolicy,
+    /// Each row maps column name → cell. An input cell is a value (matched by equality), `"-"`
+    /// (matches anything) or, in a numeric column, a range: `">= 100000"`, `"< 100000"` or
+    /// `"[0, 100000)"`. An output cell is a value; numeric outputs may be `"unlimited"`.
     pub rows: Vec<BTreeMap<String, serde_json::Value>>,
     #[serde(default)]
     pub interpretation: Option<String>,
@@ -586,6 +595,54 @@ pub struct DecisionTable {
     #[serde(default)]
     pub toelichting: Option<String>,
     pub source: Source,
+}
+
+/// The type of a decision-table column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ColumnType {
+    Text,
+    /// An exact decimal.
+    Number,
+    /// A whole number.
+    Integer,
+    Bool,
+    /// A euro amount.
+    Money,
+    /// A ratio (15 % is 0.15).
+    Ratio,
+}
+
+impl ColumnType {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ColumnType::Text => "text",
+            ColumnType::Number => "number",
+            ColumnType::Integer => "integer",
+            ColumnType::Bool => "bool",
+            ColumnType::Money => "money",
+            ColumnType::Ratio => "ratio",
+        }
+    }
+
+    /// Number, integer, money and ratio columns hold decimals and accept ranges.
+    pub fn is_numeric(self) -> bool {
+        matches!(
+            self,
+            ColumnType::Number | ColumnType::Integer | ColumnType::Money | ColumnType::Ratio
+        )
+    }
+}
+
+/// Which rows a decision table returns.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum HitPolicy {
+    /// The first matching row (in file order).
+    #[default]
+    First,
+    /// Every matching row, in file order.
+    Collect,
 }
 
 /// A rule the claims checker applies to claim lines.

@@ -178,10 +178,7 @@ mod tests {
     }
 
     fn run(p: &Policy, i: LabOverproductionInput) -> Result<LabOverproductionOutput, CalcError> {
-        let c = CalcContext {
-            policy: p,
-            date: NaiveDate::from_ymd_opt(2020, 1, 1).unwrap(),
-        };
+        let c = CalcContext::new(p, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
         lab_overproduction_eligible(&c, i)
     }
 

@@ -880,10 +880,7 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
                 "measurement_year {year} is out of range (1900 to 9998)"
             ))
         })?;
-    let year_ctx = CalcContext {
-        policy: ctx.policy,
-        date: jan1,
-    };
+    let year_ctx = CalcContext { date: jan1, ..*ctx };
     let q = year_ctx.param("fgv.measurement-quarters")?;
     let quarters = match q.to_u32() {
         Some(n @ 1..=4) if q.fract().is_zero() => n,
@@ -978,10 +975,7 @@ mod tests {
     }
 
     fn ctx(p: &Policy) -> CalcContext<'_> {
-        CalcContext {
-            policy: p,
-            date: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
-        }
+        CalcContext::new(p, NaiveDate::from_ymd_opt(2022, 1, 1).unwrap())
     }
 
     fn session(day: &str, start: &str, end: &str, gps: u32) -> OawSession {

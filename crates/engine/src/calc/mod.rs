@@ -11,20 +11,54 @@ pub mod gp;
 pub mod nursing;
 pub mod oi;
 
+use crate::table::{self, Matches};
+use crate::trace::Input;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
-use zorginkoop_policy::Policy;
+use std::cell::RefCell;
+use std::sync::LazyLock;
+use zorginkoop_policy::{Policy, TableValue};
 
-/// What a calculator is given besides its input: the policy and the reference date.
+/// What a calculator is given besides its input: the policy and the reference date, and
+/// where to record the decision-table rows it uses (for the trace).
 #[derive(Debug, Clone, Copy)]
 pub struct CalcContext<'a> {
     pub policy: &'a Policy,
     pub date: NaiveDate,
+    /// When set, every table row a calculator matches is appended here.
+    pub log: Option<&'a TableLog>,
 }
 
-impl CalcContext<'_> {
+/// The table rows a calculation used, as trace inputs.
+pub type TableLog = RefCell<Vec<Input>>;
+
+impl<'a> CalcContext<'a> {
+    /// A context without a table log.
+    pub fn new(policy: &'a Policy, date: NaiveDate) -> CalcContext<'a> {
+        CalcContext {
+            policy,
+            date,
+            log: None,
+        }
+    }
+
+    /// Evaluates a decision table of the policy (see [`crate::table`]) and records the
+    /// matched rows in the log.
+    pub fn table(&self, id: &str, inputs: &[(&str, TableValue)]) -> Result<Matches<'a>, CalcError> {
+        let policy: &'a Policy = self.policy;
+        let table = policy
+            .compiled
+            .table(id)
+            .ok_or_else(|| CalcError::Domain(format!("policy has no table `{id}`")))?;
+        let m = table::evaluate(table, inputs).map_err(|e| CalcError::Domain(e.to_string()))?;
+        if let Some(log) = self.log {
+            log.borrow_mut().extend(m.iter().map(|r| r.to_input()));
+        }
+        Ok(m)
+    }
+
     /// The value of a policy parameter on the reference date.
     pub fn param(&self, id: &str) -> Result<Decimal, CalcError> {
         self.policy
@@ -149,21 +183,26 @@ impl Calculator {
     }
 }
 
-/// Every calculator, by domain.
-pub fn calculators() -> Vec<Calculator> {
+static CALCULATORS: LazyLock<Vec<Calculator>> = LazyLock::new(|| {
     let mut all = Vec::new();
     all.extend(gp::calculators());
     all.extend(oi::calculators());
     all.extend(diagnostics::calculators());
     all.extend(nursing::calculators());
     all
+});
+
+/// Every calculator, by domain.
+pub fn calculators() -> Vec<Calculator> {
+    CALCULATORS.clone()
 }
 
 /// Finds a calculator by name.
 pub fn find(name: &str) -> Result<Calculator, CalcError> {
-    calculators()
-        .into_iter()
+    CALCULATORS
+        .iter()
         .find(|c| c.name == name)
+        .copied()
         .ok_or_else(|| CalcError::Unknown(name.to_string()))
 }
 
@@ -225,12 +264,17 @@ pub fn check_references(policy: &Policy) -> Vec<zorginkoop_policy::ValidationErr
                             format!("calculator `{}` has no output `{}`", c.name, d.output),
                         );
                     }
-                    for input in d.inputs.keys() {
-                        if !c.inputs.iter().any(|f| f.name == input) {
-                            err(
+                    for (input, fact) in &d.inputs {
+                        match c.inputs.iter().find(|f| f.name == input) {
+                            None => err(
                                 item.clone(),
                                 format!("calculator `{}` has no input `{input}`", c.name),
-                            );
+                            ),
+                            Some(f) => {
+                                if let Some(problem) = field_fits_fact(f, policy, fact) {
+                                    err(item.clone(), problem);
+                                }
+                            }
                         }
                     }
                 }
@@ -238,6 +282,29 @@ pub fn check_references(policy: &Policy) -> Vec<zorginkoop_policy::ValidationErr
         }
     }
     errs
+}
+
+/// Whether the declared type of the fact a derivation feeds into a calculator field fits that
+/// field's type; the problem otherwise. Derived facts (declared by their derivation) are not
+/// checked here.
+fn field_fits_fact(f: &Field, policy: &Policy, fact: &str) -> Option<String> {
+    use zorginkoop_policy::FactType as T;
+    let decl = policy.fact(fact)?;
+    let fits = match f.ty {
+        "bool" => decl.ty == T::YesNo,
+        "text" => matches!(decl.ty, T::Text),
+        "decimal" | "integer" | "ratio" => decl.ty.is_numeric(),
+        "list" => decl.ty == T::List,
+        _ => true,
+    };
+    (!fits).then(|| {
+        format!(
+            "fact `{fact}` is declared as {} but feeds the calculator's {} input `{}`",
+            decl.ty.as_str(),
+            f.ty,
+            f.name
+        )
+    })
 }
 
 /// A policy shipped under `policies/`, for the calculators' tests.

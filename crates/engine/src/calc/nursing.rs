@@ -5,7 +5,7 @@
 use super::{CalcContext, CalcError, Calculator, Checked, field, round_cents};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::{Deserialize, Serialize};
-use std::str::FromStr;
+use zorginkoop_policy::TableValue;
 
 /// The calculators of this domain.
 pub fn calculators() -> Vec<Calculator> {
@@ -44,6 +44,41 @@ pub fn calculators() -> Vec<Calculator> {
                 ]
             },
             run: |ctx, v| super::json(ctx, v, client_postcode_ratio),
+        },
+        Calculator {
+            name: "provider-category",
+            summary: "Tabel 1: categorie zorgaanbieder (regular, small, new) uit het contract 2020 en de omvang Zvw-wijkverpleging voor Zilveren Kruis-verzekerden",
+            policy: "district-nursing-2021",
+            inputs: const {
+                &[
+                    field(
+                        "had_contract_2020",
+                        "bool",
+                        "overeenkomst Wijkverpleging met Zilveren Kruis in 2020",
+                    ),
+                    field(
+                        "revenue",
+                        "decimal",
+                        "omvang 1 maart 2019 t/m 29 februari 2020 in euro (niet nodig zonder contract 2020)",
+                    ),
+                ]
+            },
+            outputs: const {
+                &[
+                    field(
+                        "revenue_band",
+                        "text",
+                        "below-100000 | from-100000 (leeg zonder contract 2020)",
+                    ),
+                    field("category", "text", "regular | small | new"),
+                    field(
+                        "in_efficiency_model",
+                        "bool",
+                        "true als de aanbieder in het doelmatigheidsmodel valt",
+                    ),
+                ]
+            },
+            run: |ctx, v| super::json(ctx, v, provider_category),
         },
         Calculator {
             name: "overproduction-payment",
@@ -188,6 +223,76 @@ pub fn client_postcode_ratio(
     })
 }
 
+/// Input of [`provider_category`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProviderCategoryInput {
+    pub had_contract_2020: bool,
+    #[serde(default)]
+    pub revenue: Option<Decimal>,
+}
+
+/// Output of [`provider_category`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ProviderCategoryOutput {
+    pub revenue_band: Option<String>,
+    pub category: String,
+    pub in_efficiency_model: bool,
+}
+
+/// "Reguliere zorgaanbieder: Omvang groter dan of gelijk aan €100.000" / "Kleine
+/// zorgaanbieder: Omvang kleiner dan €100.000" / new providers without a 2020 contract
+/// (004, 4., tabel 1).
+///
+/// Reads table `provider-category` through the table evaluator; the revenue band is
+/// `below-100000` when the revenue is below parameter `category.small-threshold`, else
+/// `from-100000`.
+pub fn provider_category(
+    ctx: &CalcContext,
+    input: ProviderCategoryInput,
+) -> Result<ProviderCategoryOutput, CalcError> {
+    let band = match (input.had_contract_2020, input.revenue) {
+        (false, _) => None,
+        (true, None) => {
+            return Err(CalcError::InvalidInput(
+                "a provider with a 2020 contract needs its revenue".into(),
+            ));
+        }
+        (true, Some(r)) if r < Decimal::ZERO => {
+            return Err(CalcError::InvalidInput("revenue cannot be negative".into()));
+        }
+        (true, Some(r)) => Some(if r < ctx.param("category.small-threshold")? {
+            "below-100000"
+        } else {
+            "from-100000"
+        }),
+    };
+    let mut lookup = vec![(
+        "had_contract_2020",
+        TableValue::Bool(input.had_contract_2020),
+    )];
+    if let Some(b) = band {
+        lookup.push(("revenue_band", TableValue::Text(b.into())));
+    }
+    let m = ctx.table("provider-category", &lookup)?;
+    let row = m
+        .first()
+        .ok_or_else(|| CalcError::Domain("no row in table 1 for this provider".into()))?;
+    let category = row
+        .output("category")
+        .and_then(TableValue::as_text)
+        .ok_or_else(|| CalcError::Domain("table 1: category is not text".into()))?;
+    let in_model = row
+        .output("in_efficiency_model")
+        .and_then(TableValue::as_bool)
+        .ok_or_else(|| CalcError::Domain("table 1: in_efficiency_model is not a bool".into()))?;
+    Ok(ProviderCategoryOutput {
+        revenue_band: band.map(str::to_string),
+        category: category.to_string(),
+        in_efficiency_model: in_model,
+    })
+}
+
 /// Input of [`overproduction_payment`].
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -210,13 +315,6 @@ pub struct OverproductionOutput {
     pub total_paid: Decimal,
 }
 
-fn cell_text(v: &serde_json::Value) -> String {
-    match v {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    }
-}
-
 /// "Levert een zorgaanbieder meer zorg dan is vastgesteld in het basisbudget, dan vergoeden wij
 /// deze zorg afhankelijk van de groep waarin de zorgaanbieder is ingedeeld. Voor
 /// zorgaanbieders in doelmatigheidsgroepen 1, 2 en 3 verlagen wij het tarief bij overproductie.
@@ -224,7 +322,7 @@ fn cell_text(v: &serde_json::Value) -> String {
 /// tabel 2." and for new providers "Het budget voor nieuwe zorgaanbieders is maximaal
 /// €250.000. Bij mogelijke overproductie wordt u beschouwd als kleine zorgaanbieder" (004, 4.)
 ///
-/// Reads table `overproduction` of the policy. overproduction = max(0, production −
+/// Reads table `overproduction` of the policy through the table evaluator. overproduction = max(0, production −
 /// basisbudget); the paid volume is capped at max_overproduction_ratio × basisbudget (volume at
 /// the same tariff, so the cap is in euros too); paid = eligible × paid_ratio, rounded once to
 /// cents, half away from zero. A basisbudget above €250,000 for a new provider is refused.
@@ -236,7 +334,7 @@ pub fn overproduction_payment(
         return Err(CalcError::InvalidInput("amounts cannot be negative".into()));
     }
     let group = match (input.category.as_str(), input.efficiency_group) {
-        ("regular", Some(g @ 1..=5)) => g.to_string(),
+        ("regular", Some(g @ 1..=5)) => Some(g),
         ("regular", Some(g)) => {
             return Err(CalcError::InvalidInput(format!(
                 "efficiency_group {g} is not 1-5"
@@ -247,7 +345,7 @@ pub fn overproduction_payment(
                 "a regular provider needs its efficiency_group (1-5)".into(),
             ));
         }
-        ("small" | "new", _) => "-".to_string(),
+        ("small" | "new", _) => None,
         (other, _) => {
             return Err(CalcError::InvalidInput(format!(
                 "unknown category `{other}` (regular, small or new)"
@@ -262,34 +360,31 @@ pub fn overproduction_payment(
             )));
         }
     }
-    let table = ctx
-        .policy
-        .table("overproduction")
-        .ok_or_else(|| CalcError::Domain("policy has no table `overproduction`".into()))?;
-    let row = table
-        .rows
-        .iter()
-        .find(|r| {
-            r.get("category").map(cell_text).as_deref() == Some(input.category.as_str())
-                && r.get("efficiency_group")
-                    .map(cell_text)
-                    .is_some_and(|g| g == "-" || g == group)
-        })
-        .ok_or_else(|| {
-            CalcError::Domain(format!("no row in table 2 for {} {group}", input.category))
-        })?;
-    let dec = |col: &str| -> Result<Option<Decimal>, CalcError> {
-        let text = row.get(col).map(cell_text).unwrap_or_default();
-        if text == "unlimited" {
-            return Ok(None);
+    let mut lookup = vec![("category", TableValue::Text(input.category.clone()))];
+    // small and new providers have no group: only the table's `-` cells match them
+    if let Some(g) = group {
+        lookup.push(("efficiency_group", TableValue::Number(Decimal::from(g))));
+    }
+    let m = ctx.table("overproduction", &lookup)?;
+    let row = m.first().ok_or_else(|| {
+        CalcError::Domain(format!(
+            "no row in table 2 for {} {}",
+            input.category,
+            group.map_or("-".to_string(), |g| g.to_string())
+        ))
+    })?;
+    let ratio = |col: &str| -> Result<Option<Decimal>, CalcError> {
+        match row.output(col) {
+            Some(TableValue::Unlimited) => Ok(None),
+            Some(TableValue::Number(d)) => Ok(Some(*d)),
+            other => Err(CalcError::Domain(format!(
+                "table 2, column {col}: {other:?} is not a number"
+            ))),
         }
-        Decimal::from_str(&text).map(Some).map_err(|_| {
-            CalcError::Domain(format!("table 2, column {col}: `{text}` is not a number"))
-        })
     };
-    let paid_ratio = dec("paid_ratio")?
+    let paid_ratio = ratio("paid_ratio")?
         .ok_or_else(|| CalcError::Domain("table 2: paid_ratio cannot be unlimited".into()))?;
-    let max_over = match dec("max_overproduction_ratio")? {
+    let max_over = match ratio("max_overproduction_ratio")? {
         Some(r) => Some(r.mul_or(input.basisbudget, "basisbudget")?),
         None => None,
     };
@@ -355,10 +450,7 @@ mod tests {
     }
 
     fn ctx(p: &Policy) -> CalcContext<'_> {
-        CalcContext {
-            policy: p,
-            date: NaiveDate::from_ymd_opt(2021, 1, 1).unwrap(),
-        }
+        CalcContext::new(p, NaiveDate::from_ymd_opt(2021, 1, 1).unwrap())
     }
 
     fn ratio(p: &Policy, clients: u64, areas: u64) -> ClientPostcodeOutput {
@@ -444,6 +536,63 @@ mod tests {
         let o = pay(&p, "regular", Some(1), dec!(1000000), dec!(900000));
         assert_eq!(o.overproduction, dec!(0));
         assert_eq!(o.total_paid, dec!(900000));
+    }
+
+    fn category(p: &Policy, had: bool, revenue: Option<Decimal>) -> ProviderCategoryOutput {
+        provider_category(
+            &ctx(p),
+            ProviderCategoryInput {
+                had_contract_2020: had,
+                revenue,
+            },
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn table_1_categories_at_the_100000_boundary() {
+        let p = policy();
+        let c = category(&p, true, Some(dec!(99999.99)));
+        assert_eq!(
+            (c.category.as_str(), c.in_efficiency_model),
+            ("small", false)
+        );
+        let c = category(&p, true, Some(dec!(100000)));
+        assert_eq!(
+            (c.category.as_str(), c.in_efficiency_model),
+            ("regular", true)
+        );
+        let c = category(&p, false, Some(dec!(5000000)));
+        assert_eq!((c.category.as_str(), c.revenue_band), ("new", None));
+    }
+
+    #[test]
+    fn table_rows_used_are_logged_for_the_trace() {
+        let p = policy();
+        let log = crate::calc::TableLog::default();
+        let c = CalcContext {
+            log: Some(&log),
+            ..ctx(&p)
+        };
+        overproduction_payment(
+            &c,
+            OverproductionInput {
+                category: "small".into(),
+                efficiency_group: None,
+                basisbudget: dec!(80000),
+                production: dec!(130000),
+            },
+        )
+        .unwrap();
+        let log = log.into_inner();
+        assert_eq!(log.len(), 1);
+        let crate::trace::Input::TableRow { table, row, cells } = &log[0] else {
+            panic!("{log:?}");
+        };
+        // table 2, row 6 (small providers) counting from 0
+        assert_eq!((&**table, *row), ("overproduction", 5));
+        assert_eq!(cells["paid_ratio"], "0.8");
+        assert_eq!(cells["efficiency_group"], "-");
     }
 
     #[test]

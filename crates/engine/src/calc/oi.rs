@@ -350,10 +350,7 @@ mod tests {
     }
 
     fn ctx(p: &Policy, y: i32) -> CalcContext<'_> {
-        CalcContext {
-            policy: p,
-            date: NaiveDate::from_ymd_opt(y, 1, 1).unwrap(),
-        }
+        CalcContext::new(p, NaiveDate::from_ymd_opt(y, 1, 1).unwrap())
     }
 
     #[test]
