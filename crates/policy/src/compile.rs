@@ -98,7 +98,8 @@ impl StepRule {
 pub struct CompiledRule {
     pub id: Arc<str>,
     pub check: Check,
-    /// The interpretation chosen where the text is ambiguous.
+    /// The choice made where the text is ambiguous, as people read it in a decision: the
+    /// Dutch `toelichting` (the English `interpretation` when an item has no toelichting).
     pub interpretation: Option<Arc<str>>,
     /// For exclusions: the escape the purchaser may grant.
     pub escape: Option<Arc<str>>,
@@ -218,7 +219,7 @@ impl Compiled {
                         &x.id,
                         &x.text,
                         x.check.as_ref(),
-                        x.interpretation.as_ref(),
+                        x.toelichting.as_ref().or(x.interpretation.as_ref()),
                         x.escape.as_ref(),
                         &x.source,
                     )
@@ -233,7 +234,7 @@ impl Compiled {
                         &c.id,
                         &c.text,
                         c.check.as_ref(),
-                        c.interpretation.as_ref(),
+                        c.toelichting.as_ref().or(c.interpretation.as_ref()),
                         None,
                         &c.source,
                     )
