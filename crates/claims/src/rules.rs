@@ -118,6 +118,18 @@ pub struct RuleSet {
     pub rules: Vec<Rule>,
     /// Module id → prestatie codes (from all policies).
     pub module_codes: std::collections::BTreeMap<String, Vec<String>>,
+    /// The policies the rules come from, in load order (not in `rules.json`, which lists each
+    /// rule's policy id).
+    #[serde(skip)]
+    pub policies: Vec<PolicyRef>,
+}
+
+/// Which policy, exactly: id, version and the SHA-256 of its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyRef {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
 }
 
 /// The insurer's labels (UZOVI codes), wijkverpleging policy bijlage 6.
@@ -263,7 +275,30 @@ impl RuleSet {
         Ok(RuleSet {
             rules,
             module_codes,
+            policies: set
+                .policies
+                .iter()
+                .map(|p| PolicyRef {
+                    id: p.id().to_string(),
+                    version: p.file.policy.version.clone(),
+                    sha256: p.sha256.clone(),
+                })
+                .collect(),
         })
+    }
+
+    /// The policy receipt of a run with these rules: `id@version sha256:<hex>` for each policy,
+    /// `;`-separated, in load order (plus `built-in` when built-in rules were added).
+    pub fn receipt(&self) -> String {
+        let mut parts: Vec<String> = self
+            .policies
+            .iter()
+            .map(|p| format!("{}@{} sha256:{}", p.id, p.version, p.sha256))
+            .collect();
+        if self.rules.iter().any(|r| r.policy == "built-in") {
+            parts.push("built-in".into());
+        }
+        parts.join(";")
     }
 
     /// Rules of one kind name.

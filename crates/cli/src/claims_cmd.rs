@@ -16,12 +16,12 @@ use zorginkoop_claims::checker::Checker;
 use zorginkoop_claims::context::{Context, Contract, write_contracts};
 use zorginkoop_claims::ident::Code;
 use zorginkoop_claims::rules::RuleSet;
-use zorginkoop_claims::store::{ContractRow, Store};
+use zorginkoop_store::{ContractRow, Store};
 
 #[derive(Subcommand)]
 pub enum ClaimsCommand {
     /// Check claim files: writes per file the return message (AW320 for AW319, HA305 for HA304),
-    /// results.csv (one row per claim line) and summary.json / summary.txt in --out.
+    /// results.csv and results.parquet (one row per claim line) and summary.json / summary.txt in --out.
     Check {
         /// Claim files: Vektis AW319/HA304 (any name) or CSV claim lines (*.csv), in the order
         /// they were received (duplicates are judged in this order).
@@ -46,6 +46,9 @@ pub enum ClaimsCommand {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Do not write results.parquet (results.csv is always written).
+        #[arg(long)]
+        no_parquet: bool,
         #[command(flatten)]
         dir: PolicyDir,
     },
@@ -99,6 +102,7 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
             no_state,
             date,
             quiet,
+            no_parquet,
             dir,
         } => {
             let rules = load_rules(&dir)?;
@@ -120,12 +124,14 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
                 },
                 date: date.unwrap_or_else(crate::today),
                 progress: !quiet,
+                parquet: !no_parquet,
             };
             let summary = zorginkoop_claims::run::run(&checker, &opts)?;
             print!("{}", zorginkoop_claims::run::summary_head(&summary));
             println!(
-                "\nWritten to {}: returns/, results.csv, summary.json, summary.txt (per provider)",
-                out.display()
+                "\nWritten to {}: returns/, results.csv,{} summary.json, summary.txt (per provider)",
+                out.display(),
+                if no_parquet { "" } else { " results.parquet," }
             );
             let rejected = summary.files.iter().any(|f| f.status == "rejected");
             Ok(if rejected {
@@ -203,7 +209,7 @@ pub fn run_contracts(cmd: ContractsCommand) -> anyhow::Result<ExitCode> {
         ContractsCommand::SeedDemo { db } => {
             let mut store =
                 Store::open(&db).with_context(|| format!("opening {}", db.display()))?;
-            let rows = zorginkoop_claims::store::demo_contracts();
+            let rows = zorginkoop_store::demo_contracts();
             let ids = store.insert_contracts(&rows)?;
             println!(
                 "{} demo contracts added to {} (ids {:?})",

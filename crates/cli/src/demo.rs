@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 use clap::Args;
 use std::path::PathBuf;
 use std::process::ExitCode;
-use zorginkoop_claims::store::{DecisionRow, Store, demo_contracts};
 use zorginkoop_engine::{Case, Decision, calendar, decide};
+use zorginkoop_store::{DecisionRow, Store, demo_contracts};
 
 #[derive(Args)]
 pub struct DemoArgs {
