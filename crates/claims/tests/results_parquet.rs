@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use zorginkoop_claims::checker::Checker;
 use zorginkoop_claims::context::Context;
 use zorginkoop_claims::rules::RuleSet;
-use zorginkoop_claims::run::{RunOptions, run};
+use zorginkoop_claims::run::{
+    ClaimResult, Part, ResultBatch, ResultSink, RunError, RunOptions, run, run_with_sinks,
+};
 
 fn policies() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies")
@@ -33,6 +35,99 @@ fn joined(a: &dyn Array, i: usize) -> String {
         .map(|j| s.value(j).to_string())
         .collect::<Vec<_>>()
         .join(";")
+}
+
+/// A sink of our own: keeps every result as text, in the order received, and counts the batches.
+#[derive(Default)]
+struct Collect {
+    rows: Vec<Vec<String>>,
+    files: usize,
+    ceiling_batches: usize,
+    finished: bool,
+}
+
+impl ResultSink for Collect {
+    fn write(&mut self, batch: &ResultBatch<'_>) -> Result<(), RunError> {
+        match batch.part {
+            Part::File(_) => self.files += 1,
+            Part::Ceilings { .. } => self.ceiling_batches += 1,
+        }
+        for r in batch.results() {
+            let r: ClaimResult = r;
+            self.rows.push(vec![
+                r.file.file_name().unwrap().to_string_lossy().into_owned(),
+                r.line.to_string(),
+                r.record_id.to_string(),
+                r.provider_agb,
+                r.bsn,
+                r.prestatie.map(|c| c.to_string()).unwrap_or_default(),
+                r.service_date.map(|d| d.to_string()).unwrap_or_default(),
+                r.claimed_cents.to_string(),
+                r.granted_cents.to_string(),
+                r.decision.as_str().to_string(),
+                r.return_codes
+                    .iter()
+                    .map(|c| format!("{:04}", c.code))
+                    .collect::<Vec<_>>()
+                    .join(";"),
+                r.reason_codes.join(";"),
+            ]);
+        }
+        Ok(())
+    }
+    fn finish(&mut self) -> Result<(), RunError> {
+        self.finished = true;
+        Ok(())
+    }
+}
+
+#[test]
+fn a_sink_of_our_own_gets_every_line_once_as_typed_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let set = zorginkoop_policy::PolicySet::load_dir(&policies()).unwrap();
+    let rules = RuleSet::from_policies(&set).unwrap();
+    let generated = dir.path().join("gen");
+    zorginkoop_claims::generate::generate(&rules, 3_000, 5, &generated).unwrap();
+    let mut inputs: Vec<PathBuf> = std::fs::read_dir(generated.join("claims"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    inputs.sort();
+    let checker = Checker::new(
+        rules,
+        Context::load_dir(&generated.join("context")).unwrap(),
+    );
+    let out = dir.path().join("out");
+    let mut sink = Collect::default();
+    let opts = RunOptions {
+        inputs: inputs.clone(),
+        out_dir: out.clone(),
+        state: None,
+        date: NaiveDate::from_ymd_opt(2022, 12, 1).unwrap(),
+        progress: false,
+        parquet: false,
+    };
+    run_with_sinks(&checker, &opts, &mut [&mut sink]).unwrap();
+    assert!(sink.finished);
+    assert_eq!(sink.files, inputs.len());
+    assert_eq!(sink.ceiling_batches, 1);
+    // results.csv keeps AGB and BSN as numbers: compare them without the leading zeros
+    let mut csv = csv::Reader::from_path(out.join("results.csv")).unwrap();
+    let records: Vec<csv::StringRecord> = csv.records().map(|r| r.unwrap()).collect();
+    assert_eq!(sink.rows.len(), records.len());
+    assert!(records.len() >= 2_000);
+    for (mine, r) in sink.rows.iter().zip(&records) {
+        let at = format!("{r:?}");
+        assert_eq!(mine[3].len(), 8, "{at}");
+        assert_eq!(mine[4].len(), 9, "{at}");
+        for (i, (a, b)) in mine.iter().zip(r.iter()).enumerate() {
+            if i == 3 || i == 4 {
+                assert_eq!(a.trim_start_matches('0'), b.trim_start_matches('0'), "{at}");
+            } else {
+                assert_eq!(a, b, "column {i}: {at}");
+            }
+        }
+    }
 }
 
 #[test]

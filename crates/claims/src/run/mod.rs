@@ -21,7 +21,7 @@ pub mod sinks;
 pub(crate) mod spill;
 
 pub use crate::row::Row;
-pub use pipeline::run;
+pub use pipeline::{run, run_with_sinks};
 pub use sinks::summary::{summary_head, summary_text};
 pub use sinks::{ClaimResult, InputFile, Part, ResultBatch, ResultSink, RunInfo};
 

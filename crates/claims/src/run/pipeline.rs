@@ -17,7 +17,17 @@ use std::path::PathBuf;
 
 /// Runs the checker over `opts.inputs`.
 pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
-    let result = run_inner(checker, opts);
+    run_with_sinks(checker, opts, &mut [])
+}
+
+/// Runs the checker over `opts.inputs`, handing the results to `extra` sinks too (after the
+/// run's own: `results.csv`, `results.parquet`, return messages, summary).
+pub fn run_with_sinks(
+    checker: &Checker,
+    opts: &RunOptions,
+    extra: &mut [&mut dyn ResultSink],
+) -> Result<Summary, RunError> {
+    let result = run_inner(checker, opts, extra);
     if result.is_err() {
         // a failed run leaves no spill file behind (a finished one removes it itself)
         let _ = std::fs::remove_file(opts.out_dir.join(SPILL_NAME));
@@ -26,19 +36,23 @@ pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
 }
 
 /// The sinks of a run.
-struct Sinks<'a> {
+struct Sinks<'a, 'e, 'x> {
     csv: CsvResults,
     parquet: Option<ParquetResults>,
     returns: ReturnMessages,
     summary: SummaryTallies<'a>,
+    extra: &'e mut [&'x mut dyn ResultSink],
 }
 
-impl<'a> Sinks<'a> {
-    fn all(&mut self) -> Vec<&mut (dyn ResultSink + 'a)> {
-        let mut v: Vec<&mut (dyn ResultSink + 'a)> =
+impl Sinks<'_, '_, '_> {
+    fn all(&mut self) -> Vec<&mut (dyn ResultSink + '_)> {
+        let mut v: Vec<&mut (dyn ResultSink + '_)> =
             vec![&mut self.csv, &mut self.returns, &mut self.summary];
         if let Some(p) = &mut self.parquet {
             v.push(p);
+        }
+        for s in self.extra.iter_mut() {
+            v.push(&mut **s);
         }
         v
     }
@@ -58,7 +72,11 @@ impl<'a> Sinks<'a> {
 /// Rows of ceiling lines per batch at the end of the run.
 const CEILING_BATCH: usize = 1 << 16;
 
-fn run_inner(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
+fn run_inner(
+    checker: &Checker,
+    opts: &RunOptions,
+    extra: &mut [&mut dyn ResultSink],
+) -> Result<Summary, RunError> {
     let out = &opts.out_dir;
     let returns_dir = out.join("returns");
     std::fs::create_dir_all(&returns_dir).map_err(io(out))?;
@@ -87,6 +105,7 @@ fn run_inner(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> 
         },
         returns: ReturnMessages::new(&returns_dir, opts.date),
         summary: SummaryTallies::new(checker, out),
+        extra,
     };
     let names = return_names(&opts.inputs);
     let total_bytes: u64 = opts
