@@ -21,7 +21,8 @@ use zorginkoop_store::{ContractRow, Store};
 #[derive(Subcommand)]
 pub enum ClaimsCommand {
     /// Check claim files: writes per file the return message (AW320 for AW319, HA305 for HA304),
-    /// results.csv and results.parquet (one row per claim line) and summary.json / summary.txt in --out.
+    /// results.csv and results.parquet (one row per claim line) and summary.json / summary.txt
+    /// in --out.
     Check {
         /// Claim files: Vektis AW319/HA304 (any name) or CSV claim lines (*.csv), in the order
         /// they were received (duplicates are judged in this order).

@@ -1,12 +1,12 @@
 //! A checking run over many files, as a pipeline of three stages that keeps both cores busy
 //! ([`pipeline`]):
 //!
-//! 1. read each file and evaluate the stateless rules, files and lines in parallel ([`load`]);
+//! 1. read each file and evaluate the stateless rules, files and lines in parallel (`load.rs`);
 //! 2. apply the order-dependent rules (duplicates, once per period) in input order;
 //! 3. hand the decided lines, file by file and in input order, to the sinks ([`sinks`]):
 //!    `results.csv`, `results.parquet`, the return messages and the summary.
 //!
-//! Lines under a revenue ceiling wait in a spill file ([`spill`]); at the end the ceilings are
+//! Lines under a revenue ceiling wait in a spill file (`spill.rs`); at the end the ceilings are
 //! settled and those lines go to the sinks too (the return messages are patched in place), and
 //! the sinks finish (`summary.json`, `summary.txt`, ...).
 //!

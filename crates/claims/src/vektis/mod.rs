@@ -10,7 +10,7 @@
 //! * [`standard`]: the two standards and their field positions;
 //! * [`record`]: the records and results as types (header, insured, line, faults, decision);
 //! * [`read`]: reading and validating claim files;
-//! * [`write`]: writing claim files;
+//! * [`mod@write`]: writing claim files;
 //! * [`returns`]: building and reading return messages.
 
 pub mod read;
