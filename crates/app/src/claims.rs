@@ -34,6 +34,8 @@ pub struct CheckRequest {
     /// Date of the return messages.
     pub date: NaiveDate,
     pub progress: bool,
+    /// Also write `results.parquet` (the typed result rows) next to `results.csv`.
+    pub parquet: bool,
 }
 
 /// Checks claim files with the claim rules of the policies in `policy_dir`.
@@ -58,6 +60,7 @@ pub fn check(policy_dir: &Path, req: CheckRequest) -> Result<Summary, AppError> 
         state: req.history,
         date: req.date,
         progress: req.progress,
+        parquet: req.parquet,
     };
     zorginkoop_claims::run::run(&checker, &opts).map_err(|e| AppError::ClaimsRun(e.to_string()))
 }

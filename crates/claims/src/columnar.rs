@@ -14,7 +14,7 @@
 //! rejects every one of its rows with return code 0001, so no row goes missing.
 
 use crate::checker::{Checker, R_FILE};
-use crate::run::Row;
+use crate::row::Row;
 use crate::tabular::{COLUMNS, eval_record, parse_row, rejected_row};
 use crate::vektis::Line;
 use chrono::{Duration, NaiveDate};

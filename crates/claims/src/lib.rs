@@ -9,7 +9,9 @@
 //! * [`rules`]: the claim rules from the policies, resolved;
 //! * [`scope`]: which rules apply to a line (policy by domain and contract period);
 //! * [`checker`]: the evaluation of one line;
-//! * [`run`]: a whole run over many files, with return messages, result table and summary;
+//! * [`row`]: the result of one line, as the readers produce it and the run passes it on;
+//! * [`run`]: a whole run over many files, its pipeline and its sinks (return messages, result
+//!   tables as CSV and Parquet, summary);
 //! * [`tabular`]: claim lines as CSV;
 //! * [`columnar`]: claim lines as Parquet (same columns);
 //! * [`generate`]: reproducible synthetic claim files and context.
@@ -20,10 +22,9 @@ pub mod context;
 pub mod generate;
 pub mod ident;
 pub mod layout;
+pub mod row;
 pub mod rules;
 pub mod run;
 pub mod scope;
 pub mod tabular;
 pub mod vektis;
-
-pub use zorginkoop_store as store;

@@ -141,6 +141,18 @@ pub struct RuleSet {
     /// The policies' domains and contract periods, for choosing a line's rules (in
     /// `rules.json` too, so other implementations can scope the rules the same way).
     pub policies: Vec<PolicyScope>,
+    /// The policies the rules come from, in load order (not in `rules.json`, which lists each
+    /// rule's policy id).
+    #[serde(skip)]
+    pub policy_refs: Vec<PolicyRef>,
+}
+
+/// Which policy, exactly: id, version and the SHA-256 of its file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyRef {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
 }
 
 /// What the checker needs of a policy to know which lines it governs.
@@ -335,7 +347,30 @@ impl RuleSet {
             rules,
             module_codes,
             policies,
+            policy_refs: set
+                .policies
+                .iter()
+                .map(|p| PolicyRef {
+                    id: p.id().to_string(),
+                    version: p.file.policy.version.clone(),
+                    sha256: p.sha256.clone(),
+                })
+                .collect(),
         })
+    }
+
+    /// The policy receipt of a run with these rules: `id@version sha256:<hex>` for each policy,
+    /// `;`-separated, in load order (plus `built-in` when built-in rules were added).
+    pub fn receipt(&self) -> String {
+        let mut parts: Vec<String> = self
+            .policy_refs
+            .iter()
+            .map(|p| format!("{}@{} sha256:{}", p.id, p.version, p.sha256))
+            .collect();
+        if self.rules.iter().any(|r| r.policy == "built-in") {
+            parts.push("built-in".into());
+        }
+        parts.join(";")
     }
 
     /// Rules of one kind name.

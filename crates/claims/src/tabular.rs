@@ -8,7 +8,7 @@
 
 use crate::checker::{Checker, Outcome, R_FILE, R_FORMAT, Reason};
 use crate::ident::{Code, agb_valid, bsn_valid, uzovi_valid};
-use crate::run::Row;
+use crate::row::Row;
 use crate::vektis::Line;
 use chrono::NaiveDate;
 use std::io::Write;

@@ -289,6 +289,7 @@ fn run_one(input: &Path, out: &Path) -> (zorginkoop_claims::run::Summary, Vec<Ve
         state: None,
         date: d("2022-04-01"),
         progress: false,
+        parquet: true,
     };
     let summary = run(&checker(), &opts).unwrap();
     let results = std::fs::read_to_string(out.join("results.csv")).unwrap();

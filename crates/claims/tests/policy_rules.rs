@@ -166,6 +166,7 @@ fn run_summary_counts_each_uninsured_line_once_per_reason() {
         state: None,
         date: d("2023-01-15"),
         progress: false,
+        parquet: false,
     };
     zorginkoop_claims::run::run(&c, &opts).unwrap();
     let json: serde_json::Value =

@@ -332,6 +332,7 @@ fn a_run_applies_the_revenue_ceiling_in_date_order_and_writes_everything() {
         state: None,
         date: d("2023-01-15"),
         progress: false,
+        parquet: true,
     };
     let s = zorginkoop_claims::run::run(&c, &opts).unwrap();
     // 3 lines in each file, each exactly once in the results
@@ -386,6 +387,7 @@ fn a_run_over_many_files_keeps_input_order_and_stops_cleanly_on_an_output_error(
         state: None,
         date: d("2023-01-15"),
         progress: false,
+        parquet: true,
     };
     let s = zorginkoop_claims::run::run(&c, &opts).unwrap();
     let files: Vec<&str> = s.files.iter().map(|f| f.file.as_str()).collect();
@@ -452,6 +454,7 @@ fn a_csv_batch_with_a_wrong_header_is_rejected_as_a_whole() {
             state: None,
             date: d("2023-01-15"),
             progress: false,
+            parquet: true,
         },
     )
     .unwrap();

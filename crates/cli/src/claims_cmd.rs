@@ -17,7 +17,8 @@ use zorginkoop_app as app;
 #[derive(Subcommand)]
 pub enum ClaimsCommand {
     /// Check claim files: writes per file the return message (AW320 for AW319, HA305 for HA304),
-    /// results.csv (one row per claim line) and summary.json / summary.txt in --out.
+    /// results.csv and results.parquet (one row per claim line) and summary.json / summary.txt
+    /// in --out.
     Check {
         /// Claim files: Vektis AW319/HA304 (any name) or CSV claim lines (*.csv), in the order
         /// they were received (duplicates are judged in this order).
@@ -42,6 +43,9 @@ pub enum ClaimsCommand {
         /// No progress bar.
         #[arg(long, short)]
         quiet: bool,
+        /// Do not write results.parquet (results.csv is always written).
+        #[arg(long)]
+        no_parquet: bool,
         #[command(flatten)]
         dir: PolicyDir,
     },
@@ -90,6 +94,7 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
             no_state,
             date,
             quiet,
+            no_parquet,
             dir,
         } => {
             let history = if no_state {
@@ -106,12 +111,14 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
                     history,
                     date: date.unwrap_or_else(crate::today),
                     progress: !quiet,
+                    parquet: !no_parquet,
                 },
             )?;
             print!("{}", app::claims::summary_head(&summary));
             println!(
-                "\nGeschreven naar {}: returns/ (retourberichten), results.csv, summary.json, summary.txt (per zorgaanbieder)",
-                out.display()
+                "\nGeschreven naar {}: returns/ (retourberichten), results.csv,{} summary.json, summary.txt (per zorgaanbieder)",
+                out.display(),
+                if no_parquet { "" } else { " results.parquet," }
             );
             let rejected = summary.files.iter().any(|f| f.status == "rejected");
             Ok(if rejected {

@@ -1,0 +1,103 @@
+//! A checking run over many files, as a pipeline of three stages that keeps both cores busy
+//! ([`pipeline`]):
+//!
+//! 1. read each file and evaluate the stateless rules, files and lines in parallel (`load.rs`);
+//! 2. apply the order-dependent rules (duplicates, once per period) in input order;
+//! 3. hand the decided lines, file by file and in input order, to the sinks ([`sinks`]):
+//!    `results.csv`, `results.parquet`, the return messages and the summary.
+//!
+//! Lines under a revenue ceiling wait in a spill file (`spill.rs`); at the end the ceilings are
+//! settled and those lines go to the sinks too (the return messages are patched in place), and
+//! the sinks finish (`summary.json`, `summary.txt`, ...).
+//!
+//! Memory: at most a few batches of files are in flight between the stages. What grows with
+//! the run is the duplicate set (8 bytes per distinct line, in a hash set) and 32 bytes per line
+//! under a revenue ceiling (the rows themselves wait in the spill file in the output directory);
+//! the context (contracts, enrolments, insured register) is held whole.
+
+pub(crate) mod load;
+pub mod pipeline;
+pub mod sinks;
+pub(crate) mod spill;
+
+pub use crate::row::Row;
+pub use pipeline::{run, run_with_sinks};
+pub use sinks::summary::{summary_head, summary_text};
+pub use sinks::{ClaimResult, InputFile, Part, ResultBatch, ResultSink, RunInfo};
+
+use chrono::NaiveDate;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+/// Options of a run.
+#[derive(Debug, Clone)]
+pub struct RunOptions {
+    pub inputs: Vec<PathBuf>,
+    pub out_dir: PathBuf,
+    /// State file for duplicates and once-per-period rules across runs (None: in memory only).
+    pub state: Option<PathBuf>,
+    /// Date written in the return messages.
+    pub date: NaiveDate,
+    pub progress: bool,
+    /// Write `results.parquet` next to `results.csv`.
+    pub parquet: bool,
+}
+
+/// A run failed as a whole (I/O on the output, for instance).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+}
+
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
+    move |source| RunError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// What happened to one input file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct FileReport {
+    pub file: String,
+    pub standard: String,
+    pub lines: u64,
+    /// `accepted` or `rejected` (file level, return code 0001).
+    pub status: String,
+    pub error: Option<String>,
+    pub return_message: Option<String>,
+    /// Faults in single records (with line numbers).
+    pub record_faults: Vec<String>,
+}
+
+/// Totals per provider and reason.
+#[derive(Debug, Default, Clone, serde::Serialize)]
+pub struct Tally {
+    pub lines: u64,
+    pub claimed_cents: i64,
+    pub granted_cents: i64,
+}
+
+impl Tally {
+    pub(crate) fn add(&mut self, claimed: i64, granted: i64) {
+        self.lines += 1;
+        self.claimed_cents += claimed;
+        self.granted_cents += granted;
+    }
+}
+
+/// The summary of a run.
+#[derive(Debug, Default, serde::Serialize)]
+pub struct Summary {
+    pub files: Vec<FileReport>,
+    pub total: Tally,
+    pub by_decision: BTreeMap<String, Tally>,
+    /// Reason code → tally (a line with several reasons counts under each).
+    pub by_reason: BTreeMap<String, Tally>,
+    /// Provider AGB → (reason code or `-` for lines without a reason) → tally.
+    pub by_provider: BTreeMap<u32, BTreeMap<String, Tally>>,
+}

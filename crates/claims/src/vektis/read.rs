@@ -1,0 +1,409 @@
+//! Reading claim files: records split on CR LF, each read by its positions and validated. A
+//! fault in the header, the trailer or the file's structure rejects the file ([`FileError`]); a
+//! fault in a detail record rejects that record ([`LineFault`]).
+
+use super::record::{
+    ClaimFile, Detail, DetailAt, FileError, Header, Insured, Line, LineFault, file_err,
+};
+use super::standard::{ClaimPositions, Standard};
+use crate::ident::{Code, agb_valid, bsn_valid, parse_date, parse_u64, uzovi_valid};
+use crate::layout::Pos;
+
+/// Splits `bytes` into records on CR LF. Each item: (1-based line, byte offset, record without
+/// CR LF). Fails on a record that does not end with CR LF (a truncated file).
+pub fn records(bytes: &[u8]) -> impl Iterator<Item = Result<(usize, usize, &[u8]), FileError>> {
+    let mut pos = 0usize;
+    let mut line = 0usize;
+    std::iter::from_fn(move || {
+        if pos >= bytes.len() {
+            return None;
+        }
+        line += 1;
+        let rest = &bytes[pos..];
+        match memchr::memchr(b'\n', rest) {
+            Some(i) if i > 0 && rest[i - 1] == b'\r' => {
+                let start = pos;
+                pos += i + 1;
+                Some(Ok((line, start, &rest[..i - 1])))
+            }
+            Some(_) => {
+                pos = bytes.len();
+                Some(Err(file_err(
+                    line,
+                    "",
+                    "record does not end with CR LF (LF alone)",
+                )))
+            }
+            None => {
+                pos = bytes.len();
+                Some(Err(file_err(
+                    line,
+                    "",
+                    format!(
+                        "truncated file: last record has {} bytes and no CR LF",
+                        rest.len()
+                    ),
+                )))
+            }
+        }
+    })
+}
+
+fn num(p: &ClaimPositions, rec: &[u8], pos: Pos) -> Option<u64> {
+    let _ = p;
+    parse_u64(pos.get(rec))
+}
+
+fn trim_end(b: &[u8]) -> Vec<u8> {
+    let end = b.iter().rposition(|&c| c != b' ').map_or(0, |i| i + 1);
+    b[..end].to_vec()
+}
+
+/// Parses and validates the 01 header record.
+pub fn parse_header(rec: &[u8], line: usize) -> Result<Header, FileError> {
+    let standard = Standard::sniff(rec).ok_or_else(|| {
+        file_err(
+            line,
+            "0101/0102",
+            "not an AW319 (187) or HA304 (112) header record",
+        )
+    })?;
+    let p = standard.positions();
+    if rec.len() != p.record_len {
+        return Err(file_err(
+            line,
+            "",
+            format!(
+                "header record has {} bytes, expected {}",
+                rec.len(),
+                p.record_len
+            ),
+        ));
+    }
+    let uzovi = num(p, rec, p.h_uzovi)
+        .map(|v| v as u16)
+        .filter(|&u| uzovi_valid(u))
+        .ok_or_else(|| file_err(line, "0108", "UZOVI number invalid"))?;
+    let provider = num(p, rec, p.h_provider)
+        .map(|v| v as u32)
+        .filter(|&a| agb_valid(a))
+        .ok_or_else(|| {
+            file_err(
+                line,
+                "0110",
+                "provider AGB code (zorgverlenerscode) invalid",
+            )
+        })?;
+    let practice = num(p, rec, p.h_practice)
+        .ok_or_else(|| file_err(line, "0111", "practice code not numeric"))?
+        as u32;
+    let institution = num(p, rec, p.h_institution)
+        .ok_or_else(|| file_err(line, "0112", "institution code not numeric"))?
+        as u32;
+    let period_start = parse_date(p.h_period_start.get(rec))
+        .ok_or_else(|| file_err(line, "0114", "claim period start is not a date"))?;
+    let period_end = parse_date(p.h_period_end.get(rec))
+        .ok_or_else(|| file_err(line, "0115", "claim period end is not a date"))?;
+    if period_end < period_start {
+        return Err(file_err(line, "0115", "claim period ends before it starts"));
+    }
+    let invoice_date = parse_date(p.h_invoice_date.get(rec))
+        .ok_or_else(|| file_err(line, "0117", "invoice date is not a date"))?;
+    Ok(Header {
+        standard,
+        uzovi,
+        provider,
+        practice,
+        institution,
+        period_start,
+        period_end,
+        invoice_number: trim_end(p.h_invoice.get(rec)),
+        invoice_date,
+    })
+}
+
+fn fault(p: &ClaimPositions, rec: &str, line: usize, pos: Pos, code: u16, msg: &str) -> LineFault {
+    LineFault {
+        line,
+        element: p.element(rec, pos),
+        return_code: code,
+        message: msg.to_string(),
+    }
+}
+
+/// Parses a 02 insured record (already known to have the right length).
+pub fn parse_insured(p: &ClaimPositions, rec: &[u8], line: usize) -> Result<Insured, LineFault> {
+    let id = num(p, rec, p.i_id)
+        .ok_or_else(|| fault(p, "02", line, p.i_id, 801, "record id not numeric"))?;
+    let bsn = num(p, rec, p.i_bsn)
+        .map(|v| v as u32)
+        .filter(|&b| bsn_valid(b))
+        .ok_or_else(|| fault(p, "02", line, p.i_bsn, 435, "BSN fails the 11-check"))?;
+    let uzovi = num(p, rec, p.i_uzovi)
+        .map(|v| v as u16)
+        .filter(|&u| uzovi_valid(u))
+        .ok_or_else(|| fault(p, "02", line, p.i_uzovi, 18, "UZOVI number invalid"))?;
+    let birth_date = parse_date(p.i_birth.get(rec))
+        .ok_or_else(|| fault(p, "02", line, p.i_birth, 801, "birth date is not a date"))?;
+    let gender = num(p, rec, p.i_gender).unwrap_or(0) as u8;
+    Ok(Insured {
+        id,
+        bsn,
+        uzovi,
+        insured_number: trim_end(p.i_insured_number.get(rec)),
+        birth_date,
+        gender,
+        name: trim_end(p.i_name.get(rec)),
+        postcode: trim_end(p.i_postcode.get(rec)),
+    })
+}
+
+pub(super) fn dc_sign(b: u8) -> Option<i64> {
+    match b {
+        b'D' => Some(1),
+        b'C' => Some(-1),
+        _ => None,
+    }
+}
+
+/// Parses a 04 prestatie record (already known to have the right length).
+pub fn parse_line(
+    p: &ClaimPositions,
+    rec: &[u8],
+    line: usize,
+    header: &Header,
+) -> Result<Line, LineFault> {
+    let f = |pos: Pos, code: u16, msg: &str| fault(p, "04", line, pos, code, msg);
+    let id = num(p, rec, p.l_id).ok_or_else(|| f(p.l_id, 801, "record id not numeric"))?;
+    let bsn = num(p, rec, p.l_bsn)
+        .map(|v| v as u32)
+        .filter(|&b| bsn_valid(b))
+        .ok_or_else(|| f(p.l_bsn, 435, "BSN fails the 11-check"))?;
+    let uzovi = num(p, rec, p.l_uzovi)
+        .map(|v| v as u16)
+        .filter(|&u| uzovi_valid(u))
+        .ok_or_else(|| f(p.l_uzovi, 18, "UZOVI number invalid"))?;
+    let start = parse_date(p.l_start.get(rec))
+        .ok_or_else(|| f(p.l_start, 20, "start date is not a date"))?;
+    if start < header.period_start || start > header.period_end {
+        return Err(f(
+            p.l_start,
+            20,
+            "start date outside the claim period of the header",
+        ));
+    }
+    let end = parse_date(p.l_end.get(rec))
+        .filter(|&e| e >= start)
+        .ok_or_else(|| f(p.l_end, 21, "end date invalid or before the start date"))?;
+    let code_list = num(p, rec, p.l_code_list)
+        .ok_or_else(|| f(p.l_code_list, 581, "prestatie code list not numeric"))?
+        as u16;
+    let code_bytes = p.l_code.get(rec);
+    let code = Code::from_field(code_bytes)
+        .filter(|_| p.l_code.ty == crate::layout::FieldType::An || parse_u64(code_bytes).is_some())
+        .ok_or_else(|| f(p.l_code, 582, "prestatie code invalid"))?;
+    let count = num(p, rec, p.l_count)
+        .ok_or_else(|| f(p.l_count, 611, "number of prestaties not numeric"))?
+        as u16;
+    let performer = num(p, rec, p.l_performer)
+        .ok_or_else(|| f(p.l_performer, 14, "performer AGB code not numeric"))?
+        as u32;
+    let tariff =
+        num(p, rec, p.l_tariff).ok_or_else(|| f(p.l_tariff, 611, "tariff not numeric"))? as i64;
+    num(p, rec, p.l_calculated)
+        .ok_or_else(|| f(p.l_calculated, 611, "calculated amount not numeric"))?;
+    dc_sign(p.l_dc1.get(rec)[0])
+        .ok_or_else(|| f(p.l_dc1, 631, "debit/credit indicator not D or C"))?;
+    let amount = num(p, rec, p.l_amount)
+        .ok_or_else(|| f(p.l_amount, 611, "claimed amount not numeric"))? as i64;
+    let sign = dc_sign(p.l_dc2.get(rec)[0])
+        .ok_or_else(|| f(p.l_dc2, 631, "debit/credit indicator not D or C"))?;
+    Ok(Line {
+        id,
+        bsn,
+        uzovi,
+        insured_number: trim_end(p.l_insured_number.get(rec)),
+        start,
+        end,
+        code_list,
+        code,
+        count,
+        performer,
+        tariff,
+        amount: sign * amount,
+        reference: trim_end(p.l_reference.get(rec)),
+        previous_reference: trim_end(p.l_prev_reference.get(rec)),
+    })
+}
+
+/// Reads the claimed amount of a 04 record for the trailer total, without validating the rest.
+fn raw_amount(p: &ClaimPositions, rec: &[u8]) -> Option<i64> {
+    if rec.len() != p.record_len {
+        return None;
+    }
+    let a = parse_u64(p.l_amount.get(rec))? as i64;
+    Some(a * dc_sign(p.l_dc2.get(rec)[0])?)
+}
+
+/// Parses and validates a whole claim file. Header and trailer faults, a truncated file, records
+/// out of order and wrong counts or totals in the 99 record are a [`FileError`]; faults in
+/// detail records are returned per record.
+pub fn parse_claim_file(bytes: &[u8]) -> Result<ClaimFile, FileError> {
+    let mut it = records(bytes);
+    let (line1, _, first) = it.next().ok_or_else(|| file_err(1, "", "empty file"))??;
+    let header = parse_header(first, line1)?;
+    let p = header.standard.positions();
+    let mut details = Vec::new();
+    let mut counts = [0u64; 4]; // 02, 03, 04, 98
+    let mut sum: i64 = 0;
+    let mut trailer: Option<(usize, &[u8])> = None;
+    let mut current_insured: Option<Result<(), LineFault>> = None;
+    for r in it {
+        let (line, offset, rec) = r?;
+        if let Some((tl, _)) = trailer {
+            return Err(file_err(
+                line,
+                "",
+                format!("record after the 99 trailer record (line {tl})"),
+            ));
+        }
+        let kind: &[u8] = rec.get(..2).unwrap_or(rec);
+        if kind == b"99" {
+            trailer = Some((line, rec));
+            continue;
+        }
+        if kind == b"01" {
+            return Err(file_err(line, "", "second 01 header record"));
+        }
+        let len_fault = (rec.len() != p.record_len).then(|| LineFault {
+            line,
+            element: String::new(),
+            return_code: 804,
+            message: format!(
+                "record length {} bytes, expected {}",
+                rec.len(),
+                p.record_len
+            ),
+        });
+        let detail = match kind {
+            b"02" => {
+                counts[0] += 1;
+                let r = match len_fault {
+                    Some(f) => Err(f),
+                    None => parse_insured(p, rec, line),
+                };
+                current_insured = Some(r.as_ref().map(|_| ()).map_err(|e| e.clone()));
+                Detail::Insured(r)
+            }
+            b"03" => {
+                counts[1] += 1;
+                Detail::Debtor { line }
+            }
+            b"98" => {
+                counts[3] += 1;
+                Detail::Comment { line }
+            }
+            b"04" => {
+                counts[2] += 1;
+                sum += raw_amount(p, rec).unwrap_or(0);
+                let r = if let Some(f) = len_fault {
+                    Err(f)
+                } else {
+                    match &current_insured {
+                        None => Err(LineFault {
+                            line,
+                            element: "0401".into(),
+                            return_code: 801,
+                            message: "prestatie record before any 02 insured record".into(),
+                        }),
+                        Some(Err(e)) => Err(LineFault {
+                            line,
+                            element: e.element.clone(),
+                            return_code: e.return_code,
+                            message: format!("its insured record (line {}) is invalid", e.line),
+                        }),
+                        Some(Ok(())) => parse_line(p, rec, line, &header),
+                    }
+                };
+                Detail::Line(Box::new(r))
+            }
+            _ => {
+                return Err(file_err(
+                    line,
+                    "",
+                    format!(
+                        "unknown record type {:?}",
+                        String::from_utf8_lossy(kind).into_owned()
+                    ),
+                ));
+            }
+        };
+        details.push(DetailAt {
+            line,
+            offset,
+            len: rec.len(),
+            detail,
+        });
+    }
+    let (tline, trec) = trailer.ok_or_else(|| {
+        file_err(
+            details.last().map_or(1, |d| d.line) + 1,
+            "",
+            "no 99 trailer record (truncated file?)",
+        )
+    })?;
+    if trec.len() != p.record_len {
+        return Err(file_err(
+            tline,
+            "",
+            format!(
+                "trailer record has {} bytes, expected {}",
+                trec.len(),
+                p.record_len
+            ),
+        ));
+    }
+    let checks = [
+        (p.t_n02, counts[0], "9902", "number of 02 insured records"),
+        (p.t_n03, counts[1], "9903", "number of 03 debtor records"),
+        (p.t_n04, counts[2], "9904", "number of 04 prestatie records"),
+        (p.t_n98, counts[3], "9905", "number of 98 comment records"),
+        (
+            p.t_total_records,
+            counts.iter().sum(),
+            "9906",
+            "total number of detail records",
+        ),
+    ];
+    for (pos, actual, el, what) in checks {
+        let stated = parse_u64(pos.get(trec))
+            .ok_or_else(|| file_err(tline, el, format!("{what} not numeric")))?;
+        if stated != actual {
+            return Err(file_err(
+                tline,
+                el,
+                format!("{what}: trailer says {stated}, file has {actual}"),
+            ));
+        }
+    }
+    let total = parse_u64(p.t_total.get(trec))
+        .ok_or_else(|| file_err(tline, "9907", "total amount not numeric"))? as i64;
+    let sign = dc_sign(p.t_dc.get(trec)[0])
+        .ok_or_else(|| file_err(tline, "9908", "debit/credit indicator not D or C"))?;
+    let total = sign * total;
+    if total != sum {
+        return Err(file_err(
+            tline,
+            "9907",
+            format!(
+                "total claimed: trailer says {} cents, the prestatie records add up to {sum}",
+                total
+            ),
+        ));
+    }
+    Ok(ClaimFile {
+        header,
+        details,
+        total,
+    })
+}
