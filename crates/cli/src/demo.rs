@@ -77,7 +77,12 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let counts: Vec<String> = report
         .decision_counts
         .iter()
-        .map(|(o, n)| format!("{o}: {n}"))
+        .map(|(o, n)| {
+            // the store keeps the outcome's machine name; people read it in Dutch
+            let label = serde_json::from_value::<app::engine::Outcome>(serde_json::json!(o))
+                .map_or_else(|_| o.clone(), |x| x.dutch().to_string());
+            format!("{label}: {n}")
+        })
         .collect();
     println!(
         "\nBeslissingen in {} (audit met bon en trace): {}",
