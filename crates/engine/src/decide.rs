@@ -481,50 +481,114 @@ impl<'a> Run<'a> {
 
         // 8. calendar
         let mut earliest = None;
+        let mut lead_weeks = 0;
         let (mut window_opens, mut window_closes) = (None, None);
         if let (Some(app), Some(app_source)) = (&m.application, &cm.application_source) {
             let meta = &self.policy.file.policy;
             let req = self.request_date;
             window_opens = app.opens;
             window_closes = app.closes;
+            // the late route, when the request came after `closes` and the policy has one
+            let mut late_route = None;
             let mut window_ok = true;
-            if let Some(opens) = app.opens
-                && req < opens
-            {
-                window_ok = false;
-                let mut s = dynamic_step(
-                    cm,
-                    &ID_WINDOW,
-                    format!("Aanvragen kan vanaf {opens}"),
-                    StepOutcome::Failed,
-                    app_source,
-                );
-                s.inputs.push(Input::RequestDate { date: req });
-                s.note = Some(format!("aanvraagdatum {req} ligt voor de opening").into());
-                steps.push(s);
-            }
-            if let Some(closes) = app.closes
-                && req > closes
-            {
-                window_ok = false;
-                let mut s = dynamic_step(
-                    cm,
-                    &ID_WINDOW,
-                    format!("Aanvragen kan tot en met {closes}"),
-                    StepOutcome::Failed,
-                    app_source,
-                );
-                s.inputs.push(Input::RequestDate { date: req });
-                s.note = Some(format!("aanvraagdatum {req} ligt na de sluiting").into());
-                steps.push(s);
+            match calendar::window(app, req) {
+                calendar::Window::Open => {}
+                calendar::Window::BeforeOpening(opens) => {
+                    window_ok = false;
+                    let mut s = dynamic_step(
+                        cm,
+                        &ID_WINDOW,
+                        format!("Aanvragen kan vanaf {opens}"),
+                        StepOutcome::Failed,
+                        app_source,
+                    );
+                    s.inputs.push(Input::RequestDate { date: req });
+                    s.note = Some(format!("aanvraagdatum {req} ligt voor de opening").into());
+                    steps.push(s);
+                }
+                calendar::Window::Closed(closes) => {
+                    window_ok = false;
+                    // a late route that refuses is a written-down choice: cite it
+                    let (source, note) = match &app.late {
+                        Some(late) => (
+                            Arc::new(late.source.clone()),
+                            match late.toelichting.as_ref().or(late.interpretation.as_ref()) {
+                                Some(t) => format!("aanvraagdatum {req} ligt na de sluiting; {t}"),
+                                None => format!("aanvraagdatum {req} ligt na de sluiting"),
+                            },
+                        ),
+                        None => (
+                            app_source.clone(),
+                            format!("aanvraagdatum {req} ligt na de sluiting"),
+                        ),
+                    };
+                    let mut s = dynamic_step(
+                        cm,
+                        &ID_WINDOW,
+                        format!("Aanvragen kan tot en met {closes}"),
+                        StepOutcome::Failed,
+                        &source,
+                    );
+                    s.inputs.push(Input::RequestDate { date: req });
+                    s.note = Some(note.into());
+                    steps.push(s);
+                }
+                calendar::Window::LateReview(closes, late) => {
+                    let source = Arc::new(late.source.clone());
+                    late_route = Some((late, source.clone()));
+                    let mut s = dynamic_step(
+                        cm,
+                        &ID_WINDOW,
+                        format!(
+                            "Aanvragen kan tot en met {closes}; een latere aanvraag beoordeelt de zorginkoper individueel"
+                        ),
+                        StepOutcome::Review,
+                        &source,
+                    );
+                    s.inputs.push(Input::RequestDate { date: req });
+                    s.note = Some(
+                        match late.toelichting.as_ref().or(late.interpretation.as_ref()) {
+                            Some(t) => t.clone(),
+                            None => format!(
+                                "aanvraagdatum {req} ligt na de sluiting; de zorginkoper beoordeelt de aanvraag individueel"
+                            ),
+                        }
+                        .into(),
+                    );
+                    steps.push(s);
+                }
             }
             if window_ok {
-                earliest = calendar::earliest_start(app, req, meta.period_start, meta.period_end);
-                let text = format!(
-                    "Startdata: {}; aanvraag uiterlijk {} weken voor de startdatum",
-                    schedule_dutch(&app.start_dates),
-                    app.lead_time_weeks
-                );
+                let (schedule, lead, source) = match &late_route {
+                    Some((late, source)) => {
+                        earliest = calendar::earliest_late_start(
+                            app,
+                            late,
+                            req,
+                            meta.period_start,
+                            meta.period_end,
+                        );
+                        (
+                            late.start_dates.as_ref().unwrap_or(&app.start_dates),
+                            late.lead_time_weeks.unwrap_or(app.lead_time_weeks),
+                            source,
+                        )
+                    }
+                    None => {
+                        earliest =
+                            calendar::earliest_start(app, req, meta.period_start, meta.period_end);
+                        (&app.start_dates, app.lead_time_weeks, app_source)
+                    }
+                };
+                lead_weeks = lead;
+                let text = if lead == 0 {
+                    format!("Startdata: {}", schedule_dutch(schedule))
+                } else {
+                    format!(
+                        "Startdata: {}; aanvraag uiterlijk {lead} weken voor de startdatum",
+                        schedule_dutch(schedule)
+                    )
+                };
                 let mut s = dynamic_step(
                     cm,
                     &ID_START,
@@ -534,14 +598,14 @@ impl<'a> Run<'a> {
                     } else {
                         StepOutcome::Failed
                     },
-                    app_source,
+                    source,
                 );
                 s.inputs.push(Input::RequestDate { date: req });
                 s.note = Some(
                     match earliest {
                         Some(d) => format!(
                             "vroegste startdatum {d} (aanvraag uiterlijk {})",
-                            calendar::request_deadline(d, app.lead_time_weeks)
+                            calendar::request_deadline(d, lead)
                         ),
                         None => format!(
                             "geen startdatum meer binnen de contractperiode tot {}",
@@ -569,13 +633,12 @@ impl<'a> Run<'a> {
         } else {
             earliest
         };
-        let lead = m.application.as_ref().map_or(0, |a| a.lead_time_weeks);
         Ok(ModuleDecision {
             module: cm.id.clone(),
             name: cm.name.clone(),
             outcome,
             earliest_start,
-            request_deadline: earliest_start.map(|d| calendar::request_deadline(d, lead)),
+            request_deadline: earliest_start.map(|d| calendar::request_deadline(d, lead_weeks)),
             window_opens,
             window_closes,
             missing_facts: missing.into_iter().collect(),

@@ -276,3 +276,61 @@ fn a_table_row_a_calculator_matched_is_in_the_trace() {
     assert_eq!(row.2["revenue_band"], "below-100000");
     assert_eq!(row.2["category"], "small");
 }
+
+fn gp_2020() -> Policy {
+    Policy::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../policies/gp-2020-2021.toml"
+    )))
+    .unwrap()
+}
+
+const LATE_GP: &str = r#"{"provider":{"name":"P","kind":"practice"},"modules":["basiszorg"],
+    "facts":{"gp_big_registered":true,"contracts_full_scope":true,"in_zk_core_region":true}}"#;
+
+#[test]
+fn a_request_after_the_portal_closed_goes_to_review_on_the_late_schedule() {
+    let p = gp_2020();
+    let dec = decide(&p, &case(LATE_GP), d("2020-03-10")).unwrap();
+    let m = dec.module("basiszorg").unwrap();
+    assert_eq!(m.outcome, Outcome::NeedsReview, "{:#?}", m.steps);
+    // the late route: first of any month, no lead time
+    assert_eq!(m.earliest_start, Some(d("2020-04-01")));
+    assert_eq!(m.request_deadline, Some(d("2020-04-01")));
+    assert_eq!(m.window_opens, Some(d("2019-09-26")));
+    assert_eq!(m.window_closes, Some(d("2019-11-12")));
+    let w = m
+        .steps
+        .iter()
+        .find(|s| s.rule().to_string() == "basiszorg/calendar/window")
+        .unwrap();
+    assert_eq!(w.outcome, StepOutcome::Review);
+    assert!(
+        w.note
+            .as_deref()
+            .unwrap()
+            .starts_with("Een aanvraag na 12 november 2019")
+    );
+    assert_eq!(
+        w.about.source.section,
+        "3. Wie kunnen een overeenkomst krijgen?"
+    );
+}
+
+#[test]
+fn a_late_route_that_refuses_makes_a_late_request_not_eligible() {
+    let mut p = gp_2020();
+    let i = p.compiled.module_index("basiszorg").unwrap();
+    let app = p.file.modules[i].application.as_mut().unwrap();
+    app.late.as_mut().unwrap().on_fail = zorginkoop_policy::OnFail::NotEligible;
+    let dec = decide(&p, &case(LATE_GP), d("2020-03-10")).unwrap();
+    let m = dec.module("basiszorg").unwrap();
+    assert_eq!(m.outcome, Outcome::NotEligible);
+    assert_eq!(m.failed_rules(), vec!["window"]);
+    assert_eq!(m.earliest_start, None);
+    // within the window the ordinary schedule applies: 1 January 2020
+    let dec = decide(&p, &case(LATE_GP), d("2019-11-12")).unwrap();
+    let m = dec.module("basiszorg").unwrap();
+    assert_eq!(m.outcome, Outcome::Eligible, "{:#?}", m.steps);
+    assert_eq!(m.earliest_start, Some(d("2020-01-01")));
+}
