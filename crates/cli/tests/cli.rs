@@ -120,7 +120,7 @@ fn errors_name_the_file_line_and_problem() {
     let (ok, _, err) = zorginkoop(&["calc", "no-such-calculator", "--input", "-"]);
     assert!(!ok);
     assert!(
-        err.contains("unknown calculator `no-such-calculator`"),
+        err.contains("onbekende rekentool `no-such-calculator`"),
         "{err}"
     );
 }

@@ -19,6 +19,7 @@
 
 use crate::calc::{self, CalcContext, TableLog};
 use crate::calendar;
+use crate::overrides::{self, OverrideError, Overrides};
 use crate::receipt::Receipt;
 use crate::trace::*;
 use chrono::NaiveDate;
@@ -51,17 +52,23 @@ pub struct Case {
     /// Modules to decide on; empty means every module of the policy.
     #[serde(default)]
     pub modules: Vec<String>,
+    /// Parameter overrides (`id` to a decimal as text or number): only parameters with an
+    /// example value (`example = true`); the receipt records them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, serde_json::Value>,
 }
 
 /// Why a case cannot be decided at all.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DecideError {
-    #[error("policy `{policy}` has no module `{module}`")]
+    #[error("beleid `{policy}` heeft geen module `{module}`")]
     UnknownModule { policy: String, module: String },
-    #[error("fact `{fact}`: {problem}")]
+    #[error("feit `{fact}`: {problem}")]
     BadFact { fact: String, problem: String },
-    #[error("module `{module}`: requirements form a cycle")]
+    #[error("module `{module}`: de vereiste modules vormen een kringloop")]
     Cycle { module: String },
+    #[error(transparent)]
+    Parameter(#[from] OverrideError),
 }
 
 /// Decides every requested module of `case` under `policy` on the reference `date`.
@@ -99,10 +106,13 @@ pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision,
             .collect::<Result<_, _>>()?
     };
     let request_date = case.request_date.unwrap_or(date);
+    let param_date = date.max(policy.file.policy.period_start);
+    let overrides = overrides::check(policy, &case.parameters, param_date)?;
     let mut run = Run {
         policy,
         case,
-        param_date: date.max(policy.file.policy.period_start),
+        overrides: &overrides,
+        param_date,
         request_date,
         facts,
         outcomes: vec![None; n],
@@ -125,7 +135,9 @@ pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision,
     }
     Ok(Decision {
         schema: DECISION_SCHEMA.to_string(),
-        receipt: Receipt::new(policy, date).with_parameter_date(run.param_date),
+        receipt: Receipt::new(policy, date)
+            .with_parameter_date(run.param_date)
+            .with_overrides(&overrides),
         provider: case.provider.clone(),
         request_date,
         modules,
@@ -179,6 +191,8 @@ struct Known {
 struct Run<'a> {
     policy: &'a Policy,
     case: &'a Case,
+    /// Parameter values the case replaces.
+    overrides: &'a Overrides,
     /// The date on which parameters are read: the reference date, but not before the contract
     /// period starts (a request made in the autumn of 2021 is about the 2022 figures).
     param_date: NaiveDate,
@@ -381,6 +395,7 @@ impl<'a> Run<'a> {
                     policy: self.policy,
                     date: self.param_date,
                     log: Some(&log),
+                    overrides: Some(self.overrides),
                 };
                 let result = calc::run(&der.calculator, &ctx, serde_json::Value::Object(input));
                 s.inputs.extend(log.into_inner());
@@ -657,14 +672,18 @@ impl<'a> Run<'a> {
         Ok((truth, inputs))
     }
 
-    /// The value of a parameter on the parameter date, with the first day of that value.
-    fn param(&self, id: &str) -> Option<(Decimal, NaiveDate)> {
+    /// The value of a parameter on the parameter date, with the first day of that value
+    /// (`None` for an override of the case: it holds on every date).
+    fn param(&self, id: &str) -> Option<(Decimal, Option<NaiveDate>)> {
+        if let Some(v) = self.overrides.get(id) {
+            return Some((v, None));
+        }
         let p = self.policy.parameter(id)?;
         p.values
             .iter()
             .rev()
             .find(|v| v.from <= self.param_date)
-            .map(|v| (v.value, v.from))
+            .map(|v| (v.value, Some(v.from)))
     }
 
     fn eval(
@@ -723,7 +742,7 @@ impl<'a> Run<'a> {
                             inputs.push(Input::Parameter {
                                 id: p.clone(),
                                 value: Some(v),
-                                valid_from: Some(from),
+                                valid_from: from,
                             });
                             param = FactValue::Number(v);
                             &param

@@ -135,6 +135,19 @@ pub fn render_decision(d: &Decision, explain: bool) -> String {
         r.engine_version,
         r.reference_date
     );
+    if !r.overrides.is_empty() {
+        let _ = writeln!(
+            out,
+            "Aangepaste parameters (voorbeeldwaarden, per aanvraag):"
+        );
+        for o in &r.overrides {
+            let _ = match o.policy_value {
+                Some(p) => writeln!(out, "  {} = {} (beleid: {p})", o.id, o.value),
+                None => writeln!(out, "  {} = {} (beleid: geen waarde)", o.id, o.value),
+            };
+        }
+        let _ = writeln!(out);
+    }
     let width = d
         .modules
         .iter()

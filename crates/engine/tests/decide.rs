@@ -140,7 +140,10 @@ fn the_wrong_kind_of_provider_cannot_contract_a_module() {
 fn unknown_modules_are_an_error() {
     let c = case(r#"{"provider":{"name":"P","kind":"practice"},"modules":["nope"]}"#);
     let err = decide(&policy(), &c, d("2022-03-01")).unwrap_err();
-    assert_eq!(err.to_string(), "policy `mini-2022` has no module `nope`");
+    assert_eq!(
+        err.to_string(),
+        "beleid `mini-2022` heeft geen module `nope`"
+    );
 }
 
 #[test]
@@ -333,4 +336,92 @@ fn a_late_route_that_refuses_makes_a_late_request_not_eligible() {
     let m = dec.module("basiszorg").unwrap();
     assert_eq!(m.outcome, Outcome::Eligible, "{:#?}", m.steps);
     assert_eq!(m.earliest_start, Some(d("2020-01-01")));
+}
+
+const POH_24: &str = r#"{"provider":{"name":"P","kind":"practice"},"request_date":"2022-03-01",
+    "facts":{"gp_registered":true,"registered_patients":4700,"requested_hours":24,"in_pilot":false}"#;
+
+#[test]
+fn an_example_parameter_overridden_per_request_changes_the_norm_and_is_on_the_receipt() {
+    // 12 hours per norm practice: 4700 patients are two norm practices, 24 hours fit.
+    // With 10 hours per norm practice the norm is 20 hours and 24 requested hours do not fit:
+    // more than the norm goes to individual review.
+    let c = case(&format!(
+        r#"{POH_24},"parameters":{{"poh-ggz.hours-per-norm-practice":"10"}}}}"#
+    ));
+    let dec = decide(&policy(), &c, d("2022-03-01")).unwrap();
+    let poh = dec.module("poh").unwrap();
+    assert_eq!(poh.outcome, Outcome::NeedsReview, "{:#?}", poh.steps);
+    let within = poh
+        .steps
+        .iter()
+        .find(|s| s.rule().to_string() == "poh/condition/within-norm")
+        .unwrap();
+    assert_eq!(within.outcome, StepOutcome::Review);
+    let calc = poh
+        .steps
+        .iter()
+        .find(|s| s.rule().to_string() == "poh/calculation/norm_hours")
+        .unwrap();
+    assert_eq!(calc.note.as_deref(), Some("norm_hours = 20"));
+    let o = &dec.receipt.overrides;
+    assert_eq!(o.len(), 1);
+    assert_eq!(o[0].id, "poh-ggz.hours-per-norm-practice");
+    assert_eq!(o[0].value.to_string(), "10");
+    assert_eq!(
+        o[0].policy_value.map(|v| v.to_string()).as_deref(),
+        Some("12")
+    );
+    let json = serde_json::to_value(&dec).unwrap();
+    assert_eq!(
+        json["receipt"]["overrides"][0]["policy_value"],
+        serde_json::json!("12")
+    );
+    let text = zorginkoop_engine::explain::render_decision(&dec, true);
+    assert!(
+        text.contains("poh-ggz.hours-per-norm-practice = 10 (beleid: 12)"),
+        "{text}"
+    );
+    // without the override: eligible, and no overrides on the receipt
+    let dec = decide(&policy(), &case(&format!("{POH_24}}}")), d("2022-03-01")).unwrap();
+    assert_eq!(dec.module("poh").unwrap().outcome, Outcome::Eligible);
+    assert!(dec.receipt.overrides.is_empty());
+    assert!(
+        serde_json::to_value(&dec).unwrap()["receipt"]
+            .get("overrides")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_published_parameter_cannot_be_overridden_and_a_value_must_fit_the_unit() {
+    let c = case(&format!(
+        r#"{POH_24},"parameters":{{"norm-practice.patients":"2000"}}}}"#
+    ));
+    let e = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`norm-practice.patients`"), "{e}");
+    assert!(e.contains("kan niet per aanvraag worden aangepast"), "{e}");
+    let c = case(&format!(
+        r#"{POH_24},"parameters":{{"poh-ggz.hours-per-norm-practice":"-3"}}}}"#
+    ));
+    let e = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("poh-ggz.hours-per-norm-practice"), "{e}");
+    let c = case(&format!(
+        r#"{POH_24},"parameters":{{"poh-ggz.hours-per-norm-practice":"veel"}}}}"#
+    ));
+    let e = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("geen decimaal getal"), "{e}");
+    let c = case(&format!(
+        r#"{POH_24},"parameters":{{"bestaat-niet":"1"}}}}"#
+    ));
+    let e = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("bestaat niet"), "{e}");
 }

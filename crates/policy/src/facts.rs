@@ -190,11 +190,11 @@ pub fn fits(ty: FactType, how: &FactUse) -> Result<(), String> {
         Ok(())
     } else {
         let how = match how {
-            FactUse::Answer => "answers the rule with yes/no".to_string(),
-            FactUse::CalculatorInput => "is a calculator input (a number)".to_string(),
-            FactUse::Compared(op) => format!("is compared with `{}`", op.as_str()),
+            FactUse::Answer => "beantwoordt de regel met ja/nee".to_string(),
+            FactUse::CalculatorInput => "is invoer van een rekentool (een getal)".to_string(),
+            FactUse::Compared(op) => format!("wordt vergeleken met `{}`", op.as_str()),
         };
-        Err(format!("is declared as {} but {how}", ty.as_str()))
+        Err(format!("is gedeclareerd als {} maar {how}", ty.as_str()))
     }
 }
 
