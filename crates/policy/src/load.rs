@@ -194,9 +194,9 @@ impl Policy {
     /// Every source in the file, with the item it belongs to.
     pub fn sources(&self) -> Vec<(String, &Source)> {
         let f = &self.file;
-        let mut out = vec![("policy".to_string(), &f.policy.source)];
+        let mut out = vec![("beleid".to_string(), &f.policy.source)];
         for m in &f.timeline {
-            out.push((format!("milestone `{}`", m.id), &m.source));
+            out.push((format!("mijlpaal `{}`", m.id), &m.source));
         }
         for p in &f.parameters {
             out.push((format!("parameter `{}`", p.id), &p.source));
@@ -204,47 +204,47 @@ impl Policy {
         for m in &f.modules {
             out.push((format!("module `{}`", m.id), &m.source));
             if let Some(a) = &m.application {
-                out.push((format!("module `{}`, application", m.id), &a.source));
+                out.push((format!("module `{}`, aanvraag", m.id), &a.source));
                 if let Some(l) = &a.late {
-                    out.push((format!("module `{}`, late application", m.id), &l.source));
+                    out.push((format!("module `{}`, late aanvraag", m.id), &l.source));
                 }
             }
             if let Some(t) = &m.tariff {
-                out.push((format!("module `{}`, tariff", m.id), &t.source));
+                out.push((format!("module `{}`, tarief", m.id), &t.source));
             }
             for c in &m.conditions {
                 out.push((
-                    format!("module `{}`, condition `{}`", m.id, c.id),
+                    format!("module `{}`, voorwaarde `{}`", m.id, c.id),
                     &c.source,
                 ));
             }
             for x in &m.exclusions {
                 out.push((
-                    format!("module `{}`, exclusion `{}`", m.id, x.id),
+                    format!("module `{}`, uitsluiting `{}`", m.id, x.id),
                     &x.source,
                 ));
             }
         }
         for q in &f.questionnaires {
-            out.push((format!("questionnaire `{}`", q.id), &q.source));
+            out.push((format!("vragenlijst `{}`", q.id), &q.source));
             for qq in &q.questions {
                 out.push((
-                    format!("questionnaire `{}`, question `{}`", q.id, qq.id),
+                    format!("vragenlijst `{}`, vraag `{}`", q.id, qq.id),
                     &qq.source,
                 ));
             }
         }
         for t in &f.tables {
-            out.push((format!("table `{}`", t.id), &t.source));
+            out.push((format!("tabel `{}`", t.id), &t.source));
         }
         for r in &f.claim_rules {
-            out.push((format!("claim rule `{}`", r.id), &r.source));
+            out.push((format!("declaratieregel `{}`", r.id), &r.source));
         }
         for i in &f.interpretations {
-            out.push((format!("interpretation `{}`", i.id), &i.source));
+            out.push((format!("interpretatie `{}`", i.id), &i.source));
         }
         for o in &f.obligations {
-            out.push((format!("obligation `{}`", o.id), &o.source));
+            out.push((format!("verplichting `{}`", o.id), &o.source));
         }
         out
     }
@@ -263,12 +263,12 @@ impl Policy {
         let meta = &f.policy;
         if !is_id(&meta.id) {
             err(
-                "policy".into(),
+                "beleid".into(),
                 format!("id `{}` moet kebab-case in kleine letters zijn", meta.id),
             );
         }
         if meta.period_start > meta.period_end {
-            err("policy".into(), "period_start ligt na period_end".into());
+            err("beleid".into(), "period_start ligt na period_end".into());
         }
         for (item, s) in self.sources() {
             if s.document.trim().is_empty() || s.section.trim().is_empty() {
@@ -295,22 +295,28 @@ impl Policy {
             .collect();
         for (what, ids) in [
             (
-                "milestone",
+                "mijlpaal",
                 f.timeline.iter().map(|x| &x.id).collect::<Vec<_>>(),
             ),
             ("parameter", f.parameters.iter().map(|x| &x.id).collect()),
             ("module", f.modules.iter().map(|x| &x.id).collect()),
             (
-                "questionnaire",
+                "vragenlijst",
                 f.questionnaires.iter().map(|x| &x.id).collect(),
             ),
-            ("table", f.tables.iter().map(|x| &x.id).collect()),
-            ("claim rule", f.claim_rules.iter().map(|x| &x.id).collect()),
+            ("tabel", f.tables.iter().map(|x| &x.id).collect()),
             (
-                "interpretation",
+                "declaratieregel",
+                f.claim_rules.iter().map(|x| &x.id).collect(),
+            ),
+            (
+                "interpretatie",
                 f.interpretations.iter().map(|x| &x.id).collect(),
             ),
-            ("obligation", f.obligations.iter().map(|x| &x.id).collect()),
+            (
+                "verplichting",
+                f.obligations.iter().map(|x| &x.id).collect(),
+            ),
         ] {
             let mut seen = HashSet::new();
             for id in ids {
@@ -334,7 +340,7 @@ impl Policy {
                 && until < m.date
             {
                 err(
-                    format!("milestone `{}`", m.id),
+                    format!("mijlpaal `{}`", m.id),
                     "until ligt voor date".into(),
                 );
             }
@@ -392,17 +398,14 @@ impl Policy {
                 && let (Some(o), Some(c)) = (a.opens, a.closes)
                 && o > c
             {
-                err(
-                    format!("{item}, application"),
-                    "opens ligt na closes".into(),
-                );
+                err(format!("{item}, aanvraag"), "opens ligt na closes".into());
             }
             if let Some(a) = &m.application
                 && a.late.is_some()
                 && a.closes.is_none()
             {
                 err(
-                    format!("{item}, application"),
+                    format!("{item}, aanvraag"),
                     "een route voor latere aanvragen (late) heeft een `closes`-datum nodig".into(),
                 );
             }
@@ -410,7 +413,7 @@ impl Policy {
                 for p in &t.parameters {
                     if !param_ids.contains(p.as_str()) {
                         err(
-                            format!("{item}, tariff"),
+                            format!("{item}, tarief"),
                             format!("onbekende parameter `{p}`"),
                         );
                     }
@@ -420,8 +423,12 @@ impl Policy {
             let rules = m
                 .conditions
                 .iter()
-                .map(|c| ("condition", &c.id, &c.check))
-                .chain(m.exclusions.iter().map(|x| ("exclusion", &x.id, &x.check)));
+                .map(|c| ("voorwaarde", &c.id, &c.check))
+                .chain(
+                    m.exclusions
+                        .iter()
+                        .map(|x| ("uitsluiting", &x.id, &x.check)),
+                );
             for (what, id, check) in rules {
                 let item = format!("{item}, {what} `{id}`");
                 if !seen.insert(id) {
@@ -458,7 +465,7 @@ impl Policy {
             for qq in &q.questions {
                 if !seen.insert(&qq.id) {
                     err(
-                        format!("questionnaire `{}`, question `{}`", q.id, qq.id),
+                        format!("vragenlijst `{}`, vraag `{}`", q.id, qq.id),
                         "id wordt twee keer gebruikt".into(),
                     );
                 }
@@ -478,14 +485,14 @@ impl Policy {
                     && !a.chars().all(|c| c.is_ascii_alphanumeric())
                 {
                     err(
-                        format!("claim rule `{}`", r.id),
+                        format!("declaratieregel `{}`", r.id),
                         format!("applies_to `{a}` is geen module-id en geen prestatiecode"),
                     );
                 }
             }
             if r.return_code.len() != 4 || !r.return_code.chars().all(|c| c.is_ascii_digit()) {
                 err(
-                    format!("claim rule `{}`", r.id),
+                    format!("declaratieregel `{}`", r.id),
                     "return_code moet een Vektis-code van vier cijfers zijn (COD954)".into(),
                 );
             }
@@ -493,7 +500,7 @@ impl Policy {
                 for key in r.params.keys() {
                     if !allowed.contains(&key.as_str()) {
                         err(
-                            format!("claim rule `{}`", r.id),
+                            format!("declaratieregel `{}`", r.id),
                             format!(
                                 "onbekende sleutel `{key}` in params voor soort `{}` (bekend: {})",
                                 r.kind,
@@ -512,7 +519,7 @@ impl Policy {
             for a in &o.applies_to {
                 if !module_ids.contains(a.as_str()) {
                     err(
-                        format!("obligation `{}`", o.id),
+                        format!("verplichting `{}`", o.id),
                         format!("applies_to noemt onbekende module `{a}`"),
                     );
                 }
@@ -528,7 +535,7 @@ impl Policy {
         let f = &self.file;
         let mut seen = HashSet::new();
         for d in &f.facts {
-            let item = format!("fact `{}`", d.id);
+            let item = format!("feit `{}`", d.id);
             if d.id.trim().is_empty() || d.id.chars().any(char::is_whitespace) {
                 err(item.clone(), "id moet een naam zonder spaties zijn".into());
             }
@@ -677,7 +684,7 @@ impl PolicySet {
             if !seen.insert(p.id().to_string()) {
                 errors.push(LoadError::Invalid(vec![ValidationError {
                     file: p.path.clone(),
-                    item: "policy".into(),
+                    item: "beleid".into(),
                     problem: format!(
                         "beleids-id `{}` wordt ook door een ander bestand gebruikt",
                         p.id()
@@ -899,7 +906,7 @@ source = { document = "doc.txt", section = "M", quote = "the module m exists" }
             .to_string();
         assert_eq!(
             err,
-            "t.toml: obligation `report`: applies_to noemt onbekende module `x`"
+            "t.toml: verplichting `report`: applies_to noemt onbekende module `x`"
         );
         let p = Policy::from_bytes(
             Path::new("t.toml"),
@@ -909,7 +916,7 @@ source = { document = "doc.txt", section = "M", quote = "the module m exists" }
         assert!(
             p.sources()
                 .iter()
-                .any(|(item, _)| item == "obligation `report`")
+                .any(|(item, _)| item == "verplichting `report`")
         );
     }
 
@@ -954,7 +961,7 @@ source = { document = "doc.txt", section = "M", quote = "enough patients" }
             .to_string();
         assert_eq!(
             err,
-            "t.toml: module `m`, condition `enough`: feit `patients` is niet gedeclareerd (voeg een [[facts]]-regel toe)"
+            "t.toml: module `m`, voorwaarde `enough`: feit `patients` is niet gedeclareerd (voeg een [[facts]]-regel toe)"
         );
         let declared =
             text + "\n[[facts]]\nid = \"patients\"\nlabel = \"Patiënten\"\ntype = \"count\"\n";

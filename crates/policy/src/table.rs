@@ -197,7 +197,7 @@ impl Table {
     /// naming the table, row (1-based) and column.
     pub fn compile(t: &DecisionTable) -> Result<Table, Vec<(String, String)>> {
         let mut errs = Vec::new();
-        let item = format!("table `{}`", t.id);
+        let item = format!("tabel `{}`", t.id);
         let column = |name: &String, errs: &mut Vec<(String, String)>| -> Option<Column> {
             match t.columns.get(name) {
                 Some(ty) => Some(Column {
@@ -206,7 +206,7 @@ impl Table {
                 }),
                 None => {
                     errs.push((
-                        format!("{item}, column `{name}`"),
+                        format!("{item}, kolom `{name}`"),
                         "heeft geen type in `columns` (text, number, integer, bool, money, ratio)"
                             .into(),
                     ));
@@ -227,7 +227,7 @@ impl Table {
         for name in t.columns.keys() {
             if !t.inputs.contains(name) && !t.outputs.contains(name) {
                 errs.push((
-                    format!("{item}, column `{name}`"),
+                    format!("{item}, kolom `{name}`"),
                     "heeft een type in `columns` maar is geen invoer en geen uitvoer".into(),
                 ));
             }
@@ -237,7 +237,7 @@ impl Table {
         }
         let mut rows = Vec::new();
         for (i, raw) in t.rows.iter().enumerate() {
-            let at = |col: &str| format!("{item}, row {}, column `{col}`", i + 1);
+            let at = |col: &str| format!("{item}, regel {}, kolom `{col}`", i + 1);
             for key in raw.keys() {
                 if !t.inputs.contains(key) && !t.outputs.contains(key) {
                     errs.push((at(key), "onbekende kolom".into()));
@@ -431,15 +431,15 @@ source = { document = "d.txt", section = "S", quote = "a long enough quote" }
         .unwrap_err();
         let items: Vec<&str> = errs.iter().map(|(i, _)| i.as_str()).collect();
         assert!(
-            items.contains(&"table `t`, row 2, column `revenue`"),
+            items.contains(&"tabel `t`, regel 2, kolom `revenue`"),
             "{errs:?}"
         );
         assert!(
-            items.contains(&"table `t`, row 2, column `kind`"),
+            items.contains(&"tabel `t`, regel 2, kolom `kind`"),
             "{errs:?}"
         );
         assert!(
-            items.contains(&"table `t`, row 2, column `extra`"),
+            items.contains(&"tabel `t`, regel 2, kolom `extra`"),
             "{errs:?}"
         );
         assert_eq!(errs.len(), 3, "{errs:?}");
@@ -449,6 +449,6 @@ source = { document = "d.txt", section = "S", quote = "a long enough quote" }
     fn every_column_needs_a_type() {
         let text = HEAD.replace(", share = \"ratio\"", "");
         let errs = table(&format!("{text}rows = []")).unwrap_err();
-        assert_eq!(errs[0].0, "table `t`, column `share`");
+        assert_eq!(errs[0].0, "tabel `t`, kolom `share`");
     }
 }

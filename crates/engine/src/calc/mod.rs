@@ -268,12 +268,12 @@ pub fn check_references(policy: &Policy) -> Vec<zorginkoop_policy::ValidationErr
             && find(name).is_err()
         {
             err(
-                format!("module `{}`, tariff", m.id),
+                format!("module `{}`, tarief", m.id),
                 format!("onbekende rekentool `{name}`"),
             );
         }
         for d in &m.derive {
-            let item = format!("module `{}`, derive `{}`", m.id, d.fact);
+            let item = format!("module `{}`, afleiding `{}`", m.id, d.fact);
             match find(&d.calculator) {
                 Err(_) => err(item, format!("onbekende rekentool `{}`", d.calculator)),
                 Ok(c) => {
