@@ -4,9 +4,11 @@
 use crate::{AppError, policies};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::BTreeMap;
 use std::path::Path;
 use zorginkoop_engine::Receipt;
-use zorginkoop_engine::calc::{self, CalcContext, Calculator};
+use zorginkoop_engine::calc::{self, CalcContext, CalcError, Calculator};
+use zorginkoop_engine::overrides;
 use zorginkoop_policy::Policy;
 
 /// Every calculator with its inputs and outputs.
@@ -23,6 +25,9 @@ pub struct CalcRequest<'a> {
     pub policy: Option<&'a str>,
     /// Reference date for the parameters (default: the policy's period start).
     pub date: Option<NaiveDate>,
+    /// Parameter overrides (`id` to a decimal as text or number): only parameters with an
+    /// example value; the receipt records them.
+    pub parameters: BTreeMap<String, serde_json::Value>,
 }
 
 /// A calculator's answer: its output and the receipt (which policy, which date).
@@ -46,7 +51,12 @@ pub fn run_in(dir: &Path, req: CalcRequest) -> Result<CalcResult, AppError> {
 pub fn run_with(policy: &Policy, req: CalcRequest) -> Result<CalcResult, AppError> {
     let calculator = find(req.name)?;
     let date = req.date.unwrap_or(policy.file.policy.period_start);
-    let ctx = CalcContext::new(policy, date);
+    let overrides =
+        overrides::check(policy, &req.parameters, date).map_err(|e| AppError::Calc {
+            name: req.name.to_string(),
+            error: CalcError::Parameter(e),
+        })?;
+    let ctx = CalcContext::new(policy, date).with_overrides(&overrides);
     let output = calculator
         .call(&ctx, req.input)
         .map_err(|error| AppError::Calc {
@@ -56,7 +66,7 @@ pub fn run_with(policy: &Policy, req: CalcRequest) -> Result<CalcResult, AppErro
     Ok(CalcResult {
         calculator: calculator.name.to_string(),
         output,
-        receipt: Receipt::new(policy, date),
+        receipt: Receipt::new(policy, date).with_overrides(&overrides),
     })
 }
 

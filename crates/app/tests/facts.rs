@@ -139,6 +139,7 @@ fn calc(name: &str, input: serde_json::Value) -> Result<serde_json::Value, Strin
         input,
         policy: None,
         date: None,
+        parameters: Default::default(),
     };
     calculators::run_in(&dir(), req)
         .map(|r| r.output)

@@ -122,6 +122,7 @@ fn a_calculator_answers_with_the_receipt_of_its_policy() {
             input: serde_json::json!({"registered_patients": 4700}),
             policy: None,
             date: None,
+            parameters: Default::default(),
         },
     )
     .unwrap();
@@ -141,6 +142,7 @@ fn a_calculator_answers_with_the_receipt_of_its_policy() {
             input: serde_json::json!({}),
             policy: None,
             date: None,
+            parameters: Default::default(),
         },
     )
     .unwrap_err();
@@ -246,5 +248,49 @@ fn a_policy_diff_reads_in_dutch_with_the_field_that_changed() {
             .filter_map(|l| l.new.as_deref())
             .all(|v| !v.starts_with('{') && !v.starts_with('[')),
         "no raw JSON"
+    );
+}
+
+#[test]
+fn a_calculation_reads_an_overridden_example_parameter_and_the_receipt_names_it() {
+    let run = |parameters: &[(&str, &str)]| {
+        calculators::run_in(
+            &dir(),
+            calculators::CalcRequest {
+                name: "poh-s-supplement",
+                input: serde_json::json!({"registered_patients": 2000, "total_hours_per_week": 10}),
+                policy: None,
+                date: None,
+                parameters: parameters
+                    .iter()
+                    .map(|(k, v)| (k.to_string(), serde_json::json!(v)))
+                    .collect(),
+            },
+        )
+    };
+    // the rekentool's example hourly cost is 50 euro; a practice paying 60 euro asks with 60:
+    // 10 hours a week at 60 euro for 40 weeks is 24000 euro a year
+    let r = run(&[("poh-s.hourly-cost", "60"), ("poh-s.weeks-per-year", "40")]).unwrap();
+    assert_eq!(r.output["total_cost_per_year"], serde_json::json!("24000"));
+    let ids: Vec<&str> = r.receipt.overrides.iter().map(|o| o.id.as_str()).collect();
+    assert_eq!(ids, ["poh-s.hourly-cost", "poh-s.weeks-per-year"]);
+    assert_eq!(
+        r.receipt.overrides[0].policy_value,
+        Some(rust_decimal::Decimal::new(5000, 2))
+    );
+    let plain = run(&[]).unwrap();
+    assert!(plain.receipt.overrides.is_empty());
+    assert_ne!(
+        plain.output["total_cost_per_year"],
+        r.output["total_cost_per_year"]
+    );
+    // a published figure (the norm practice) is refused, naming the parameter
+    let err = run(&[("norm-practice.patients", "2000")])
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("`norm-practice.patients`"), "{err}");
+    assert!(
+        err.contains("kan niet per aanvraag worden aangepast"),
+        "{err}"
     );
 }

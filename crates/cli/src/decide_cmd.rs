@@ -44,6 +44,10 @@ pub struct CalcArgs {
     /// Reference date for the parameters (default: the policy's period start)
     #[arg(long, value_parser = parse_date, value_name = "DATE")]
     date: Option<NaiveDate>,
+    /// Override an example parameter value for this calculation (repeatable), e.g.
+    /// `--param poh-s.hourly-cost=65`; only parameters marked `example = true` in the policy
+    #[arg(long = "param", value_name = "ID=VALUE", value_parser = parse_param)]
+    params: Vec<(String, String)>,
     /// List the calculators with their inputs and outputs
     #[arg(long)]
     list: bool,
@@ -102,8 +106,23 @@ pub fn calc(args: CalcArgs) -> Result<ExitCode> {
             input,
             policy: args.policy.as_deref(),
             date: args.date,
+            parameters: args
+                .params
+                .into_iter()
+                .map(|(id, v)| (id, serde_json::Value::String(v)))
+                .collect(),
         },
     )?;
     println!("{}", serde_json::to_string_pretty(&result)?);
     Ok(ExitCode::SUCCESS)
+}
+
+/// `id=value` of `--param`.
+fn parse_param(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((id, v)) if !id.trim().is_empty() && !v.trim().is_empty() => {
+            Ok((id.trim().to_string(), v.trim().to_string()))
+        }
+        _ => Err(format!("verwacht `id=waarde`, niet `{s}`")),
+    }
 }

@@ -110,7 +110,7 @@ fn main() -> ExitCode {
 /// Parses a civil date `YYYY-MM-DD` (for clap).
 pub fn parse_date(s: &str) -> Result<NaiveDate, String> {
     NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date (YYYY-MM-DD)"))
+        .map_err(|_| format!("`{s}` is geen datum (JJJJ-MM-DD)"))
 }
 
 /// Today's date on this machine (the engine itself has no clock).

@@ -120,7 +120,7 @@ fn errors_name_the_file_line_and_problem() {
     let (ok, _, err) = zorginkoop(&["calc", "no-such-calculator", "--input", "-"]);
     assert!(!ok);
     assert!(
-        err.contains("unknown calculator `no-such-calculator`"),
+        err.contains("onbekende rekentool `no-such-calculator`"),
         "{err}"
     );
 }
@@ -241,4 +241,59 @@ fn policy_show_lists_the_duties_during_the_contract() {
     assert!(out.contains("Plichten tijdens de overeenkomst:"), "{out}");
     assert!(out.contains("subcontractor-list"), "{out}");
     assert!(!out.contains("Quarterly"), "start dates in Dutch: {out}");
+}
+
+#[test]
+fn example_parameters_are_overridden_per_request_and_shown() {
+    let tmp = std::env::temp_dir();
+    let input = tmp.join(format!("zk-param-{}.json", std::process::id()));
+    std::fs::write(
+        &input,
+        r#"{"registered_patients": 2000, "total_hours_per_week": 10}"#,
+    )
+    .unwrap();
+    let (ok, out, err) = zorginkoop(&[
+        "calc",
+        "poh-s-supplement",
+        "--input",
+        input.to_str().unwrap(),
+        "--param",
+        "poh-s.hourly-cost=60",
+        "--param",
+        "poh-s.weeks-per-year=40",
+    ]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    // 10 hours a week at 60 euro for 40 weeks
+    assert_eq!(v["output"]["total_cost_per_year"], "24000");
+    assert_eq!(v["receipt"]["overrides"][0]["id"], "poh-s.hourly-cost");
+    assert_eq!(v["receipt"]["overrides"][0]["policy_value"], "50.00");
+    let (ok, _, err) = zorginkoop(&[
+        "calc",
+        "poh-s-supplement",
+        "--input",
+        input.to_str().unwrap(),
+        "--param",
+        "poh-s.supplement-ratio=0.5",
+    ]);
+    std::fs::remove_file(&input).ok();
+    assert!(!ok);
+    assert!(err.contains("`poh-s.supplement-ratio`"), "{err}");
+
+    let case = tmp.join(format!("zk-param-case-{}.json", std::process::id()));
+    std::fs::write(
+        &case,
+        r#"{"policy": "gp-2022-2023", "modules": ["poh-ggz"],
+            "provider": {"name": "P", "kind": "practice"},
+            "parameters": {"poh-ggz.tariff-per-patient": "7.25"}}"#,
+    )
+    .unwrap();
+    let (ok, out, err) = zorginkoop(&["decide", "--case", case.to_str().unwrap(), "--explain"]);
+    std::fs::remove_file(&case).ok();
+    assert!(ok, "{err}");
+    assert!(out.contains("Aangepaste parameters"), "{out}");
+    assert!(
+        out.contains("poh-ggz.tariff-per-patient = 7.25 (beleid: "),
+        "{out}"
+    );
 }

@@ -19,6 +19,7 @@
 
 use crate::calc::{self, CalcContext, TableLog};
 use crate::calendar;
+use crate::overrides::{self, OverrideError, Overrides};
 use crate::receipt::Receipt;
 use crate::trace::*;
 use chrono::NaiveDate;
@@ -51,17 +52,23 @@ pub struct Case {
     /// Modules to decide on; empty means every module of the policy.
     #[serde(default)]
     pub modules: Vec<String>,
+    /// Parameter overrides (`id` to a decimal as text or number): only parameters with an
+    /// example value (`example = true`); the receipt records them.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub parameters: BTreeMap<String, serde_json::Value>,
 }
 
 /// Why a case cannot be decided at all.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum DecideError {
-    #[error("policy `{policy}` has no module `{module}`")]
+    #[error("beleid `{policy}` heeft geen module `{module}`")]
     UnknownModule { policy: String, module: String },
-    #[error("fact `{fact}`: {problem}")]
+    #[error("feit `{fact}`: {problem}")]
     BadFact { fact: String, problem: String },
-    #[error("module `{module}`: requirements form a cycle")]
+    #[error("module `{module}`: de vereiste modules vormen een kringloop")]
     Cycle { module: String },
+    #[error(transparent)]
+    Parameter(#[from] OverrideError),
 }
 
 /// Decides every requested module of `case` under `policy` on the reference `date`.
@@ -99,10 +106,13 @@ pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision,
             .collect::<Result<_, _>>()?
     };
     let request_date = case.request_date.unwrap_or(date);
+    let param_date = date.max(policy.file.policy.period_start);
+    let overrides = overrides::check(policy, &case.parameters, param_date)?;
     let mut run = Run {
         policy,
         case,
-        param_date: date.max(policy.file.policy.period_start),
+        overrides: &overrides,
+        param_date,
         request_date,
         facts,
         outcomes: vec![None; n],
@@ -125,7 +135,9 @@ pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision,
     }
     Ok(Decision {
         schema: DECISION_SCHEMA.to_string(),
-        receipt: Receipt::new(policy, date).with_parameter_date(run.param_date),
+        receipt: Receipt::new(policy, date)
+            .with_parameter_date(run.param_date)
+            .with_overrides(&overrides),
         provider: case.provider.clone(),
         request_date,
         modules,
@@ -179,6 +191,8 @@ struct Known {
 struct Run<'a> {
     policy: &'a Policy,
     case: &'a Case,
+    /// Parameter values the case replaces.
+    overrides: &'a Overrides,
     /// The date on which parameters are read: the reference date, but not before the contract
     /// period starts (a request made in the autumn of 2021 is about the 2022 figures).
     param_date: NaiveDate,
@@ -381,6 +395,7 @@ impl<'a> Run<'a> {
                     policy: self.policy,
                     date: self.param_date,
                     log: Some(&log),
+                    overrides: Some(self.overrides),
                 };
                 let result = calc::run(&der.calculator, &ctx, serde_json::Value::Object(input));
                 s.inputs.extend(log.into_inner());
@@ -481,50 +496,114 @@ impl<'a> Run<'a> {
 
         // 8. calendar
         let mut earliest = None;
+        let mut lead_weeks = 0;
         let (mut window_opens, mut window_closes) = (None, None);
         if let (Some(app), Some(app_source)) = (&m.application, &cm.application_source) {
             let meta = &self.policy.file.policy;
             let req = self.request_date;
             window_opens = app.opens;
             window_closes = app.closes;
+            // the late route, when the request came after `closes` and the policy has one
+            let mut late_route = None;
             let mut window_ok = true;
-            if let Some(opens) = app.opens
-                && req < opens
-            {
-                window_ok = false;
-                let mut s = dynamic_step(
-                    cm,
-                    &ID_WINDOW,
-                    format!("Aanvragen kan vanaf {opens}"),
-                    StepOutcome::Failed,
-                    app_source,
-                );
-                s.inputs.push(Input::RequestDate { date: req });
-                s.note = Some(format!("aanvraagdatum {req} ligt voor de opening").into());
-                steps.push(s);
-            }
-            if let Some(closes) = app.closes
-                && req > closes
-            {
-                window_ok = false;
-                let mut s = dynamic_step(
-                    cm,
-                    &ID_WINDOW,
-                    format!("Aanvragen kan tot en met {closes}"),
-                    StepOutcome::Failed,
-                    app_source,
-                );
-                s.inputs.push(Input::RequestDate { date: req });
-                s.note = Some(format!("aanvraagdatum {req} ligt na de sluiting").into());
-                steps.push(s);
+            match calendar::window(app, req) {
+                calendar::Window::Open => {}
+                calendar::Window::BeforeOpening(opens) => {
+                    window_ok = false;
+                    let mut s = dynamic_step(
+                        cm,
+                        &ID_WINDOW,
+                        format!("Aanvragen kan vanaf {opens}"),
+                        StepOutcome::Failed,
+                        app_source,
+                    );
+                    s.inputs.push(Input::RequestDate { date: req });
+                    s.note = Some(format!("aanvraagdatum {req} ligt voor de opening").into());
+                    steps.push(s);
+                }
+                calendar::Window::Closed(closes) => {
+                    window_ok = false;
+                    // a late route that refuses is a written-down choice: cite it
+                    let (source, note) = match &app.late {
+                        Some(late) => (
+                            Arc::new(late.source.clone()),
+                            match late.toelichting.as_ref().or(late.interpretation.as_ref()) {
+                                Some(t) => format!("aanvraagdatum {req} ligt na de sluiting; {t}"),
+                                None => format!("aanvraagdatum {req} ligt na de sluiting"),
+                            },
+                        ),
+                        None => (
+                            app_source.clone(),
+                            format!("aanvraagdatum {req} ligt na de sluiting"),
+                        ),
+                    };
+                    let mut s = dynamic_step(
+                        cm,
+                        &ID_WINDOW,
+                        format!("Aanvragen kan tot en met {closes}"),
+                        StepOutcome::Failed,
+                        &source,
+                    );
+                    s.inputs.push(Input::RequestDate { date: req });
+                    s.note = Some(note.into());
+                    steps.push(s);
+                }
+                calendar::Window::LateReview(closes, late) => {
+                    let source = Arc::new(late.source.clone());
+                    late_route = Some((late, source.clone()));
+                    let mut s = dynamic_step(
+                        cm,
+                        &ID_WINDOW,
+                        format!(
+                            "Aanvragen kan tot en met {closes}; een latere aanvraag beoordeelt de zorginkoper individueel"
+                        ),
+                        StepOutcome::Review,
+                        &source,
+                    );
+                    s.inputs.push(Input::RequestDate { date: req });
+                    s.note = Some(
+                        match late.toelichting.as_ref().or(late.interpretation.as_ref()) {
+                            Some(t) => t.clone(),
+                            None => format!(
+                                "aanvraagdatum {req} ligt na de sluiting; de zorginkoper beoordeelt de aanvraag individueel"
+                            ),
+                        }
+                        .into(),
+                    );
+                    steps.push(s);
+                }
             }
             if window_ok {
-                earliest = calendar::earliest_start(app, req, meta.period_start, meta.period_end);
-                let text = format!(
-                    "Startdata: {}; aanvraag uiterlijk {} weken voor de startdatum",
-                    schedule_dutch(&app.start_dates),
-                    app.lead_time_weeks
-                );
+                let (schedule, lead, source) = match &late_route {
+                    Some((late, source)) => {
+                        earliest = calendar::earliest_late_start(
+                            app,
+                            late,
+                            req,
+                            meta.period_start,
+                            meta.period_end,
+                        );
+                        (
+                            late.start_dates.as_ref().unwrap_or(&app.start_dates),
+                            late.lead_time_weeks.unwrap_or(app.lead_time_weeks),
+                            source,
+                        )
+                    }
+                    None => {
+                        earliest =
+                            calendar::earliest_start(app, req, meta.period_start, meta.period_end);
+                        (&app.start_dates, app.lead_time_weeks, app_source)
+                    }
+                };
+                lead_weeks = lead;
+                let text = if lead == 0 {
+                    format!("Startdata: {}", schedule_dutch(schedule))
+                } else {
+                    format!(
+                        "Startdata: {}; aanvraag uiterlijk {lead} weken voor de startdatum",
+                        schedule_dutch(schedule)
+                    )
+                };
                 let mut s = dynamic_step(
                     cm,
                     &ID_START,
@@ -534,14 +613,14 @@ impl<'a> Run<'a> {
                     } else {
                         StepOutcome::Failed
                     },
-                    app_source,
+                    source,
                 );
                 s.inputs.push(Input::RequestDate { date: req });
                 s.note = Some(
                     match earliest {
                         Some(d) => format!(
                             "vroegste startdatum {d} (aanvraag uiterlijk {})",
-                            calendar::request_deadline(d, app.lead_time_weeks)
+                            calendar::request_deadline(d, lead)
                         ),
                         None => format!(
                             "geen startdatum meer binnen de contractperiode tot {}",
@@ -569,13 +648,12 @@ impl<'a> Run<'a> {
         } else {
             earliest
         };
-        let lead = m.application.as_ref().map_or(0, |a| a.lead_time_weeks);
         Ok(ModuleDecision {
             module: cm.id.clone(),
             name: cm.name.clone(),
             outcome,
             earliest_start,
-            request_deadline: earliest_start.map(|d| calendar::request_deadline(d, lead)),
+            request_deadline: earliest_start.map(|d| calendar::request_deadline(d, lead_weeks)),
             window_opens,
             window_closes,
             missing_facts: missing.into_iter().collect(),
@@ -594,14 +672,18 @@ impl<'a> Run<'a> {
         Ok((truth, inputs))
     }
 
-    /// The value of a parameter on the parameter date, with the first day of that value.
-    fn param(&self, id: &str) -> Option<(Decimal, NaiveDate)> {
+    /// The value of a parameter on the parameter date, with the first day of that value
+    /// (`None` for an override of the case: it holds on every date).
+    fn param(&self, id: &str) -> Option<(Decimal, Option<NaiveDate>)> {
+        if let Some(v) = self.overrides.get(id) {
+            return Some((v, None));
+        }
         let p = self.policy.parameter(id)?;
         p.values
             .iter()
             .rev()
             .find(|v| v.from <= self.param_date)
-            .map(|v| (v.value, v.from))
+            .map(|v| (v.value, Some(v.from)))
     }
 
     fn eval(
@@ -660,7 +742,7 @@ impl<'a> Run<'a> {
                             inputs.push(Input::Parameter {
                                 id: p.clone(),
                                 value: Some(v),
-                                valid_from: Some(from),
+                                valid_from: from,
                             });
                             param = FactValue::Number(v);
                             &param

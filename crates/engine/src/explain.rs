@@ -64,6 +64,13 @@ pub fn input_dutch(i: &Input) -> String {
             (Some(v), Some(from)) => {
                 format!("parameter {id} = {} (geldig vanaf {from})", v.normalize())
             }
+            // an override of the request holds on every date (see the receipt)
+            (Some(v), None) => {
+                format!(
+                    "parameter {id} = {} (aangepast in de aanvraag)",
+                    v.normalize()
+                )
+            }
             _ => format!("parameter {id} = (geen waarde op de peildatum)"),
         },
         Input::Contracted { module, how } => {
@@ -135,6 +142,19 @@ pub fn render_decision(d: &Decision, explain: bool) -> String {
         r.engine_version,
         r.reference_date
     );
+    if !r.overrides.is_empty() {
+        let _ = writeln!(
+            out,
+            "Aangepaste parameters (voorbeeldwaarden, per aanvraag):"
+        );
+        for o in &r.overrides {
+            let _ = match o.policy_value {
+                Some(p) => writeln!(out, "  {} = {} (beleid: {p})", o.id, o.value),
+                None => writeln!(out, "  {} = {} (beleid: geen waarde)", o.id, o.value),
+            };
+        }
+        let _ = writeln!(out);
+    }
     let width = d
         .modules
         .iter()
@@ -205,6 +225,15 @@ mod tests {
         assert_eq!(
             input_dutch(&param),
             "parameter ro.min-inhabitants = 100000 (geldig vanaf 2022-01-01)"
+        );
+        let overridden = Input::Parameter {
+            id: "ro.min-inhabitants".into(),
+            value: Some(Decimal::new(90_000, 0)),
+            valid_from: None,
+        };
+        assert_eq!(
+            input_dutch(&overridden),
+            "parameter ro.min-inhabitants = 90000 (aangepast in de aanvraag)"
         );
         let missing = Input::Fact {
             name: "patients".into(),

@@ -11,6 +11,7 @@
 //! * [`explain`] renders a decision in Dutch for people (CLI and portal alike).
 //! * [`table`] evaluates the policies' decision tables.
 //! * [`calc`] holds the calculators (rekentools) in exact decimals.
+//! * [`overrides`] checks per-request parameter overrides (example values only).
 //! * [`calendar`] computes start dates, request deadlines and the contracting timeline.
 
 pub mod calc;
@@ -18,6 +19,7 @@ pub mod calendar;
 mod decide;
 pub mod explain;
 pub mod facts;
+pub mod overrides;
 mod receipt;
 pub mod scenario;
 pub mod table;

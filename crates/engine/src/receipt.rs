@@ -1,6 +1,7 @@
 //! The receipt: the provenance of every result (which policy exactly, which engine, which
 //! reference date), so that a decision or calculation can be reproduced and audited.
 
+use crate::overrides::{Override, Overrides};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use zorginkoop_policy::Policy;
@@ -19,6 +20,9 @@ pub struct Receipt {
     /// the contract period starts.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parameter_date: Option<NaiveDate>,
+    /// Parameters whose (example) value the request replaced, with the policy's own value.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<Override>,
 }
 
 impl Receipt {
@@ -30,12 +34,19 @@ impl Receipt {
             engine_version: crate::ENGINE_VERSION.to_string(),
             reference_date: date,
             parameter_date: None,
+            overrides: Vec::new(),
         }
     }
 
     /// The receipt of a decision: parameters read on `parameter_date`.
     pub fn with_parameter_date(mut self, d: NaiveDate) -> Receipt {
         self.parameter_date = Some(d);
+        self
+    }
+
+    /// The receipt of a result computed with `overrides`.
+    pub fn with_overrides(mut self, overrides: &Overrides) -> Receipt {
+        self.overrides = overrides.list().to_vec();
         self
     }
 }

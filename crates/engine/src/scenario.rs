@@ -38,6 +38,9 @@ pub struct ScenarioCase {
     pub facts: BTreeMap<String, serde_json::Value>,
     #[serde(default)]
     pub modules: Vec<String>,
+    /// Parameter overrides (example values only), as in a case.
+    #[serde(default)]
+    pub parameters: BTreeMap<String, serde_json::Value>,
     /// The engine change this case waits for (e.g. decide reading a new policy field). Such a
     /// case is expected to differ from its expectation today; once it matches, the runner
     /// reports it so that `awaits` is removed and the case guards the behaviour from then on.
@@ -60,6 +63,7 @@ impl ScenarioCase {
             } else {
                 self.modules.clone()
             },
+            parameters: self.parameters.clone(),
         }
     }
 }

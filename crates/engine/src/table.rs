@@ -12,9 +12,9 @@ use zorginkoop_policy::{Cell, ColumnType, HitPolicy, Table, TableValue};
 /// Why a table could not be evaluated.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum TableError {
-    #[error("table `{table}` has no input column `{column}`")]
+    #[error("tabel `{table}` heeft geen invoerkolom `{column}`")]
     UnknownColumn { table: String, column: String },
-    #[error("table `{table}`, column `{column}`: {value} is not a {ty}")]
+    #[error("tabel `{table}`, kolom `{column}`: {value} is geen {ty}")]
     WrongType {
         table: String,
         column: String,
@@ -232,7 +232,10 @@ source = {{ document = "d.txt", section = "S", quote = "a long enough quote" }}
     fn inputs_are_checked_by_name() {
         let t = table("first");
         let e = evaluate(&t, &[("omzet", money(1))]).unwrap_err();
-        assert_eq!(e.to_string(), "table `bands` has no input column `omzet`");
+        assert_eq!(
+            e.to_string(),
+            "tabel `bands` heeft geen invoerkolom `omzet`"
+        );
         // without a revenue only the `-` revenue cell can match
         let m = evaluate(&t, &[("kind", TableValue::Text("special".into()))]).unwrap();
         assert_eq!(m.rows, [3]);

@@ -140,7 +140,10 @@ fn the_wrong_kind_of_provider_cannot_contract_a_module() {
 fn unknown_modules_are_an_error() {
     let c = case(r#"{"provider":{"name":"P","kind":"practice"},"modules":["nope"]}"#);
     let err = decide(&policy(), &c, d("2022-03-01")).unwrap_err();
-    assert_eq!(err.to_string(), "policy `mini-2022` has no module `nope`");
+    assert_eq!(
+        err.to_string(),
+        "beleid `mini-2022` heeft geen module `nope`"
+    );
 }
 
 #[test]
@@ -275,4 +278,150 @@ fn a_table_row_a_calculator_matched_is_in_the_trace() {
     assert_eq!((row.0.as_str(), row.1), ("provider-category", 1));
     assert_eq!(row.2["revenue_band"], "below-100000");
     assert_eq!(row.2["category"], "small");
+}
+
+fn gp_2020() -> Policy {
+    Policy::load(Path::new(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../policies/gp-2020-2021.toml"
+    )))
+    .unwrap()
+}
+
+const LATE_GP: &str = r#"{"provider":{"name":"P","kind":"practice"},"modules":["basiszorg"],
+    "facts":{"gp_big_registered":true,"contracts_full_scope":true,"in_zk_core_region":true}}"#;
+
+#[test]
+fn a_request_after_the_portal_closed_goes_to_review_on_the_late_schedule() {
+    let p = gp_2020();
+    let dec = decide(&p, &case(LATE_GP), d("2020-03-10")).unwrap();
+    let m = dec.module("basiszorg").unwrap();
+    assert_eq!(m.outcome, Outcome::NeedsReview, "{:#?}", m.steps);
+    // the late route: first of any month, no lead time
+    assert_eq!(m.earliest_start, Some(d("2020-04-01")));
+    assert_eq!(m.request_deadline, Some(d("2020-04-01")));
+    assert_eq!(m.window_opens, Some(d("2019-09-26")));
+    assert_eq!(m.window_closes, Some(d("2019-11-12")));
+    let w = m
+        .steps
+        .iter()
+        .find(|s| s.rule().to_string() == "basiszorg/calendar/window")
+        .unwrap();
+    assert_eq!(w.outcome, StepOutcome::Review);
+    assert!(
+        w.note
+            .as_deref()
+            .unwrap()
+            .starts_with("Een aanvraag na 12 november 2019")
+    );
+    assert_eq!(
+        w.about.source.section,
+        "3. Wie kunnen een overeenkomst krijgen?"
+    );
+}
+
+#[test]
+fn a_late_route_that_refuses_makes_a_late_request_not_eligible() {
+    let mut p = gp_2020();
+    let i = p.compiled.module_index("basiszorg").unwrap();
+    let app = p.file.modules[i].application.as_mut().unwrap();
+    app.late.as_mut().unwrap().on_fail = zorginkoop_policy::OnFail::NotEligible;
+    let dec = decide(&p, &case(LATE_GP), d("2020-03-10")).unwrap();
+    let m = dec.module("basiszorg").unwrap();
+    assert_eq!(m.outcome, Outcome::NotEligible);
+    assert_eq!(m.failed_rules(), vec!["window"]);
+    assert_eq!(m.earliest_start, None);
+    // within the window the ordinary schedule applies: 1 January 2020
+    let dec = decide(&p, &case(LATE_GP), d("2019-11-12")).unwrap();
+    let m = dec.module("basiszorg").unwrap();
+    assert_eq!(m.outcome, Outcome::Eligible, "{:#?}", m.steps);
+    assert_eq!(m.earliest_start, Some(d("2020-01-01")));
+}
+
+const POH_24: &str = r#"{"provider":{"name":"P","kind":"practice"},"request_date":"2022-03-01",
+    "facts":{"gp_registered":true,"registered_patients":4700,"requested_hours":24,"in_pilot":false}"#;
+
+#[test]
+fn an_example_parameter_overridden_per_request_changes_the_norm_and_is_on_the_receipt() {
+    // 12 hours per norm practice: 4700 patients are two norm practices, 24 hours fit.
+    // With 10 hours per norm practice the norm is 20 hours and 24 requested hours do not fit:
+    // more than the norm goes to individual review.
+    let c = case(&format!(
+        r#"{POH_24},"parameters":{{"poh-ggz.hours-per-norm-practice":"10"}}}}"#
+    ));
+    let dec = decide(&policy(), &c, d("2022-03-01")).unwrap();
+    let poh = dec.module("poh").unwrap();
+    assert_eq!(poh.outcome, Outcome::NeedsReview, "{:#?}", poh.steps);
+    let within = poh
+        .steps
+        .iter()
+        .find(|s| s.rule().to_string() == "poh/condition/within-norm")
+        .unwrap();
+    assert_eq!(within.outcome, StepOutcome::Review);
+    let calc = poh
+        .steps
+        .iter()
+        .find(|s| s.rule().to_string() == "poh/calculation/norm_hours")
+        .unwrap();
+    assert_eq!(calc.note.as_deref(), Some("norm_hours = 20"));
+    let o = &dec.receipt.overrides;
+    assert_eq!(o.len(), 1);
+    assert_eq!(o[0].id, "poh-ggz.hours-per-norm-practice");
+    assert_eq!(o[0].value.to_string(), "10");
+    assert_eq!(
+        o[0].policy_value.map(|v| v.to_string()).as_deref(),
+        Some("12")
+    );
+    let json = serde_json::to_value(&dec).unwrap();
+    assert_eq!(
+        json["receipt"]["overrides"][0]["policy_value"],
+        serde_json::json!("12")
+    );
+    let text = zorginkoop_engine::explain::render_decision(&dec, true);
+    assert!(
+        text.contains("poh-ggz.hours-per-norm-practice = 10 (beleid: 12)"),
+        "{text}"
+    );
+    // without the override: eligible, and no overrides on the receipt
+    let dec = decide(&policy(), &case(&format!("{POH_24}}}")), d("2022-03-01")).unwrap();
+    assert_eq!(dec.module("poh").unwrap().outcome, Outcome::Eligible);
+    assert!(dec.receipt.overrides.is_empty());
+    assert!(
+        serde_json::to_value(&dec).unwrap()["receipt"]
+            .get("overrides")
+            .is_none()
+    );
+}
+
+#[test]
+fn a_published_parameter_cannot_be_overridden_and_a_value_must_fit_the_unit() {
+    let c = case(&format!(
+        r#"{POH_24},"parameters":{{"norm-practice.patients":"2000"}}}}"#
+    ));
+    let e = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("`norm-practice.patients`"), "{e}");
+    assert!(e.contains("kan niet per aanvraag worden aangepast"), "{e}");
+    let c = case(&format!(
+        r#"{POH_24},"parameters":{{"poh-ggz.hours-per-norm-practice":"-3"}}}}"#
+    ));
+    let e = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("poh-ggz.hours-per-norm-practice"), "{e}");
+    let c = case(&format!(
+        r#"{POH_24},"parameters":{{"poh-ggz.hours-per-norm-practice":"veel"}}}}"#
+    ));
+    let e = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("geen decimaal getal"), "{e}");
+    let c = case(&format!(
+        r#"{POH_24},"parameters":{{"bestaat-niet":"1"}}}}"#
+    ));
+    let e = decide(&policy(), &c, d("2022-03-01"))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("bestaat niet"), "{e}");
 }

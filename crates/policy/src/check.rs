@@ -33,13 +33,14 @@ impl FactValue {
                 items
                     .iter()
                     .map(|v| {
-                        FactValue::from_json(v)?.ok_or_else(|| "a list holds a null".to_string())
+                        FactValue::from_json(v)?
+                            .ok_or_else(|| "een lijst bevat een null".to_string())
                     })
                     .collect::<Result<_, _>>()?,
             ),
             serde_json::Value::Object(_) => {
                 return Err(
-                    "an object is not a fact value (use true/false, a number, text or a list)"
+                    "een object is geen feitwaarde (gebruik true/false, een getal, tekst of een lijst)"
                         .into(),
                 );
             }
@@ -97,7 +98,7 @@ impl fmt::Display for FactValue {
 pub(crate) fn parse_decimal(s: &str) -> Result<Decimal, String> {
     Decimal::from_str(s)
         .or_else(|_| Decimal::from_scientific(s))
-        .map_err(|e| format!("{s:?} is not an exact decimal number: {e}"))
+        .map_err(|e| format!("{s:?} is geen exact decimaal getal ({e})"))
 }
 
 /// The right-hand side of a comparison.
@@ -151,7 +152,8 @@ impl Check {
         .count();
         if forms != 1 {
             return Err(
-                "a check needs exactly one of `fact`, `all`, `any`, `not`, `contracted`".into(),
+                "een check heeft precies een van `fact`, `all`, `any`, `not`, `contracted` nodig"
+                    .into(),
             );
         }
         if let Some(list) = &spec.all {
@@ -169,7 +171,7 @@ impl Check {
         let fact = spec.fact.clone().expect("counted above");
         let op = spec
             .op
-            .ok_or_else(|| format!("check on fact `{fact}` has no `op`"))?;
+            .ok_or_else(|| format!("check op feit `{fact}` heeft geen `op`"))?;
         let operands = [
             spec.value.is_some(),
             spec.param.is_some(),
@@ -180,31 +182,31 @@ impl Check {
         .count();
         if operands != 1 {
             return Err(format!(
-                "check on fact `{fact}` needs exactly one of `value`, `param`, `other_fact`"
+                "check op feit `{fact}` heeft precies een van `value`, `param`, `other_fact` nodig"
             ));
         }
         let rhs = if let Some(v) = &spec.value {
             let value = FactValue::from_json(v)
-                .map_err(|e| format!("check on fact `{fact}`: {e}"))?
-                .ok_or_else(|| format!("check on fact `{fact}`: value is empty"))?;
+                .map_err(|e| format!("check op feit `{fact}`: {e}"))?
+                .ok_or_else(|| format!("check op feit `{fact}`: value is leeg"))?;
             match (op, &value) {
                 (Op::Is, FactValue::Bool(_)) => {}
                 (Op::Is, _) => {
                     return Err(format!(
-                        "check on fact `{fact}`: `is` compares with true or false"
+                        "check op feit `{fact}`: `is` vergelijkt met true of false"
                     ));
                 }
                 (Op::In | Op::NotIn, FactValue::List(_)) => {}
                 (Op::In | Op::NotIn, _) => {
                     return Err(format!(
-                        "check on fact `{fact}`: `{}` needs a list value",
+                        "check op feit `{fact}`: `{}` heeft een lijst als waarde nodig",
                         op.as_str()
                     ));
                 }
                 (Op::Ge | Op::Gt | Op::Le | Op::Lt, FactValue::Number(_)) => {}
                 (Op::Ge | Op::Gt | Op::Le | Op::Lt, _) => {
                     return Err(format!(
-                        "check on fact `{fact}`: `{}` needs a number value",
+                        "check op feit `{fact}`: `{}` heeft een getal als waarde nodig",
                         op.as_str()
                     ));
                 }
@@ -214,7 +216,7 @@ impl Check {
         } else if let Some(p) = &spec.param {
             if matches!(op, Op::Is | Op::In | Op::NotIn) {
                 return Err(format!(
-                    "check on fact `{fact}`: `{}` cannot compare with a parameter",
+                    "check op feit `{fact}`: `{}` kan niet met een parameter vergelijken",
                     op.as_str()
                 ));
             }
@@ -231,7 +233,7 @@ impl Check {
 
     fn list(list: &[CheckSpec]) -> Result<Vec<Check>, String> {
         if list.is_empty() {
-            return Err("`all`/`any` needs at least one check".into());
+            return Err("`all`/`any` heeft minstens een check nodig".into());
         }
         list.iter().map(Self::from_spec).collect()
     }
@@ -321,14 +323,14 @@ mod tests {
             "fact = \"a\"\nop = \"is\"\nvalue = true\ncontracted = \"x\"",
         ))
         .unwrap_err();
-        assert!(err.contains("exactly one"), "{err}");
+        assert!(err.contains("precies een"), "{err}");
     }
 
     #[test]
     fn comparisons_need_a_fitting_value() {
         let err = Check::from_spec(&spec("fact = \"patients\"\nop = \">=\"\nvalue = \"many\""))
             .unwrap_err();
-        assert!(err.contains("needs a number"), "{err}");
+        assert!(err.contains("heeft een getal"), "{err}");
         let ok = Check::from_spec(&spec("fact = \"patients\"\nop = \">=\"\nvalue = 2350")).unwrap();
         assert_eq!(ok.to_string(), "patients >= 2350");
     }

@@ -188,7 +188,11 @@ impl Compiled {
                     Some(spec) => match Check::from_spec(spec) {
                         Ok(c) => c,
                         Err(p) => {
-                            let what = kind.as_str();
+                            let what = match kind {
+                                StepKind::Condition => "voorwaarde",
+                                StepKind::Exclusion => "uitsluiting",
+                                other => other.as_str(),
+                            };
                             errs.push((format!("module `{}`, {what} `{rule_id}`", m.id), p));
                             return None;
                         }

@@ -126,7 +126,7 @@ pub fn used_facts(file: &PolicyFile) -> BTreeMap<String, Vec<(String, FactUse)>>
         for d in &m.derive {
             for fact in d.inputs.values() {
                 out.entry(fact.clone()).or_default().push((
-                    format!("module `{}`, derive `{}`", m.id, d.fact),
+                    format!("module `{}`, afleiding `{}`", m.id, d.fact),
                     FactUse::CalculatorInput,
                 ));
             }
@@ -134,8 +134,12 @@ pub fn used_facts(file: &PolicyFile) -> BTreeMap<String, Vec<(String, FactUse)>>
         let rules = m
             .conditions
             .iter()
-            .map(|c| ("condition", &c.id, &c.check))
-            .chain(m.exclusions.iter().map(|x| ("exclusion", &x.id, &x.check)));
+            .map(|c| ("voorwaarde", &c.id, &c.check))
+            .chain(
+                m.exclusions
+                    .iter()
+                    .map(|x| ("uitsluiting", &x.id, &x.check)),
+            );
         for (what, id, check) in rules {
             let item = format!("module `{}`, {what} `{id}`", m.id);
             match check {
@@ -190,11 +194,11 @@ pub fn fits(ty: FactType, how: &FactUse) -> Result<(), String> {
         Ok(())
     } else {
         let how = match how {
-            FactUse::Answer => "answers the rule with yes/no".to_string(),
-            FactUse::CalculatorInput => "is a calculator input (a number)".to_string(),
-            FactUse::Compared(op) => format!("is compared with `{}`", op.as_str()),
+            FactUse::Answer => "beantwoordt de regel met ja/nee".to_string(),
+            FactUse::CalculatorInput => "is invoer van een rekentool (een getal)".to_string(),
+            FactUse::Compared(op) => format!("wordt vergeleken met `{}`", op.as_str()),
         };
-        Err(format!("is declared as {} but {how}", ty.as_str()))
+        Err(format!("is gedeclareerd als {} maar {how}", ty.as_str()))
     }
 }
 

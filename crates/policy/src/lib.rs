@@ -22,7 +22,7 @@ pub use diff::{Change, PolicyDiff, diff};
 pub use facts::{FactDecl, FactType};
 pub use load::{
     CLAIM_RULE_PARAMS, LoadError, Policy, PolicySet, ValidationError, claim_rule_params,
-    normalize_whitespace,
+    normalize_whitespace, unit_range_problem,
 };
 pub use model::*;
 pub use table::{Bound, Cell, Column, Row, Table, TableValue, typed_value};

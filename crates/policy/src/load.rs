@@ -48,7 +48,7 @@ impl fmt::Display for ValidationError {
 /// Why a policy file could not be loaded.
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: kan niet worden gelezen: {source}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -81,7 +81,7 @@ impl Policy {
     pub fn from_bytes(path: &Path, bytes: &[u8]) -> Result<Policy, LoadError> {
         let text = std::str::from_utf8(bytes).map_err(|e| LoadError::Parse {
             path: path.to_path_buf(),
-            message: format!("not UTF-8: {e}"),
+            message: format!("geen UTF-8: {e}"),
         })?;
         let file: PolicyFile = toml::from_str(text).map_err(|e| LoadError::Parse {
             path: path.to_path_buf(),
@@ -194,9 +194,9 @@ impl Policy {
     /// Every source in the file, with the item it belongs to.
     pub fn sources(&self) -> Vec<(String, &Source)> {
         let f = &self.file;
-        let mut out = vec![("policy".to_string(), &f.policy.source)];
+        let mut out = vec![("beleid".to_string(), &f.policy.source)];
         for m in &f.timeline {
-            out.push((format!("milestone `{}`", m.id), &m.source));
+            out.push((format!("mijlpaal `{}`", m.id), &m.source));
         }
         for p in &f.parameters {
             out.push((format!("parameter `{}`", p.id), &p.source));
@@ -204,47 +204,47 @@ impl Policy {
         for m in &f.modules {
             out.push((format!("module `{}`", m.id), &m.source));
             if let Some(a) = &m.application {
-                out.push((format!("module `{}`, application", m.id), &a.source));
+                out.push((format!("module `{}`, aanvraag", m.id), &a.source));
                 if let Some(l) = &a.late {
-                    out.push((format!("module `{}`, late application", m.id), &l.source));
+                    out.push((format!("module `{}`, late aanvraag", m.id), &l.source));
                 }
             }
             if let Some(t) = &m.tariff {
-                out.push((format!("module `{}`, tariff", m.id), &t.source));
+                out.push((format!("module `{}`, tarief", m.id), &t.source));
             }
             for c in &m.conditions {
                 out.push((
-                    format!("module `{}`, condition `{}`", m.id, c.id),
+                    format!("module `{}`, voorwaarde `{}`", m.id, c.id),
                     &c.source,
                 ));
             }
             for x in &m.exclusions {
                 out.push((
-                    format!("module `{}`, exclusion `{}`", m.id, x.id),
+                    format!("module `{}`, uitsluiting `{}`", m.id, x.id),
                     &x.source,
                 ));
             }
         }
         for q in &f.questionnaires {
-            out.push((format!("questionnaire `{}`", q.id), &q.source));
+            out.push((format!("vragenlijst `{}`", q.id), &q.source));
             for qq in &q.questions {
                 out.push((
-                    format!("questionnaire `{}`, question `{}`", q.id, qq.id),
+                    format!("vragenlijst `{}`, vraag `{}`", q.id, qq.id),
                     &qq.source,
                 ));
             }
         }
         for t in &f.tables {
-            out.push((format!("table `{}`", t.id), &t.source));
+            out.push((format!("tabel `{}`", t.id), &t.source));
         }
         for r in &f.claim_rules {
-            out.push((format!("claim rule `{}`", r.id), &r.source));
+            out.push((format!("declaratieregel `{}`", r.id), &r.source));
         }
         for i in &f.interpretations {
-            out.push((format!("interpretation `{}`", i.id), &i.source));
+            out.push((format!("interpretatie `{}`", i.id), &i.source));
         }
         for o in &f.obligations {
-            out.push((format!("obligation `{}`", o.id), &o.source));
+            out.push((format!("verplichting `{}`", o.id), &o.source));
         }
         out
     }
@@ -263,21 +263,24 @@ impl Policy {
         let meta = &f.policy;
         if !is_id(&meta.id) {
             err(
-                "policy".into(),
-                format!("id `{}` must be lower-case kebab-case", meta.id),
+                "beleid".into(),
+                format!("id `{}` moet kebab-case in kleine letters zijn", meta.id),
             );
         }
         if meta.period_start > meta.period_end {
-            err("policy".into(), "period_start is after period_end".into());
+            err("beleid".into(), "period_start ligt na period_end".into());
         }
         for (item, s) in self.sources() {
             if s.document.trim().is_empty() || s.section.trim().is_empty() {
-                err(item.clone(), "source needs a document and a section".into());
+                err(
+                    item.clone(),
+                    "source heeft een document en een sectie nodig".into(),
+                );
             }
             if s.quote.trim().len() < 8 {
                 err(
                     item.clone(),
-                    "source quote is missing or too short to find the passage".into(),
+                    "het citaat (quote) van de bron ontbreekt of is te kort om de passage te vinden".into(),
                 );
             }
         }
@@ -292,33 +295,43 @@ impl Policy {
             .collect();
         for (what, ids) in [
             (
-                "milestone",
+                "mijlpaal",
                 f.timeline.iter().map(|x| &x.id).collect::<Vec<_>>(),
             ),
             ("parameter", f.parameters.iter().map(|x| &x.id).collect()),
             ("module", f.modules.iter().map(|x| &x.id).collect()),
             (
-                "questionnaire",
+                "vragenlijst",
                 f.questionnaires.iter().map(|x| &x.id).collect(),
             ),
-            ("table", f.tables.iter().map(|x| &x.id).collect()),
-            ("claim rule", f.claim_rules.iter().map(|x| &x.id).collect()),
+            ("tabel", f.tables.iter().map(|x| &x.id).collect()),
             (
-                "interpretation",
+                "declaratieregel",
+                f.claim_rules.iter().map(|x| &x.id).collect(),
+            ),
+            (
+                "interpretatie",
                 f.interpretations.iter().map(|x| &x.id).collect(),
             ),
-            ("obligation", f.obligations.iter().map(|x| &x.id).collect()),
+            (
+                "verplichting",
+                f.obligations.iter().map(|x| &x.id).collect(),
+            ),
         ] {
             let mut seen = HashSet::new();
             for id in ids {
                 if !is_id(id) {
                     err(
                         format!("{what} `{id}`"),
-                        "id must be lower-case kebab-case (letters, digits, '-', '.')".into(),
+                        "id moet kebab-case in kleine letters zijn (letters, cijfers, '-', '.')"
+                            .into(),
                     );
                 }
                 if !seen.insert(id) {
-                    err(format!("{what} `{id}`"), "id is used twice".into());
+                    err(
+                        format!("{what} `{id}`"),
+                        "id wordt twee keer gebruikt".into(),
+                    );
                 }
             }
         }
@@ -327,21 +340,21 @@ impl Policy {
                 && until < m.date
             {
                 err(
-                    format!("milestone `{}`", m.id),
-                    "until is before date".into(),
+                    format!("mijlpaal `{}`", m.id),
+                    "until ligt voor date".into(),
                 );
             }
         }
         for p in &f.parameters {
             let item = format!("parameter `{}`", p.id);
             if p.values.is_empty() {
-                err(item.clone(), "has no values".into());
+                err(item.clone(), "heeft geen waarden".into());
             }
             for v in &p.values {
                 if let Some(problem) = unit_range_problem(p.unit, v.value) {
                     err(
                         item.clone(),
-                        format!("value {} from {}: {problem}", v.value, v.from),
+                        format!("waarde {} vanaf {}: {problem}", v.value, v.from),
                     );
                 }
             }
@@ -350,7 +363,7 @@ impl Policy {
                     err(
                         item.clone(),
                         format!(
-                            "values must be in increasing `from` order ({} then {})",
+                            "waarden moeten op oplopende `from` staan ({} en daarna {})",
                             w[0].from, w[1].from
                         ),
                     );
@@ -360,48 +373,48 @@ impl Policy {
         for m in &f.modules {
             let item = format!("module `{}`", m.id);
             if m.contracting_levels.is_empty() {
-                err(item.clone(), "contracting_levels is empty".into());
+                err(item.clone(), "contracting_levels is leeg".into());
             }
             if !m.contractable && m.not_contractable_reason.is_none() {
                 err(
                     item.clone(),
-                    "a module that is not contractable needs a not_contractable_reason".into(),
+                    "een module die niet te contracteren is heeft een not_contractable_reason nodig".into(),
                 );
             }
             for r in &m.requires {
                 if !module_ids.contains(r.as_str()) {
-                    err(item.clone(), format!("requires unknown module `{r}`"));
+                    err(item.clone(), format!("vereist onbekende module `{r}`"));
                 }
                 if r == &m.id {
-                    err(item.clone(), "requires itself".into());
+                    err(item.clone(), "vereist zichzelf".into());
                 }
             }
             for q in &m.questionnaires {
                 if !questionnaire_ids.contains(q.as_str()) {
-                    err(item.clone(), format!("unknown questionnaire `{q}`"));
+                    err(item.clone(), format!("onbekende vragenlijst `{q}`"));
                 }
             }
             if let Some(a) = &m.application
                 && let (Some(o), Some(c)) = (a.opens, a.closes)
                 && o > c
             {
-                err(format!("{item}, application"), "opens after closes".into());
+                err(format!("{item}, aanvraag"), "opens ligt na closes".into());
             }
             if let Some(a) = &m.application
                 && a.late.is_some()
                 && a.closes.is_none()
             {
                 err(
-                    format!("{item}, application"),
-                    "a late route needs a `closes` date".into(),
+                    format!("{item}, aanvraag"),
+                    "een route voor latere aanvragen (late) heeft een `closes`-datum nodig".into(),
                 );
             }
             if let Some(t) = &m.tariff {
                 for p in &t.parameters {
                     if !param_ids.contains(p.as_str()) {
                         err(
-                            format!("{item}, tariff"),
-                            format!("unknown parameter `{p}`"),
+                            format!("{item}, tarief"),
+                            format!("onbekende parameter `{p}`"),
                         );
                     }
                 }
@@ -410,12 +423,19 @@ impl Policy {
             let rules = m
                 .conditions
                 .iter()
-                .map(|c| ("condition", &c.id, &c.check))
-                .chain(m.exclusions.iter().map(|x| ("exclusion", &x.id, &x.check)));
+                .map(|c| ("voorwaarde", &c.id, &c.check))
+                .chain(
+                    m.exclusions
+                        .iter()
+                        .map(|x| ("uitsluiting", &x.id, &x.check)),
+                );
             for (what, id, check) in rules {
                 let item = format!("{item}, {what} `{id}`");
                 if !seen.insert(id) {
-                    err(item.clone(), "id is used twice in this module".into());
+                    err(
+                        item.clone(),
+                        "id wordt twee keer gebruikt in deze module".into(),
+                    );
                 }
                 if let Some(spec) = check {
                     match Check::from_spec(spec) {
@@ -424,14 +444,14 @@ impl Policy {
                             c.params(&mut ps);
                             for p in ps {
                                 if !param_ids.contains(p.as_str()) {
-                                    err(item.clone(), format!("unknown parameter `{p}`"));
+                                    err(item.clone(), format!("onbekende parameter `{p}`"));
                                 }
                             }
                             let mut ms = Vec::new();
                             c.modules(&mut ms);
                             for mm in ms {
                                 if !module_ids.contains(mm.as_str()) {
-                                    err(item.clone(), format!("unknown module `{mm}`"));
+                                    err(item.clone(), format!("onbekende module `{mm}`"));
                                 }
                             }
                         }
@@ -445,8 +465,8 @@ impl Policy {
             for qq in &q.questions {
                 if !seen.insert(&qq.id) {
                     err(
-                        format!("questionnaire `{}`, question `{}`", q.id, qq.id),
-                        "id is used twice".into(),
+                        format!("vragenlijst `{}`, vraag `{}`", q.id, qq.id),
+                        "id wordt twee keer gebruikt".into(),
                     );
                 }
             }
@@ -465,27 +485,27 @@ impl Policy {
                     && !a.chars().all(|c| c.is_ascii_alphanumeric())
                 {
                     err(
-                        format!("claim rule `{}`", r.id),
-                        format!("applies_to `{a}` is neither a module id nor a prestatie code"),
+                        format!("declaratieregel `{}`", r.id),
+                        format!("applies_to `{a}` is geen module-id en geen prestatiecode"),
                     );
                 }
             }
             if r.return_code.len() != 4 || !r.return_code.chars().all(|c| c.is_ascii_digit()) {
                 err(
-                    format!("claim rule `{}`", r.id),
-                    "return_code must be a four-digit Vektis code (COD954)".into(),
+                    format!("declaratieregel `{}`", r.id),
+                    "return_code moet een Vektis-code van vier cijfers zijn (COD954)".into(),
                 );
             }
             if let Some(allowed) = claim_rule_params(&r.kind) {
                 for key in r.params.keys() {
                     if !allowed.contains(&key.as_str()) {
                         err(
-                            format!("claim rule `{}`", r.id),
+                            format!("declaratieregel `{}`", r.id),
                             format!(
-                                "unknown params key `{key}` for kind `{}` (known: {})",
+                                "onbekende sleutel `{key}` in params voor soort `{}` (bekend: {})",
                                 r.kind,
                                 if allowed.is_empty() {
-                                    "none".to_string()
+                                    "geen".to_string()
                                 } else {
                                     allowed.join(", ")
                                 }
@@ -499,8 +519,8 @@ impl Policy {
             for a in &o.applies_to {
                 if !module_ids.contains(a.as_str()) {
                     err(
-                        format!("obligation `{}`", o.id),
-                        format!("applies_to unknown module `{a}`"),
+                        format!("verplichting `{}`", o.id),
+                        format!("applies_to noemt onbekende module `{a}`"),
                     );
                 }
             }
@@ -515,32 +535,35 @@ impl Policy {
         let f = &self.file;
         let mut seen = HashSet::new();
         for d in &f.facts {
-            let item = format!("fact `{}`", d.id);
+            let item = format!("feit `{}`", d.id);
             if d.id.trim().is_empty() || d.id.chars().any(char::is_whitespace) {
-                err(item.clone(), "id must be a name without spaces".into());
+                err(item.clone(), "id moet een naam zonder spaties zijn".into());
             }
             if !seen.insert(d.id.as_str()) {
-                err(item.clone(), "id is used twice".into());
+                err(item.clone(), "id wordt twee keer gebruikt".into());
             }
             if d.label.trim().is_empty() {
-                err(item.clone(), "needs a (Dutch) label".into());
+                err(item.clone(), "heeft een (Nederlands) label nodig".into());
             }
             if (d.min.is_some() || d.max.is_some()) && !d.ty.is_numeric() {
                 err(
                     item.clone(),
-                    format!("min/max only apply to numbers, not to {}", d.ty.as_str()),
+                    format!(
+                        "min/max gelden alleen voor getallen, niet voor {}",
+                        d.ty.as_str()
+                    ),
                 );
             }
             if let (Some(lo), Some(hi)) = (d.lower_bound(), d.upper_bound())
                 && lo > hi
             {
-                err(item.clone(), format!("the range {lo}..{hi} is empty"));
+                err(item.clone(), format!("het bereik {lo}..{hi} is leeg"));
             }
             if !d.values.is_empty() && !matches!(d.ty, FactType::Text | FactType::List) {
                 err(
                     item.clone(),
                     format!(
-                        "values only apply to text and list, not to {}",
+                        "values gelden alleen voor text en list, niet voor {}",
                         d.ty.as_str()
                     ),
                 );
@@ -548,7 +571,7 @@ impl Policy {
             if self.derivation(&d.id).is_some() {
                 err(
                     item.clone(),
-                    "is computed by a derivation; it is not declared as a fact".into(),
+                    "wordt berekend door een afleiding (derive); het is niet als feit te declareren".into(),
                 );
             }
         }
@@ -561,13 +584,15 @@ impl Policy {
                     let (item, _) = &uses[0];
                     err(
                         item.clone(),
-                        format!("fact `{fact}` is not declared (add a [[facts]] entry)"),
+                        format!(
+                            "feit `{fact}` is niet gedeclareerd (voeg een [[facts]]-regel toe)"
+                        ),
                     );
                 }
                 Some(d) => {
                     for (item, how) in &uses {
                         if let Err(problem) = facts::fits(d.ty, how) {
-                            err(item.clone(), format!("fact `{fact}` {problem}"));
+                            err(item.clone(), format!("feit `{fact}` {problem}"));
                         }
                     }
                 }
@@ -588,14 +613,17 @@ impl Policy {
                 None => errs.push(ValidationError {
                     file: self.path.clone(),
                     item,
-                    problem: format!("source document `{}` is unknown", s.document),
+                    problem: format!("brondocument `{}` is onbekend", s.document),
                 }),
                 Some(text) => {
                     if !text.contains(&normalize_whitespace(&s.quote)) {
                         errs.push(ValidationError {
                             file: self.path.clone(),
                             item,
-                            problem: format!("quote not found in {}: {:?}", s.document, s.quote),
+                            problem: format!(
+                                "citaat niet gevonden in {}: {:?}",
+                                s.document, s.quote
+                            ),
                         });
                     }
                 }
@@ -656,8 +684,11 @@ impl PolicySet {
             if !seen.insert(p.id().to_string()) {
                 errors.push(LoadError::Invalid(vec![ValidationError {
                     file: p.path.clone(),
-                    item: "policy".into(),
-                    problem: format!("policy id `{}` is used by another file too", p.id()),
+                    item: "beleid".into(),
+                    problem: format!(
+                        "beleids-id `{}` wordt ook door een ander bestand gebruikt",
+                        p.id()
+                    ),
                 }]));
             }
         }
@@ -727,15 +758,15 @@ pub const CLAIM_RULE_PARAMS: &[(&str, &[&str])] = &[
 
 /// Why a parameter value does not fit its unit: amounts, durations and counts are never
 /// negative, and a ratio lies between 0 and 1 (15 % is 0.15).
-fn unit_range_problem(unit: Unit, value: Decimal) -> Option<String> {
+pub fn unit_range_problem(unit: Unit, value: Decimal) -> Option<String> {
     match unit {
         Unit::Number => None,
         Unit::Ratio if value > Decimal::ONE => Some(format!(
-            "a ratio lies between 0 and 1 (write {} for {value} %)",
+            "een verhouding ligt tussen 0 en 1 (schrijf {} voor {value} %)",
             (value / Decimal::ONE_HUNDRED).normalize()
         )),
         _ if value.is_sign_negative() && !value.is_zero() => {
-            Some("is negative, which the unit does not allow".into())
+            Some("is negatief, wat de eenheid niet toestaat".into())
         }
         _ => None,
     }
@@ -791,7 +822,7 @@ source = { document = "doc.txt", section = "M", quote = "the module m exists" }
             .to_string();
         assert_eq!(
             err,
-            "policies/test.toml: module `m`: requires unknown module `base`"
+            "policies/test.toml: module `m`: vereist onbekende module `base`"
         );
     }
 
@@ -849,7 +880,9 @@ source = { document = "doc.txt", section = "M", quote = "the module m exists" }
         .unwrap_err()
         .to_string();
         assert!(
-            err.contains("unknown params key `uzovi` for kind `insured-on-date` (known: labels)"),
+            err.contains(
+                "onbekende sleutel `uzovi` in params voor soort `insured-on-date` (bekend: labels)"
+            ),
             "{err}"
         );
         assert!(
@@ -873,7 +906,7 @@ source = { document = "doc.txt", section = "M", quote = "the module m exists" }
             .to_string();
         assert_eq!(
             err,
-            "t.toml: obligation `report`: applies_to unknown module `x`"
+            "t.toml: verplichting `report`: applies_to noemt onbekende module `x`"
         );
         let p = Policy::from_bytes(
             Path::new("t.toml"),
@@ -883,7 +916,7 @@ source = { document = "doc.txt", section = "M", quote = "the module m exists" }
         assert!(
             p.sources()
                 .iter()
-                .any(|(item, _)| item == "obligation `report`")
+                .any(|(item, _)| item == "verplichting `report`")
         );
     }
 
@@ -928,7 +961,7 @@ source = { document = "doc.txt", section = "M", quote = "enough patients" }
             .to_string();
         assert_eq!(
             err,
-            "t.toml: module `m`, condition `enough`: fact `patients` is not declared (add a [[facts]] entry)"
+            "t.toml: module `m`, voorwaarde `enough`: feit `patients` is niet gedeclareerd (voeg een [[facts]]-regel toe)"
         );
         let declared =
             text + "\n[[facts]]\nid = \"patients\"\nlabel = \"Patiënten\"\ntype = \"count\"\n";

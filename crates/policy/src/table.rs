@@ -197,7 +197,7 @@ impl Table {
     /// naming the table, row (1-based) and column.
     pub fn compile(t: &DecisionTable) -> Result<Table, Vec<(String, String)>> {
         let mut errs = Vec::new();
-        let item = format!("table `{}`", t.id);
+        let item = format!("tabel `{}`", t.id);
         let column = |name: &String, errs: &mut Vec<(String, String)>| -> Option<Column> {
             match t.columns.get(name) {
                 Some(ty) => Some(Column {
@@ -206,8 +206,8 @@ impl Table {
                 }),
                 None => {
                     errs.push((
-                        format!("{item}, column `{name}`"),
-                        "has no type in `columns` (text, number, integer, bool, money, ratio)"
+                        format!("{item}, kolom `{name}`"),
+                        "heeft geen type in `columns` (text, number, integer, bool, money, ratio)"
                             .into(),
                     ));
                     None
@@ -227,8 +227,8 @@ impl Table {
         for name in t.columns.keys() {
             if !t.inputs.contains(name) && !t.outputs.contains(name) {
                 errs.push((
-                    format!("{item}, column `{name}`"),
-                    "is typed in `columns` but is neither an input nor an output".into(),
+                    format!("{item}, kolom `{name}`"),
+                    "heeft een type in `columns` maar is geen invoer en geen uitvoer".into(),
                 ));
             }
         }
@@ -237,10 +237,10 @@ impl Table {
         }
         let mut rows = Vec::new();
         for (i, raw) in t.rows.iter().enumerate() {
-            let at = |col: &str| format!("{item}, row {}, column `{col}`", i + 1);
+            let at = |col: &str| format!("{item}, regel {}, kolom `{col}`", i + 1);
             for key in raw.keys() {
                 if !t.inputs.contains(key) && !t.outputs.contains(key) {
-                    errs.push((at(key), "unknown column".into()));
+                    errs.push((at(key), "onbekende kolom".into()));
                 }
             }
             let mut row = Row {
@@ -249,7 +249,10 @@ impl Table {
             };
             for c in &inputs {
                 match raw.get(&*c.name) {
-                    None => errs.push((at(&c.name), "cell is missing (use \"-\" for any)".into())),
+                    None => errs.push((
+                        at(&c.name),
+                        "cel ontbreekt (gebruik \"-\" voor elke waarde)".into(),
+                    )),
                     Some(v) => match input_cell(v, c.ty) {
                         Ok(cell) => row.inputs.push(cell),
                         Err(p) => errs.push((at(&c.name), p)),
@@ -258,7 +261,7 @@ impl Table {
             }
             for c in &outputs {
                 match raw.get(&*c.name) {
-                    None => errs.push((at(&c.name), "cell is missing".into())),
+                    None => errs.push((at(&c.name), "cel ontbreekt".into())),
                     Some(v) => match output_value(v, c.ty) {
                         Ok(v) => row.outputs.push(v),
                         Err(p) => errs.push((at(&c.name), p)),
@@ -296,19 +299,19 @@ impl Table {
 pub fn typed_value(v: &serde_json::Value, ty: ColumnType) -> Result<TableValue, String> {
     match (ty, v) {
         (ColumnType::Bool, serde_json::Value::Bool(b)) => Ok(TableValue::Bool(*b)),
-        (ColumnType::Bool, _) => Err(format!("{v} is not true/false")),
+        (ColumnType::Bool, _) => Err(format!("{v} is geen true/false")),
         (ColumnType::Text, serde_json::Value::String(s)) => Ok(TableValue::Text(s.clone())),
-        (ColumnType::Text, _) => Err(format!("{v} is not text")),
+        (ColumnType::Text, _) => Err(format!("{v} is geen tekst")),
         (_, serde_json::Value::Number(n)) => numeric(&n.to_string(), ty),
         (_, serde_json::Value::String(s)) => numeric(s.trim(), ty),
-        _ => Err(format!("{v} is not a {}", ty.as_str())),
+        _ => Err(format!("{v} is geen {}", ty.as_str())),
     }
 }
 
 fn numeric(s: &str, ty: ColumnType) -> Result<TableValue, String> {
-    let d = parse_decimal(s).map_err(|_| format!("{s:?} is not a {}", ty.as_str()))?;
+    let d = parse_decimal(s).map_err(|_| format!("{s:?} is geen {}", ty.as_str()))?;
     if ty == ColumnType::Integer && !d.fract().is_zero() {
-        return Err(format!("{s:?} is not a whole number"));
+        return Err(format!("{s:?} is geen geheel getal"));
     }
     Ok(TableValue::Number(d))
 }
@@ -362,11 +365,11 @@ fn range(s: &str, ty: ColumnType) -> Result<Option<Cell>, String> {
     }
     let inner = &s[1..s.len() - 1];
     let Some((a, b)) = inner.split_once(',') else {
-        return Err(format!("range {s:?} needs two bounds: \"[a, b)\""));
+        return Err(format!("bereik {s:?} heeft twee grenzen nodig: \"[a, b)\""));
     };
     let (a, b) = (num(a)?, num(b)?);
     if a > b {
-        return Err(format!("range {s:?}: lower bound above upper bound"));
+        return Err(format!("bereik {s:?}: ondergrens boven bovengrens"));
     }
     Ok(Some(Cell::Range {
         min: Some(Bound {
@@ -428,15 +431,15 @@ source = { document = "d.txt", section = "S", quote = "a long enough quote" }
         .unwrap_err();
         let items: Vec<&str> = errs.iter().map(|(i, _)| i.as_str()).collect();
         assert!(
-            items.contains(&"table `t`, row 2, column `revenue`"),
+            items.contains(&"tabel `t`, regel 2, kolom `revenue`"),
             "{errs:?}"
         );
         assert!(
-            items.contains(&"table `t`, row 2, column `kind`"),
+            items.contains(&"tabel `t`, regel 2, kolom `kind`"),
             "{errs:?}"
         );
         assert!(
-            items.contains(&"table `t`, row 2, column `extra`"),
+            items.contains(&"tabel `t`, regel 2, kolom `extra`"),
             "{errs:?}"
         );
         assert_eq!(errs.len(), 3, "{errs:?}");
@@ -446,6 +449,6 @@ source = { document = "d.txt", section = "S", quote = "a long enough quote" }
     fn every_column_needs_a_type() {
         let text = HEAD.replace(", share = \"ratio\"", "");
         let errs = table(&format!("{text}rows = []")).unwrap_err();
-        assert_eq!(errs[0].0, "table `t`, column `share`");
+        assert_eq!(errs[0].0, "tabel `t`, kolom `share`");
     }
 }

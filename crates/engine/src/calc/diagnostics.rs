@@ -106,7 +106,7 @@ fn four(d: Decimal) -> Decimal {
 fn ratio(num: u64, den: u64, what: &str) -> Result<Decimal, CalcError> {
     if den == 0 {
         return Err(CalcError::InvalidInput(format!(
-            "{what}: cannot divide by zero"
+            "{what}: delen door nul kan niet"
         )));
     }
     Ok(Decimal::from(num) / Decimal::from(den))
@@ -148,7 +148,7 @@ pub fn lab_overproduction_eligible(
     )?;
     if opp_2018.is_zero() || apo_2018.is_zero() {
         return Err(CalcError::InvalidInput(
-            "the 2018 averages must be positive to measure growth".into(),
+            "de gemiddelden van 2018 moeten positief zijn om groei te meten".into(),
         ));
     }
     // growth ≤ max  ⇔  now ≤ base × (1 + max), compared exactly without a second division

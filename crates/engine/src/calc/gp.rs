@@ -336,7 +336,7 @@ pub fn poh_ggz_hours(ctx: &CalcContext, input: PohGgzInput) -> Result<PohGgzOutp
     let norm_patients = ctx.param("norm-practice.patients")?;
     if norm_patients <= Decimal::ZERO {
         return Err(CalcError::Domain(
-            "norm-practice.patients must be positive".into(),
+            "norm-practice.patients moet positief zijn".into(),
         ));
     }
     if input
@@ -344,7 +344,7 @@ pub fn poh_ggz_hours(ctx: &CalcContext, input: PohGgzInput) -> Result<PohGgzOutp
         .is_some_and(|r| r < Decimal::ZERO)
     {
         return Err(CalcError::InvalidInput(
-            "requested_hours_per_week must not be negative".into(),
+            "requested_hours_per_week mag niet negatief zijn".into(),
         ));
     }
     let share = Decimal::from(input.registered_patients) / norm_patients;
@@ -439,7 +439,7 @@ fn oaw_minimum(ctx: &CalcContext, patients: u32) -> Result<(Decimal, u32), CalcE
     let count_started = ctx.param("oaw.count-started-block")? != Decimal::ZERO;
     if block_patients <= Decimal::ZERO {
         return Err(CalcError::Domain(
-            "oaw.extra-block-patients must be positive".into(),
+            "oaw.extra-block-patients moet positief zijn".into(),
         ));
     }
     let extra = (Decimal::from(patients) - base_patients).max(Decimal::ZERO);
@@ -451,13 +451,14 @@ fn oaw_minimum(ctx: &CalcContext, patients: u32) -> Result<(Decimal, u32), CalcE
     };
     let blocks = blocks
         .to_u32()
-        .ok_or_else(|| CalcError::Domain("too many patients".into()))?;
+        .ok_or_else(|| CalcError::Domain("te veel patiënten".into()))?;
     Ok((base_hours + Decimal::from(blocks) * block_hours, blocks))
 }
 
 /// Parses `HH:MM` into minutes after midnight (00:00 to 24:00).
 fn parse_time(s: &str) -> Result<u32, CalcError> {
-    let bad = || CalcError::InvalidInput(format!("time `{s}` is not HH:MM (00:00 to 24:00)"));
+    let bad =
+        || CalcError::InvalidInput(format!("tijd `{s}` is geen UU:MM (00:00 tot en met 24:00)"));
     let (h, m) = s.trim().split_once(':').ok_or_else(bad)?;
     if h.is_empty() || h.len() > 2 || m.len() != 2 {
         return Err(bad());
@@ -486,7 +487,7 @@ fn parse_day(s: &str) -> Result<(&'static str, bool), CalcError> {
         "sunday" | "zondag" => "sunday",
         _ => {
             return Err(CalcError::InvalidInput(format!(
-                "day `{s}` is not a day of the week (monday..sunday or maandag..zondag)"
+                "dag `{s}` is geen dag van de week (maandag..zondag of monday..sunday)"
             )));
         }
     };
@@ -498,9 +499,7 @@ fn window_minutes(ctx: &CalcContext, id: &str) -> Result<u32, CalcError> {
     let h = ctx.param(id)?;
     let m = (h * Decimal::from(60)).round();
     if m < Decimal::ZERO || m > Decimal::from(24 * 60) {
-        return Err(CalcError::Domain(format!(
-            "{id} is not a time of day in hours"
-        )));
+        return Err(CalcError::Domain(format!("{id} is geen tijdstip in uren")));
     }
     Ok(m.to_u32().expect("between 0 and 1440"))
 }
@@ -530,7 +529,7 @@ pub fn oaw_hours(ctx: &CalcContext, input: OawInput) -> Result<OawOutput, CalcEr
     let min_weeks = min_weeks_dec
         .ceil()
         .to_u32()
-        .ok_or_else(|| CalcError::Domain("oaw.min-weeks-per-year is not a week count".into()))?;
+        .ok_or_else(|| CalcError::Domain("oaw.min-weeks-per-year is geen aantal weken".into()))?;
     let weekday_windows = [
         (
             window_minutes(ctx, "oaw.weekday-morning-from")?,
@@ -556,13 +555,13 @@ pub fn oaw_hours(ctx: &CalcContext, input: OawInput) -> Result<OawOutput, CalcEr
             let end = parse_time(&s.end)?;
             if end <= start {
                 return Err(CalcError::InvalidInput(format!(
-                    "session on {} from {} to {}: the end must be after the start (a session does not cross midnight)",
+                    "spreekuur op {} van {} tot {}: het einde moet na het begin liggen (een spreekuur gaat niet over middernacht)",
                     s.day, s.start, s.end
                 )));
             }
             if s.gps == 0 {
                 return Err(CalcError::InvalidInput(format!(
-                    "session on {} from {} to {}: gps must be at least 1",
+                    "spreekuur op {} van {} tot {}: gps moet minstens 1 zijn",
                     s.day, s.start, s.end
                 )));
             }
@@ -695,19 +694,19 @@ pub fn poh_s_supplement(ctx: &CalcContext, input: PohSInput) -> Result<PohSOutpu
     for (name, h) in hours {
         if h < Decimal::ZERO {
             return Err(CalcError::InvalidInput(format!(
-                "{name} must not be negative"
+                "{name} mag niet negatief zijn"
             )));
         }
     }
     if input.registered_patients == 0 {
         return Err(CalcError::InvalidInput(
-            "registered_patients must be at least 1".into(),
+            "registered_patients moet minstens 1 zijn".into(),
         ));
     }
     let hourly_cost = match input.hourly_cost {
         Some(c) if c < Decimal::ZERO => {
             return Err(CalcError::InvalidInput(
-                "hourly_cost must not be negative".into(),
+                "hourly_cost mag niet negatief zijn".into(),
             ));
         }
         Some(c) => c,
@@ -863,12 +862,12 @@ pub fn fgv_band(percentage: Decimal, t: &FgvThresholds) -> &'static str {
 pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcError> {
     if input.total_first_prescriptions == 0 {
         return Err(CalcError::InvalidInput(
-            "total_first_prescriptions must be at least 1".into(),
+            "total_first_prescriptions moet minstens 1 zijn".into(),
         ));
     }
     if input.conform_first_prescriptions > input.total_first_prescriptions {
         return Err(CalcError::InvalidInput(
-            "conform_first_prescriptions cannot exceed total_first_prescriptions".into(),
+            "conform_first_prescriptions kan niet groter zijn dan total_first_prescriptions".into(),
         ));
     }
     let year = input.measurement_year.unwrap_or(ctx.date.year());
@@ -877,7 +876,7 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
         .filter(|_| (1900..=9998).contains(&year))
         .ok_or_else(|| {
             CalcError::InvalidInput(format!(
-                "measurement_year {year} is out of range (1900 to 9998)"
+                "measurement_year {year} valt buiten het bereik (1900 tot en met 9998)"
             ))
         })?;
     let year_ctx = CalcContext { date: jan1, ..*ctx };
@@ -886,7 +885,7 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
         Some(n @ 1..=4) if q.fract().is_zero() => n,
         _ => {
             return Err(CalcError::Domain(format!(
-                "fgv.measurement-quarters is {q}; expected 1 to 4"
+                "fgv.measurement-quarters is {q}; verwacht 1 tot en met 4"
             )));
         }
     };
@@ -918,7 +917,7 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
             let hundred = Decimal::from(100);
             if !(Decimal::ZERO <= t.x && t.x <= t.y && t.y <= t.z && t.z <= hundred) {
                 return Err(CalcError::InvalidInput(
-                    "thresholds must satisfy 0 <= x <= y <= z <= 100".into(),
+                    "de drempels moeten voldoen aan 0 <= x <= y <= z <= 100".into(),
                 ));
             }
             (Some(*t), "given", None)
@@ -926,7 +925,7 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
         (None, Some(group)) => {
             if group.len() < FGV_MIN_GROUP {
                 return Err(CalcError::InvalidInput(format!(
-                    "group_results needs at least {FGV_MIN_GROUP} practices to take quartiles"
+                    "group_results heeft minstens {FGV_MIN_GROUP} praktijken nodig om kwartielen te bepalen"
                 )));
             }
             if group
@@ -934,7 +933,7 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
                 .any(|v| *v < Decimal::ZERO || *v > Decimal::from(100))
             {
                 return Err(CalcError::InvalidInput(
-                    "group_results are percentages between 0 and 100".into(),
+                    "group_results zijn percentages tussen 0 en 100".into(),
                 ));
             }
             let mut sorted = group.clone();

@@ -11,6 +11,7 @@ pub mod gp;
 pub mod nursing;
 pub mod oi;
 
+use crate::overrides::Overrides;
 use crate::table::{self, Matches};
 use crate::trace::Input;
 use chrono::NaiveDate;
@@ -29,6 +30,8 @@ pub struct CalcContext<'a> {
     pub date: NaiveDate,
     /// When set, every table row a calculator matches is appended here.
     pub log: Option<&'a TableLog>,
+    /// Parameter values the request replaces (example values only; see [`crate::overrides`]).
+    pub overrides: Option<&'a Overrides>,
 }
 
 /// The table rows a calculation used, as trace inputs.
@@ -41,6 +44,15 @@ impl<'a> CalcContext<'a> {
             policy,
             date,
             log: None,
+            overrides: None,
+        }
+    }
+
+    /// The same context reading `overrides` before the policy's parameter values.
+    pub fn with_overrides(self, overrides: &'a Overrides) -> CalcContext<'a> {
+        CalcContext {
+            overrides: Some(overrides),
+            ..self
         }
     }
 
@@ -51,7 +63,7 @@ impl<'a> CalcContext<'a> {
         let table = policy
             .compiled
             .table(id)
-            .ok_or_else(|| CalcError::Domain(format!("policy has no table `{id}`")))?;
+            .ok_or_else(|| CalcError::Domain(format!("het beleid heeft geen tabel `{id}`")))?;
         let m = table::evaluate(table, inputs).map_err(|e| CalcError::Domain(e.to_string()))?;
         if let Some(log) = self.log {
             log.borrow_mut().extend(m.iter().map(|r| r.to_input()));
@@ -61,6 +73,9 @@ impl<'a> CalcContext<'a> {
 
     /// The value of a policy parameter on the reference date.
     pub fn param(&self, id: &str) -> Result<Decimal, CalcError> {
+        if let Some(v) = self.overrides.and_then(|o| o.get(id)) {
+            return Ok(v);
+        }
         self.policy
             .param_on(id, self.date)
             .map(|(v, _)| v)
@@ -75,11 +90,11 @@ impl<'a> CalcContext<'a> {
 /// Why a calculation failed.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
 pub enum CalcError {
-    #[error("unknown calculator `{0}` (see `zorginkoop calc --list`)")]
+    #[error("onbekende rekentool `{0}` (zie `zorginkoop calc --list`)")]
     Unknown(String),
-    #[error("invalid input: {0}")]
+    #[error("ongeldige invoer: {0}")]
     InvalidInput(String),
-    #[error("policy `{policy}` has no value for parameter `{id}` on {date}")]
+    #[error("beleid `{policy}` heeft op {date} geen waarde voor parameter `{id}`")]
     MissingParameter {
         policy: String,
         id: String,
@@ -93,6 +108,9 @@ pub enum CalcError {
     /// A result too large for an exact decimal; names the input that makes it so.
     #[error("invoer `{input}` is te groot: de uitkomst past niet in een exact decimaal getal")]
     Overflow { input: String },
+    /// A parameter override that is refused (unknown, not an example value, or out of range).
+    #[error(transparent)]
+    Parameter(#[from] crate::overrides::OverrideError),
 }
 
 /// Checked decimal arithmetic: an overflow is a [`CalcError::Overflow`] naming `input`, the
@@ -224,7 +242,8 @@ pub fn json<I: DeserializeOwned, O: Serialize>(
     let input: I =
         serde_json::from_value(input).map_err(|e| CalcError::InvalidInput(e.to_string()))?;
     let out = f(ctx, input)?;
-    serde_json::to_value(out).map_err(|e| CalcError::Domain(format!("cannot write output: {e}")))
+    serde_json::to_value(out)
+        .map_err(|e| CalcError::Domain(format!("uitvoer kan niet worden geschreven: {e}")))
 }
 
 /// Rounds a euro amount to cents, half away from zero (the project's rounding convention).
@@ -249,26 +268,26 @@ pub fn check_references(policy: &Policy) -> Vec<zorginkoop_policy::ValidationErr
             && find(name).is_err()
         {
             err(
-                format!("module `{}`, tariff", m.id),
-                format!("unknown calculator `{name}`"),
+                format!("module `{}`, tarief", m.id),
+                format!("onbekende rekentool `{name}`"),
             );
         }
         for d in &m.derive {
-            let item = format!("module `{}`, derive `{}`", m.id, d.fact);
+            let item = format!("module `{}`, afleiding `{}`", m.id, d.fact);
             match find(&d.calculator) {
-                Err(_) => err(item, format!("unknown calculator `{}`", d.calculator)),
+                Err(_) => err(item, format!("onbekende rekentool `{}`", d.calculator)),
                 Ok(c) => {
                     if !c.outputs.iter().any(|f| f.name == d.output) {
                         err(
                             item.clone(),
-                            format!("calculator `{}` has no output `{}`", c.name, d.output),
+                            format!("rekentool `{}` heeft geen uitvoer `{}`", c.name, d.output),
                         );
                     }
                     for (input, fact) in &d.inputs {
                         match c.inputs.iter().find(|f| f.name == input) {
                             None => err(
                                 item.clone(),
-                                format!("calculator `{}` has no input `{input}`", c.name),
+                                format!("rekentool `{}` heeft geen invoer `{input}`", c.name),
                             ),
                             Some(f) => {
                                 if let Some(problem) = field_fits_fact(f, policy, fact) {
@@ -299,7 +318,7 @@ fn field_fits_fact(f: &Field, policy: &Policy, fact: &str) -> Option<String> {
     };
     (!fits).then(|| {
         format!(
-            "fact `{fact}` is declared as {} but feeds the calculator's {} input `{}`",
+            "feit `{fact}` is gedeclareerd als {} maar voedt de {}-invoer `{}` van de rekentool",
             decl.ty.as_str(),
             f.ty,
             f.name

@@ -199,12 +199,13 @@ pub fn client_postcode_ratio(
     let exempt_max = ctx.param("client-postcode-ratio.exempt-max-clients")?;
     if input.clients > 0 && input.postcode_areas == 0 {
         return Err(CalcError::InvalidInput(
-            "clients in the core area but no postcode areas".into(),
+            "cliënten in het kerngebied maar geen postcodegebieden".into(),
         ));
     }
     if input.postcode_areas > input.clients {
         return Err(CalcError::InvalidInput(
-            "more postcode areas than clients: every area counted has at least one client".into(),
+            "meer postcodegebieden dan cliënten: elk meegeteld gebied heeft minstens een cliënt"
+                .into(),
         ));
     }
     let clients = Decimal::from(input.clients);
@@ -255,11 +256,13 @@ pub fn provider_category(
         (false, _) => None,
         (true, None) => {
             return Err(CalcError::InvalidInput(
-                "a provider with a 2020 contract needs its revenue".into(),
+                "een aanbieder met een overeenkomst 2020 moet zijn omzet opgeven".into(),
             ));
         }
         (true, Some(r)) if r < Decimal::ZERO => {
-            return Err(CalcError::InvalidInput("revenue cannot be negative".into()));
+            return Err(CalcError::InvalidInput(
+                "de omzet kan niet negatief zijn".into(),
+            ));
         }
         (true, Some(r)) => Some(if r < ctx.param("category.small-threshold")? {
             "below-100000"
@@ -277,15 +280,15 @@ pub fn provider_category(
     let m = ctx.table("provider-category", &lookup)?;
     let row = m
         .first()
-        .ok_or_else(|| CalcError::Domain("no row in table 1 for this provider".into()))?;
+        .ok_or_else(|| CalcError::Domain("geen regel in tabel 1 voor deze aanbieder".into()))?;
     let category = row
         .output("category")
         .and_then(TableValue::as_text)
-        .ok_or_else(|| CalcError::Domain("table 1: category is not text".into()))?;
+        .ok_or_else(|| CalcError::Domain("tabel 1: category is geen tekst".into()))?;
     let in_model = row
         .output("in_efficiency_model")
         .and_then(TableValue::as_bool)
-        .ok_or_else(|| CalcError::Domain("table 1: in_efficiency_model is not a bool".into()))?;
+        .ok_or_else(|| CalcError::Domain("tabel 1: in_efficiency_model is geen ja/nee".into()))?;
     Ok(ProviderCategoryOutput {
         revenue_band: band.map(str::to_string),
         category: category.to_string(),
@@ -331,24 +334,26 @@ pub fn overproduction_payment(
     input: OverproductionInput,
 ) -> Result<OverproductionOutput, CalcError> {
     if input.basisbudget < Decimal::ZERO || input.production < Decimal::ZERO {
-        return Err(CalcError::InvalidInput("amounts cannot be negative".into()));
+        return Err(CalcError::InvalidInput(
+            "bedragen kunnen niet negatief zijn".into(),
+        ));
     }
     let group = match (input.category.as_str(), input.efficiency_group) {
         ("regular", Some(g @ 1..=5)) => Some(g),
         ("regular", Some(g)) => {
             return Err(CalcError::InvalidInput(format!(
-                "efficiency_group {g} is not 1-5"
+                "efficiency_group {g} is niet 1-5"
             )));
         }
         ("regular", None) => {
             return Err(CalcError::InvalidInput(
-                "a regular provider needs its efficiency_group (1-5)".into(),
+                "een reguliere aanbieder heeft een efficiency_group (1-5) nodig".into(),
             ));
         }
         ("small" | "new", _) => None,
         (other, _) => {
             return Err(CalcError::InvalidInput(format!(
-                "unknown category `{other}` (regular, small or new)"
+                "onbekende categorie `{other}` (regular, small of new)"
             )));
         }
     };
@@ -356,7 +361,7 @@ pub fn overproduction_payment(
         let cap = ctx.param("new-provider.max-budget")?;
         if input.basisbudget > cap {
             return Err(CalcError::Domain(format!(
-                "the budget for new providers is at most €{cap}"
+                "het budget voor nieuwe aanbieders is ten hoogste €{cap}"
             )));
         }
     }
@@ -368,7 +373,7 @@ pub fn overproduction_payment(
     let m = ctx.table("overproduction", &lookup)?;
     let row = m.first().ok_or_else(|| {
         CalcError::Domain(format!(
-            "no row in table 2 for {} {}",
+            "geen regel in tabel 2 voor {} {}",
             input.category,
             group.map_or("-".to_string(), |g| g.to_string())
         ))
@@ -378,12 +383,12 @@ pub fn overproduction_payment(
             Some(TableValue::Unlimited) => Ok(None),
             Some(TableValue::Number(d)) => Ok(Some(*d)),
             other => Err(CalcError::Domain(format!(
-                "table 2, column {col}: {other:?} is not a number"
+                "tabel 2, kolom {col}: {other:?} is geen getal"
             ))),
         }
     };
     let paid_ratio = ratio("paid_ratio")?
-        .ok_or_else(|| CalcError::Domain("table 2: paid_ratio cannot be unlimited".into()))?;
+        .ok_or_else(|| CalcError::Domain("tabel 2: paid_ratio kan niet onbeperkt zijn".into()))?;
     let max_over = match ratio("max_overproduction_ratio")? {
         Some(r) => Some(r.mul_or(input.basisbudget, "basisbudget")?),
         None => None,
@@ -571,6 +576,7 @@ mod tests {
         let p = policy();
         let log = crate::calc::TableLog::default();
         let c = CalcContext {
+            overrides: None,
             log: Some(&log),
             ..ctx(&p)
         };

@@ -201,7 +201,7 @@ pub struct AfTariffOutput {
 pub fn af_tariff(ctx: &CalcContext, input: AfTariffInput) -> Result<AfTariffOutput, CalcError> {
     if input.poh_hourly_cost < Decimal::ZERO || input.gp_hourly_cost < Decimal::ZERO {
         return Err(CalcError::InvalidInput(
-            "hourly costs cannot be negative".into(),
+            "uurkosten kunnen niet negatief zijn".into(),
         ));
     }
     let sixty = Decimal::from(60);
@@ -293,7 +293,7 @@ pub struct KbzOutput {
 pub fn kbz_tariff_per_ion(ctx: &CalcContext, input: KbzInput) -> Result<KbzOutput, CalcError> {
     if input.practices.is_empty() {
         return Err(CalcError::InvalidInput(
-            "practices: at least one participating practice".into(),
+            "practices: minstens een deelnemende praktijk".into(),
         ));
     }
     let amount = ctx.param("kbz.amount-per-surcharge-insured")?;
@@ -302,12 +302,12 @@ pub fn kbz_tariff_per_ion(ctx: &CalcContext, input: KbzInput) -> Result<KbzOutpu
     for (i, p) in input.practices.iter().enumerate() {
         if p.ion == 0 {
             return Err(CalcError::InvalidInput(format!(
-                "practices[{i}].ion must be at least 1"
+                "practices[{i}].ion moet minstens 1 zijn"
             )));
         }
         if p.surcharge_insured > p.ion {
             return Err(CalcError::InvalidInput(format!(
-                "practices[{i}].surcharge_insured cannot exceed its ion"
+                "practices[{i}].surcharge_insured kan niet groter zijn dan zijn ion"
             )));
         }
         ion += u64::from(p.ion);
@@ -319,7 +319,7 @@ pub fn kbz_tariff_per_ion(ctx: &CalcContext, input: KbzInput) -> Result<KbzOutpu
     let budget = amount
         .checked_mul(Decimal::from(surcharge))
         .map(round_cents)
-        .ok_or_else(|| CalcError::InvalidInput("practices: budget too large".into()))?;
+        .ok_or_else(|| CalcError::InvalidInput("practices: budget te groot".into()))?;
     let tariff_2026 = round_cents(budget / Decimal::from(ion));
     let tariff = if ctx.date.year() >= 2027 {
         let index = ctx.param("tariff.indexation")?;
