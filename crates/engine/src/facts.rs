@@ -333,15 +333,7 @@ mod tests {
     use super::*;
 
     fn decl(ty: FactType) -> FactDecl {
-        FactDecl {
-            id: "x".into(),
-            label: "x".into(),
-            ty,
-            unit: None,
-            min: None,
-            max: None,
-            values: vec![],
-        }
+        FactDecl::of("x", ty)
     }
 
     fn json(s: &str) -> Value {

@@ -83,6 +83,19 @@ pub struct FactDecl {
 }
 
 impl FactDecl {
+    /// A fact of a type, without label, unit or bounds (tests, generated declarations).
+    pub fn of(id: &str, ty: FactType) -> FactDecl {
+        FactDecl {
+            id: id.into(),
+            label: id.into(),
+            ty,
+            unit: None,
+            min: None,
+            max: None,
+            values: vec![],
+        }
+    }
+
     /// The smallest value the type and the declaration allow.
     pub fn lower_bound(&self) -> Option<Decimal> {
         let type_min = match self.ty {
@@ -131,16 +144,7 @@ pub fn used_facts(file: &PolicyFile) -> BTreeMap<String, Vec<(String, FactUse)>>
                 ));
             }
         }
-        let rules = m
-            .conditions
-            .iter()
-            .map(|c| ("voorwaarde", &c.id, &c.check))
-            .chain(
-                m.exclusions
-                    .iter()
-                    .map(|x| ("uitsluiting", &x.id, &x.check)),
-            );
-        for (what, id, check) in rules {
+        for (what, id, check) in m.rules() {
             let item = format!("module `{}`, {what} `{id}`", m.id);
             match check {
                 None => out
@@ -207,15 +211,7 @@ mod tests {
     use super::*;
 
     fn decl(ty: FactType) -> FactDecl {
-        FactDecl {
-            id: "x".into(),
-            label: "x".into(),
-            ty,
-            unit: None,
-            min: None,
-            max: None,
-            values: vec![],
-        }
+        FactDecl::of("x", ty)
     }
 
     #[test]

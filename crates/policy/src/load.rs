@@ -420,16 +420,7 @@ impl Policy {
                 }
             }
             let mut seen = HashSet::new();
-            let rules = m
-                .conditions
-                .iter()
-                .map(|c| ("voorwaarde", &c.id, &c.check))
-                .chain(
-                    m.exclusions
-                        .iter()
-                        .map(|x| ("uitsluiting", &x.id, &x.check)),
-                );
-            for (what, id, check) in rules {
+            for (what, id, check) in m.rules() {
                 let item = format!("{item}, {what} `{id}`");
                 if !seen.insert(id) {
                     err(

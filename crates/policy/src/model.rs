@@ -289,6 +289,21 @@ pub struct Module {
     pub source: Source,
 }
 
+impl Module {
+    /// The module's conditions and exclusions as (Dutch kind, id, check), in file order:
+    /// conditions first.
+    pub fn rules(&self) -> impl Iterator<Item = (&'static str, &String, &Option<CheckSpec>)> {
+        self.conditions
+            .iter()
+            .map(|c| ("voorwaarde", &c.id, &c.check))
+            .chain(
+                self.exclusions
+                    .iter()
+                    .map(|x| ("uitsluiting", &x.id, &x.check)),
+            )
+    }
+}
+
 fn yes() -> bool {
     true
 }
