@@ -638,6 +638,7 @@ fn write_file(
                 birth_date: person.birth_date,
                 gender: 1 + (person.bsn % 2) as u8,
                 name: name.to_vec(),
+                initials: vec![b'A' + (person.bsn / 7 % 26) as u8],
                 postcode: person.postcode.as_str().as_bytes().to_vec(),
             })?;
             last = Some(who);

@@ -29,6 +29,8 @@ pub struct FieldDef {
     pub start: usize,
     pub len: usize,
     pub name: String,
+    /// The `required` column (`V`): the standard requires the field to be filled.
+    pub required: bool,
 }
 
 /// A field position resolved from a layout, for fast access.
@@ -85,7 +87,10 @@ impl Layout {
                 continue;
             }
             let cols: Vec<&str> = line.split('\t').collect();
-            assert!(cols.len() == 7, "{name}: bad layout line {line:?}");
+            assert!(
+                cols.len() == 7 || cols.len() == 8,
+                "{name}: bad layout line {line:?}"
+            );
             let rb = cols[0].as_bytes();
             fields.push(FieldDef {
                 record: [rb[0], rb[1]],
@@ -99,6 +104,7 @@ impl Layout {
                 start: cols[4].parse::<usize>().expect("start") - 1,
                 len: cols[5].parse().expect("length"),
                 name: cols[6].to_string(),
+                required: cols.get(7) == Some(&"V"),
             });
         }
         Layout {

@@ -292,6 +292,7 @@ fn write_file(path: &Path, provider: u32, groups: &[(u32, Vec<Line>)]) {
             birth_date: d("1950-05-05"),
             gender: 1,
             name: b"M\xfcller".to_vec(),
+            initials: b"J".to_vec(),
             postcode: b"1156AB".to_vec(),
         })
         .unwrap();

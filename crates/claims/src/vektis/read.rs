@@ -109,6 +109,28 @@ pub fn parse_header(rec: &[u8], line: usize) -> Result<Header, FileError> {
     }
     let invoice_date = parse_date(p.h_invoice_date.get(rec))
         .ok_or_else(|| file_err(line, "0117", "invoice date is not a date"))?;
+    // fields the standard requires (layouts/*.tsv, column `required`)
+    if p.h_kind.get(rec) == b" " {
+        return Err(file_err(
+            line,
+            "0105",
+            "SOORT BERICHT is leeg (verplicht veld)",
+        ));
+    }
+    if num(p, rec, p.h_pay_to).is_none_or(|v| v == 0) {
+        return Err(file_err(
+            line,
+            "0113",
+            "IDENTIFICATIECODE BETALING AAN is leeg of geen code (verplicht veld)",
+        ));
+    }
+    if p.h_currency.get(rec) != b"EUR" {
+        return Err(file_err(
+            line,
+            "0119",
+            "VALUTACODE is niet EUR (verplicht veld)",
+        ));
+    }
     Ok(Header {
         standard,
         uzovi,
@@ -154,6 +176,7 @@ pub fn parse_insured(p: &ClaimPositions, rec: &[u8], line: usize) -> Result<Insu
         birth_date,
         gender,
         name: trim_end(p.i_name.get(rec)),
+        initials: trim_end(p.i_initials.get(rec)),
         postcode: trim_end(p.i_postcode.get(rec)),
     })
 }
@@ -218,6 +241,16 @@ pub fn parse_line(
         .ok_or_else(|| f(p.l_amount, 611, "claimed amount not numeric"))? as i64;
     let sign = dc_sign(p.l_dc2.get(rec)[0])
         .ok_or_else(|| f(p.l_dc2, 631, "debit/credit indicator not D or C"))?;
+    if let Some(fw) = p.l_forward
+        && fw.get(rec) != b"1"
+    {
+        // Vektis return code 8179: DOORSTUREN TOEGESTAAN must be 1 when the UZOVI is filled
+        return Err(f(
+            fw,
+            8179,
+            "DOORSTUREN TOEGESTAAN moet 1 zijn (UZOVI-nummer is gevuld)",
+        ));
+    }
     Ok(Line {
         id,
         bsn,
