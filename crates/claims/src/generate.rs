@@ -7,6 +7,10 @@
 //! the contract, duplicates, repeated once-per-period items, enrolled chain patients, young
 //! patients, postcodes outside Marken/Broek in Waterland, claims by the wrong kind of provider,
 //! revenue ceilings that are exceeded. Names sometimes carry ISO 8859-1 letters.
+//!
+//! Each line is dated within the contract period of the policy its prestatie code belongs to
+//! (so it meets that policy's claim rules), one file per provider, year and quarter; contracts,
+//! insured periods and chain enrolments span the same years.
 
 use crate::context::{Contract, Enrolment, InsuredPeriod, write_contracts};
 use crate::ident::{Code, bsn_valid};

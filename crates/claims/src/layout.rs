@@ -1,6 +1,8 @@
 //! Vektis EI record layouts, read from the `.tsv` tables in `crates/claims/layouts/`.
 //!
-//! The tables are copies of `shared/formats/vektis/*.tsv` and are embedded with `include_str!`,
+//! The tables are copies of `shared/formats/vektis/*.tsv` with one more column, `required`
+//! (`V` for a field the standard requires, see the tables' header comment and
+//! [`FieldDef::required`]), and are embedded with `include_str!`,
 //! so no field position is typed by hand anywhere in this crate: parsers and writers look up a
 //! field by record type and data-element code (e.g. `("04", "BED161")`) and get its 0-based
 //! offset and length. A test checks that every record's fields are contiguous and add up to the
