@@ -22,7 +22,7 @@ def layout(name):
     for line in open(os.path.join(layouts, name + ".tsv"), encoding="utf-8"):
         if line.startswith("#") or line.startswith("record\t") or not line.strip():
             continue
-        rec, el, code, ty, start, length, _ = line.rstrip("\n").split("\t")
+        rec, el, code, ty, start, length, _ = line.rstrip("\n").split("\t")[:7]
         pos.setdefault((rec, code), (int(start), int(length)))
     return pos
 

@@ -7,6 +7,10 @@
 //! the contract, duplicates, repeated once-per-period items, enrolled chain patients, young
 //! patients, postcodes outside Marken/Broek in Waterland, claims by the wrong kind of provider,
 //! revenue ceilings that are exceeded. Names sometimes carry ISO 8859-1 letters.
+//!
+//! Each line is dated within the contract period of the policy its prestatie code belongs to
+//! (so it meets that policy's claim rules), one file per provider, year and quarter; contracts,
+//! insured periods and chain enrolments span the same years.
 
 use crate::context::{Contract, Enrolment, InsuredPeriod, write_contracts};
 use crate::ident::{Code, bsn_valid};
@@ -65,11 +69,38 @@ enum PType {
 struct Provider {
     agb: u32,
     ty: PType,
-    codes: Vec<Code>,
+    /// The provider's codes by the year their lines are dated in (see [`year_of`]).
+    groups: Vec<(i32, Vec<Code>)>,
     lines: u64,
 }
 
+/// The year of lines whose code no policy names (only the built-in rules apply to them).
 const YEAR: i32 = 2022;
+
+/// The year a code's lines are dated in: the first year of the contract period of a policy
+/// naming the code (chosen by the code's hash when several do), so that the line meets that
+/// policy's claim rules; [`YEAR`] for a code no policy names.
+fn year_of(rules: &RuleSet, c: &Code) -> i32 {
+    let named: Vec<i32> = rules
+        .policies
+        .iter()
+        .filter(|p| p.codes.iter().any(|x| Code::parse(x) == Some(*c)))
+        .map(|p| p.start.year())
+        .collect();
+    if named.is_empty() {
+        return YEAR;
+    }
+    named[(xxhash_rust::xxh3::xxh3_64(c.as_bytes()) % named.len() as u64) as usize]
+}
+
+/// `codes` grouped by [`year_of`], years ascending.
+fn by_year(rules: &RuleSet, codes: &[Code]) -> Vec<(i32, Vec<Code>)> {
+    let mut m: std::collections::BTreeMap<i32, Vec<Code>> = Default::default();
+    for c in codes {
+        m.entry(year_of(rules, c)).or_default().push(*c);
+    }
+    m.into_iter().collect()
+}
 const OTHER_UZOVI: u16 = 7095;
 
 fn date(y: i32, m: u32, d: u32) -> NaiveDate {
@@ -216,7 +247,7 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
             providers.push(Provider {
                 agb,
                 ty,
-                codes,
+                groups: by_year(rules, &codes),
                 lines: share,
             });
         }
@@ -229,9 +260,13 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
 
     // --- contracts
     let mut contracts = Vec::new();
-    for p in &providers {
-        let start = date(YEAR, 1, 1);
-        let end = Some(date(YEAR, 12, 31));
+    for (p, &(year, ref group)) in providers
+        .iter()
+        .flat_map(|p| p.groups.iter().map(move |g| (p, g)))
+    {
+        let start = date(year, 1, 1);
+        let end = Some(date(year, 12, 31));
+        let group_lines = p.lines / p.groups.len() as u64;
         match p.ty {
             PType::Nursing => {
                 let with_agreement = rng.permille(500);
@@ -285,7 +320,7 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
                     .cloned()
                     .unwrap_or_else(|| "lab".into());
                 let avg: i64 = lab.iter().map(base_tariff).sum::<i64>() / lab.len() as i64;
-                let ceiling = (p.lines as i64 * avg * 85 / 100).max(avg);
+                let ceiling = (group_lines as i64 * avg * 85 / 100).max(avg);
                 contracts.push(Contract {
                     provider: p.agb,
                     module,
@@ -298,12 +333,12 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
                 });
             }
             _ => {
-                for c in &p.codes {
+                for c in group {
                     if no_contract.contains(c) || rng.permille(20) {
                         continue; // no contract for this code
                     }
                     let end = if rng.permille(20) {
-                        Some(date(YEAR, 6, 30))
+                        Some(date(year, 6, 30))
                     } else {
                         end
                     };
@@ -352,7 +387,11 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
             (b'A' + rng.below(26) as u8) as char
         );
         let to = if rng.permille(15) {
-            Some(date(YEAR, 1 + rng.below(12) as u32, 1))
+            Some(date(
+                2020 + rng.below(8) as i32,
+                1 + rng.below(12) as u32,
+                1,
+            ))
         } else {
             None
         };
@@ -388,7 +427,7 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
         if rng.permille(60) {
             let chain = ["DM2", "CVRM", "COPD"][rng.below(3) as usize];
             let from = if rng.permille(300) {
-                date(YEAR, 7, 1)
+                date(2020 + rng.below(8) as i32, 7, 1)
             } else {
                 date(2020, 1, 1)
             };
@@ -425,20 +464,37 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
                 .map(move |code| ((c.provider, *code), c.tariff))
         })
         .collect();
-    let jobs: Vec<(usize, u32)> = (0..providers.len())
-        .flat_map(|p| (0..4u32).map(move |q| (p, q)))
+    // one file per provider, year of its codes and quarter
+    let jobs: Vec<(usize, usize, u32)> = providers
+        .iter()
+        .enumerate()
+        .flat_map(|(pi, p)| {
+            (0..p.groups.len()).flat_map(move |gi| (0..4u32).map(move |q| (pi, gi, q)))
+        })
         .collect();
     let written: Vec<u64> = jobs
         .par_iter()
-        .map(|&(pi, q)| {
+        .map(|&(pi, gi, q)| {
             let p = &providers[pi];
-            let n = p.lines / 4 + u64::from((q as u64) < p.lines % 4);
+            // the provider's lines spread over its years, then over the quarters
+            let ng = p.groups.len() as u64;
+            let in_group = p.lines / ng + u64::from((gi as u64) < p.lines % ng);
+            let n = in_group / 4 + u64::from((q as u64) < in_group % 4);
             if n == 0 {
                 return Ok(0);
             }
-            let mut rng =
-                Rng::new(seed ^ ((pi as u64) << 8 | q as u64).wrapping_mul(0x2545_F491_4F6C_DD1D));
-            write_file(&claims_dir, p, q, n, &insured, &tariffs, &mut rng).map(|_| n)
+            let mut rng = Rng::new(
+                seed ^ ((pi as u64) << 16 | (gi as u64) << 8 | q as u64)
+                    .wrapping_mul(0x2545_F491_4F6C_DD1D),
+            );
+            let (year, codes) = &p.groups[gi];
+            let file = FileSpec {
+                year: *year,
+                codes,
+                q,
+                n,
+            };
+            write_file(&claims_dir, p, &file, &insured, &tariffs, &mut rng).map(|_| n)
         })
         .collect::<std::io::Result<_>>()?;
     Ok(Generated {
@@ -461,11 +517,18 @@ const NAMES: [&[u8]; 8] = [
     b"Hendriks",
 ];
 
+/// One claim file to write: `n` lines of `codes` in quarter `q` (0-3) of `year`.
+struct FileSpec<'a> {
+    year: i32,
+    codes: &'a [Code],
+    q: u32,
+    n: u64,
+}
+
 fn write_file(
     dir: &Path,
     p: &Provider,
-    q: u32,
-    n: u64,
+    spec: &FileSpec<'_>,
     insured: &[InsuredPeriod],
     tariffs: &rustc_hash::FxHashMap<(u32, Code), i64>,
     rng: &mut Rng,
@@ -475,11 +538,12 @@ fn write_file(
     } else {
         Standard::Ha304
     };
-    let qstart = date(YEAR, q * 3 + 1, 1);
+    let (year, q, n) = (spec.year, spec.q, spec.n);
+    let qstart = date(year, q * 3 + 1, 1);
     let qend = if q == 3 {
-        date(YEAR, 12, 31)
+        date(year, 12, 31)
     } else {
-        date(YEAR, q * 3 + 4, 1).pred_opt().unwrap()
+        date(year, q * 3 + 4, 1).pred_opt().unwrap()
     };
     let days = (qend - qstart).num_days() as u64 + 1;
     // lines grouped by insured: draw (insured, line) pairs, then sort by insured
@@ -502,7 +566,7 @@ fn write_file(
             rng.below(insured.len() as u64) as usize
         };
         let person = &insured[who];
-        let code = p.codes[rng.below(p.codes.len() as u64) as usize];
+        let code = spec.codes[rng.below(spec.codes.len() as u64) as usize];
         let start = qstart + chrono::Duration::days(rng.below(days) as i64);
         let count = if p.ty == PType::Nursing {
             1 + rng.below(4) as u16
@@ -552,7 +616,7 @@ fn write_file(
         institution: 0,
         period_start: qstart,
         period_end: qend,
-        invoice_number: format!("F{YEAR}{q}{:06}", p.agb % 1_000_000).into_bytes(),
+        invoice_number: format!("F{year}{q}{:06}", p.agb % 1_000_000).into_bytes(),
         invoice_date: qend,
     };
     let ext = if standard == Standard::Aw319 {
@@ -560,7 +624,7 @@ fn write_file(
     } else {
         "ha304"
     };
-    let path = dir.join(format!("{:08}_{YEAR}Q{}.{ext}", p.agb, q + 1));
+    let path = dir.join(format!("{:08}_{year}Q{}.{ext}", p.agb, q + 1));
     let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
     let mut w = ClaimWriter::new(file, &header)?;
     let mut id = 0u64;
@@ -578,6 +642,7 @@ fn write_file(
                 birth_date: person.birth_date,
                 gender: 1 + (person.bsn % 2) as u8,
                 name: name.to_vec(),
+                initials: vec![b'A' + (person.bsn / 7 % 26) as u8],
                 postcode: person.postcode.as_str().as_bytes().to_vec(),
             })?;
             last = Some(who);

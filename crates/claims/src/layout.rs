@@ -1,6 +1,8 @@
 //! Vektis EI record layouts, read from the `.tsv` tables in `crates/claims/layouts/`.
 //!
-//! The tables are copies of `shared/formats/vektis/*.tsv` and are embedded with `include_str!`,
+//! The tables are copies of `shared/formats/vektis/*.tsv` with one more column, `required`
+//! (`V` for a field the standard requires, see the tables' header comment and
+//! [`FieldDef::required`]), and are embedded with `include_str!`,
 //! so no field position is typed by hand anywhere in this crate: parsers and writers look up a
 //! field by record type and data-element code (e.g. `("04", "BED161")`) and get its 0-based
 //! offset and length. A test checks that every record's fields are contiguous and add up to the
@@ -29,6 +31,8 @@ pub struct FieldDef {
     pub start: usize,
     pub len: usize,
     pub name: String,
+    /// The `required` column (`V`): the standard requires the field to be filled.
+    pub required: bool,
 }
 
 /// A field position resolved from a layout, for fast access.
@@ -85,7 +89,10 @@ impl Layout {
                 continue;
             }
             let cols: Vec<&str> = line.split('\t').collect();
-            assert!(cols.len() == 7, "{name}: bad layout line {line:?}");
+            assert!(
+                cols.len() == 7 || cols.len() == 8,
+                "{name}: bad layout line {line:?}"
+            );
             let rb = cols[0].as_bytes();
             fields.push(FieldDef {
                 record: [rb[0], rb[1]],
@@ -99,6 +106,7 @@ impl Layout {
                 start: cols[4].parse::<usize>().expect("start") - 1,
                 len: cols[5].parse().expect("length"),
                 name: cols[6].to_string(),
+                required: cols.get(7) == Some(&"V"),
             });
         }
         Layout {

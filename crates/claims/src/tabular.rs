@@ -4,7 +4,13 @@
 //!
 //! Dates `YYYY-MM-DD`; amounts in signed cents (negative = credit). A row with a bad field is
 //! rejected with the matching return code (0435 for a BSN failing the 11-check, 0014 for a bad
-//! AGB code, ...) and the run goes on; the fault names the line and the column.
+//! AGB code, ...) and the run goes on; the fault names the row and the column.
+//!
+//! Rows are numbered from 1 after the header (the `line` of the result table; 0 stands for
+//! the header when a file is rejected as a whole without any row). A file whose header holds
+//! `;` and no `,` (Dutch Excel's default) is read with `;` as the separator. A row longer than
+//! [`MAX_ROW_BYTES`] is rejected (0804); a header that long rejects the file. Amounts and
+//! tariffs beyond [`MAX_CENTS`] are a fault on the row (0611), so no sum over rows overflows.
 
 use crate::checker::{Checker, Outcome, R_FILE, R_FORMAT, Reason};
 use crate::ident::{Code, agb_valid, bsn_valid, uzovi_valid};
@@ -26,6 +32,13 @@ pub const COLUMNS: [&str; 10] = [
     "reference",
 ];
 
+/// The longest CSV row (and header) accepted, in bytes.
+pub const MAX_ROW_BYTES: usize = 4096;
+
+/// The largest amount or tariff accepted, in cents: 11 digits, the widest amount field of the
+/// Vektis standards (TOTAAL DECLARATIEBEDRAG).
+pub const MAX_CENTS: i64 = 99_999_999_999;
+
 /// A fault in one CSV row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RowFault {
@@ -39,7 +52,7 @@ impl std::fmt::Display for RowFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "line {}, column `{}`: {} (return code {:04})",
+            "row {}, column `{}`: {} (return code {:04})",
             self.line, self.column, self.message, self.return_code
         )
     }
@@ -53,6 +66,13 @@ pub fn parse_row(line_no: u64, r: &csv::ByteRecord) -> Result<(u32, Line), RowFa
         return_code: code,
         message: message.to_string(),
     };
+    if r.as_slice().len() > MAX_ROW_BYTES {
+        return Err(fault(
+            "",
+            804,
+            &format!("row longer than {MAX_ROW_BYTES} bytes"),
+        ));
+    }
     if r.len() != COLUMNS.len() {
         return Err(fault(
             "",
@@ -90,9 +110,23 @@ pub fn parse_row(line_no: u64, r: &csv::ByteRecord) -> Result<(u32, Line), RowFa
         .filter(|&c| (0..=9999).contains(&c))
         .ok_or_else(|| fault("count", 611, "not a count"))? as u16;
     let tariff = n(7)
-        .filter(|&t| t >= 0)
-        .ok_or_else(|| fault("tariff_cents", 611, "not an amount in cents"))?;
-    let amount = n(8).ok_or_else(|| fault("amount_cents", 611, "not an amount in cents"))?;
+        .filter(|&t| (0..=MAX_CENTS).contains(&t))
+        .ok_or_else(|| {
+            fault(
+                "tariff_cents",
+                611,
+                "not an amount in cents of at most 11 digits",
+            )
+        })?;
+    let amount = n(8)
+        .filter(|a| a.unsigned_abs() <= MAX_CENTS as u64)
+        .ok_or_else(|| {
+            fault(
+                "amount_cents",
+                611,
+                "not an amount in cents of at most 11 digits",
+            )
+        })?;
     Ok((
         provider,
         Line {
@@ -114,11 +148,26 @@ pub fn parse_row(line_no: u64, r: &csv::ByteRecord) -> Result<(u32, Line), RowFa
     ))
 }
 
+/// The separator of a CSV file: `;` when its first line holds `;` and no `,`, else `,`.
+pub fn separator(bytes: &[u8]) -> u8 {
+    let first = &bytes[..memchr::memchr(b'\n', bytes).unwrap_or(bytes.len())];
+    if memchr::memchr(b';', first).is_some() && memchr::memchr(b',', first).is_none() {
+        b';'
+    } else {
+        b','
+    }
+}
+
 fn reader(bytes: &[u8]) -> csv::Reader<&[u8]> {
     csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
+        .delimiter(separator(bytes))
         .from_reader(bytes)
+}
+
+fn header_ok(h: &csv::ByteRecord) -> bool {
+    h.as_slice().len() <= MAX_ROW_BYTES && h.iter().eq(COLUMNS.iter().map(|c| c.as_bytes()))
 }
 
 /// Evaluates the stateless rules for every row of a CSV file.
@@ -127,15 +176,13 @@ pub fn eval_csv(checker: &Checker, idx: u32, bytes: &[u8]) -> (Vec<Row>, Vec<Opt
     let mut lines = Vec::new();
     let mut rdr = reader(bytes);
     let mut rec = csv::ByteRecord::new();
-    let header_ok = rdr
-        .byte_headers()
-        .map(|h| h.iter().eq(COLUMNS.iter().map(|c| c.as_bytes())))
-        .unwrap_or(false);
+    let header_ok = rdr.byte_headers().map(header_ok).unwrap_or(false);
+    let mut line_no = 0u64;
     loop {
         match rdr.read_byte_record(&mut rec) {
             Ok(false) => break,
             Ok(true) => {
-                let line_no = rec.position().map_or(0, |p| p.line());
+                line_no += 1;
                 let (row, line) = if header_ok {
                     eval_record(checker, idx, line_no, &rec)
                 } else {
@@ -146,6 +193,12 @@ pub fn eval_csv(checker: &Checker, idx: u32, bytes: &[u8]) -> (Vec<Row>, Vec<Opt
             }
             Err(_) => break,
         }
+    }
+    if !header_ok && rows.is_empty() {
+        // rejected as a whole without a single row: the file is still in the results
+        let (row, line) = rejected_row(checker, idx, 0, &csv::ByteRecord::new(), R_FILE, 1);
+        rows.push(row);
+        lines.push(line);
     }
     (rows, lines)
 }
@@ -218,16 +271,28 @@ pub fn header_error(bytes: &[u8]) -> Option<String> {
         Ok(h) => h.clone(),
         Err(e) => return Some(format!("line 1: cannot read the header: {e}")),
     };
-    if got.iter().eq(COLUMNS.iter().map(|c| c.as_bytes())) {
+    if header_ok(&got) {
         return None;
+    }
+    if got.as_slice().len() > MAX_ROW_BYTES {
+        return Some(format!(
+            "line 1: header longer than {MAX_ROW_BYTES} bytes, expected {:?}",
+            COLUMNS.join(",")
+        ));
     }
     let got: Vec<String> = got
         .iter()
         .map(|f| String::from_utf8_lossy(f).into_owned())
         .collect();
+    let sep = separator(bytes) as char;
+    let hint = if sep == ';' {
+        " (read with `;` as the separator)"
+    } else {
+        ""
+    };
     Some(format!(
-        "line 1: header is {:?}, expected {:?}",
-        got.join(","),
+        "line 1: header is {:?}{hint}, expected {:?}",
+        got.join(&sep.to_string()),
         COLUMNS.join(",")
     ))
 }
@@ -241,10 +306,11 @@ pub fn faults(bytes: &[u8]) -> Vec<String> {
     let mut out = Vec::new();
     let mut rdr = reader(bytes);
     let mut rec = csv::ByteRecord::new();
+    let mut line_no = 0u64;
     while out.len() < 100 {
         match rdr.read_byte_record(&mut rec) {
             Ok(true) => {
-                let line_no = rec.position().map_or(0, |p| p.line());
+                line_no += 1;
                 if let Err(f) = parse_row(line_no, &rec) {
                     out.push(f.to_string());
                 }

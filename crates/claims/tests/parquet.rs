@@ -460,16 +460,22 @@ fn float_decimal_and_timestamp_columns_are_refused_naming_the_column() {
 }
 
 #[test]
-fn not_parquet_is_rejected_as_a_whole() {
+fn a_csv_named_parquet_is_read_as_csv() {
+    // the content decides the format: no Parquet magic bytes, so this is a CSV (with a header
+    // that is not ours: rejected as a whole, its one row gets 0001)
     let dir = tempfile::tempdir().unwrap();
     let pq = dir.path().join("batch.parquet");
     std::fs::write(&pq, b"provider_agb,bsn\n1000001,123456782\n").unwrap();
     let (summary, rows) = run_one(&pq, &dir.path().join("out"));
-    assert!(rows.is_empty());
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0][10], "0001", "{:?}", rows[0]);
     let report = &summary.files[0];
-    assert_eq!(report.status, "rejected");
+    assert_eq!(
+        (report.standard.as_str(), report.status.as_str()),
+        ("CSV", "rejected")
+    );
     let err = report.error.as_deref().unwrap();
-    assert!(err.starts_with("not a readable Parquet file: "), "{err}");
+    assert!(err.starts_with("line 1: header is "), "{err}");
 }
 
 #[test]

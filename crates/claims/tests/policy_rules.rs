@@ -204,6 +204,7 @@ fn write_ha304(path: &Path, provider: u32, bsn: u32, lines: &[Line]) {
         birth_date: d("1960-01-01"),
         gender: 1,
         name: b"Jansen".to_vec(),
+        initials: b"J".to_vec(),
         postcode: b"1234AB".to_vec(),
     })
     .unwrap();

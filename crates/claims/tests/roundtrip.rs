@@ -183,6 +183,7 @@ fn insured_block(h: &Header) -> impl Strategy<Value = (Insured, Vec<Line>, Vec<V
                     birth_date,
                     gender,
                     name,
+                    initials: b"AB".to_vec(),
                     postcode,
                 };
                 let lines = lines.into_iter().map(|l| Line { bsn, ..l }).collect();

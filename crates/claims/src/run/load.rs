@@ -32,8 +32,84 @@ pub(crate) struct TableInput {
     pub(crate) error: Option<String>,
 }
 
+/// The longest line kept of any input: the rest of a longer line is skipped while reading, so
+/// memory stays bounded for a file of one endless line. Any line this long is a fault in every
+/// format (Vektis records have 310 bytes, a CSV row at most [`tabular::MAX_ROW_BYTES`]).
+pub(crate) const LINE_LIMIT: usize = 64 * 1024;
+
+/// The kind of an input file, from its content (never its name).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Kind {
+    /// Starts with a 01 header record of AW319 or HA304.
+    Vektis,
+    /// Starts with the Parquet magic bytes `PAR1`.
+    Parquet,
+    /// Anything else.
+    Csv,
+}
+
+impl Kind {
+    pub(crate) fn of(bytes: &[u8]) -> Kind {
+        if bytes.starts_with(b"PAR1") {
+            Kind::Parquet
+        } else if Standard::sniff(bytes).is_some() {
+            Kind::Vektis
+        } else {
+            Kind::Csv
+        }
+    }
+}
+
+/// Reads a file, keeping at most [`LINE_LIMIT`] bytes of each line (a Parquet file is read
+/// whole: it has no lines).
+pub(crate) fn read_bounded(path: &Path) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut f = std::fs::File::open(path)?;
+    let size = f.metadata().map_or(0, |m| m.len());
+    let mut out = Vec::with_capacity(usize::try_from(size.min(1 << 30)).unwrap_or(0));
+    let mut chunk = vec![0u8; 1 << 20];
+    // bytes of the current line seen so far (kept or not)
+    let mut line_len = 0usize;
+    let mut first = true;
+    loop {
+        let n = f.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(out);
+        }
+        let mut data = &chunk[..n];
+        if first {
+            first = false;
+            if data.starts_with(b"PAR1") {
+                out.extend_from_slice(data);
+                f.read_to_end(&mut out)?;
+                return Ok(out);
+            }
+        }
+        while !data.is_empty() {
+            let (part, ends_line) = match memchr::memchr(b'\n', data) {
+                Some(i) => (&data[..=i], true),
+                None => (data, false),
+            };
+            let room = LINE_LIMIT.saturating_sub(line_len);
+            out.extend_from_slice(&part[..part.len().min(room)]);
+            if ends_line && part.len() > room {
+                out.push(b'\n');
+            }
+            line_len = if ends_line { 0 } else { line_len + part.len() };
+            data = &data[part.len()..];
+        }
+    }
+}
+
 pub(crate) fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWork {
-    let bytes = match std::fs::read(path) {
+    let read = if path.is_dir() {
+        Err(std::io::Error::other(
+            "is een map, geen bestand: geef de bestanden erin op (bijv. map/*)",
+        ))
+    } else {
+        read_bounded(path)
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) => {
             return FileWork {
@@ -48,15 +124,12 @@ pub(crate) fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWor
                 table: None,
                 rows: vec![],
                 keys: vec![],
-                read_error: Some(format!("cannot read: {e}")),
+                read_error: Some(format!("kan niet lezen: {e}")),
             };
         }
     };
-    let ext = path
-        .extension()
-        .map(|e| e.to_string_lossy().to_ascii_lowercase());
-    let table = match ext.as_deref() {
-        Some("csv") => {
+    let table = match Kind::of(&bytes) {
+        Kind::Csv => {
             let (rows, lines) = tabular::eval_csv(checker, idx, &bytes);
             let faults = tabular::faults(&bytes);
             Some((
@@ -69,7 +142,7 @@ pub(crate) fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWor
                 },
             ))
         }
-        Some("parquet") => {
+        Kind::Parquet => {
             let p = columnar::eval_parquet(checker, idx, &bytes);
             Some((
                 p.rows,
@@ -81,7 +154,7 @@ pub(crate) fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWor
                 },
             ))
         }
-        _ => None,
+        Kind::Vektis => None,
     };
     if let Some((rows, lines, table)) = table {
         let keys = rows
@@ -160,17 +233,34 @@ pub(crate) fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWor
                 .and_then(|_| bytes.get(p.h_provider.start..p.h_provider.start + p.h_provider.len))
                 .and_then(parse_u64)
                 .unwrap_or(0) as u32;
-            for (i, rec) in split_any(&bytes).enumerate() {
+            let reject = |row: &mut Row| {
+                row.outcome = Outcome::rejected_with(Reason {
+                    reason: checker.fixed(R_FILE),
+                    return_code: 1,
+                    element: 0,
+                })
+            };
+            // records as lines; a file without any line break is cut into records of the
+            // standard's length
+            let records: Vec<&[u8]> = if memchr::memchr(b'\n', &bytes).is_some() {
+                split_any(&bytes).collect()
+            } else {
+                bytes.chunks(p.record_len).collect()
+            };
+            for (i, rec) in records.iter().enumerate() {
                 if rec.starts_with(b"04") {
                     let mut row = raw_row(p, idx, i + 1, rec, provider);
-                    row.outcome = Outcome::rejected_with(Reason {
-                        reason: checker.fixed(R_FILE),
-                        return_code: 1,
-                        element: 0,
-                    });
+                    reject(&mut row);
                     rows.push(row);
                     keys.push(None);
                 }
+            }
+            // a file rejected whole is in the results even without a readable claim line
+            if rows.is_empty() {
+                let mut row = raw_row(p, idx, 1, b"", provider);
+                reject(&mut row);
+                rows.push(row);
+                keys.push(None);
             }
         }
     }

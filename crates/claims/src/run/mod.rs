@@ -78,16 +78,25 @@ pub struct FileReport {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 pub struct Tally {
     pub lines: u64,
-    pub claimed_cents: i64,
-    pub granted_cents: i64,
+    /// Sums in i128: no number of lines of i64 amounts can overflow them.
+    pub claimed_cents: i128,
+    pub granted_cents: i128,
 }
 
 impl Tally {
     pub(crate) fn add(&mut self, claimed: i64, granted: i64) {
         self.lines += 1;
-        self.claimed_cents += claimed;
-        self.granted_cents += granted;
+        self.claimed_cents += i128::from(claimed);
+        self.granted_cents += i128::from(granted);
     }
+}
+
+/// Serialises a map keyed by AGB code with the codes as 8 digits.
+fn agb_keys<S: serde::Serializer>(
+    m: &BTreeMap<u32, BTreeMap<String, Tally>>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(m.iter().map(|(k, v)| (format!("{k:08}"), v)))
 }
 
 /// The summary of a run.
@@ -98,6 +107,8 @@ pub struct Summary {
     pub by_decision: BTreeMap<String, Tally>,
     /// Reason code → tally (a line with several reasons counts under each).
     pub by_reason: BTreeMap<String, Tally>,
-    /// Provider AGB → (reason code or `-` for lines without a reason) → tally.
+    /// Provider AGB → (reason code or `-` for lines without a reason) → tally. In
+    /// `summary.json` the AGB code is written as 8 digits (leading zeros kept).
+    #[serde(serialize_with = "agb_keys")]
     pub by_provider: BTreeMap<u32, BTreeMap<String, Tally>>,
 }

@@ -109,6 +109,28 @@ pub fn parse_header(rec: &[u8], line: usize) -> Result<Header, FileError> {
     }
     let invoice_date = parse_date(p.h_invoice_date.get(rec))
         .ok_or_else(|| file_err(line, "0117", "invoice date is not a date"))?;
+    // fields the standard requires (layouts/*.tsv, column `required`)
+    if p.h_kind.get(rec) == b" " {
+        return Err(file_err(
+            line,
+            "0105",
+            "SOORT BERICHT is leeg (verplicht veld)",
+        ));
+    }
+    if num(p, rec, p.h_pay_to).is_none_or(|v| v == 0) {
+        return Err(file_err(
+            line,
+            "0113",
+            "IDENTIFICATIECODE BETALING AAN is leeg of geen code (verplicht veld)",
+        ));
+    }
+    if p.h_currency.get(rec) != b"EUR" {
+        return Err(file_err(
+            line,
+            "0119",
+            "VALUTACODE is niet EUR (verplicht veld)",
+        ));
+    }
     Ok(Header {
         standard,
         uzovi,
@@ -154,6 +176,7 @@ pub fn parse_insured(p: &ClaimPositions, rec: &[u8], line: usize) -> Result<Insu
         birth_date,
         gender,
         name: trim_end(p.i_name.get(rec)),
+        initials: trim_end(p.i_initials.get(rec)),
         postcode: trim_end(p.i_postcode.get(rec)),
     })
 }
@@ -218,6 +241,16 @@ pub fn parse_line(
         .ok_or_else(|| f(p.l_amount, 611, "claimed amount not numeric"))? as i64;
     let sign = dc_sign(p.l_dc2.get(rec)[0])
         .ok_or_else(|| f(p.l_dc2, 631, "debit/credit indicator not D or C"))?;
+    if let Some(fw) = p.l_forward
+        && fw.get(rec) != b"1"
+    {
+        // Vektis return code 8179: DOORSTUREN TOEGESTAAN must be 1 when the UZOVI is filled
+        return Err(f(
+            fw,
+            8179,
+            "DOORSTUREN TOEGESTAAN moet 1 zijn (UZOVI-nummer is gevuld)",
+        ));
+    }
     Ok(Line {
         id,
         bsn,
@@ -236,13 +269,88 @@ pub fn parse_line(
     })
 }
 
+/// The claimed amount of a 04 record as it stands in the file, for the trailer total, whether
+/// or not the record has other faults.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum RawAmount {
+    /// Amount and sign readable.
+    Signed(i64),
+    /// Amount readable, but the debit/credit indicator is neither D nor C.
+    Unsigned(i64),
+    /// The amount cannot be read (record too short, or not digits).
+    Unreadable,
+}
+
 /// Reads the claimed amount of a 04 record for the trailer total, without validating the rest.
-fn raw_amount(p: &ClaimPositions, rec: &[u8]) -> Option<i64> {
-    if rec.len() != p.record_len {
-        return None;
+/// The positions are read as they stand: a record of the wrong length is read where its amount
+/// would be, when that part of it is there and holds digits.
+fn raw_amount(p: &ClaimPositions, rec: &[u8]) -> RawAmount {
+    let field = |pos: Pos| rec.get(pos.start..pos.start + pos.len);
+    let Some(a) = field(p.l_amount).and_then(parse_u64) else {
+        return RawAmount::Unreadable;
+    };
+    let Ok(a) = i64::try_from(a) else {
+        return RawAmount::Unreadable;
+    };
+    match field(p.l_dc2).and_then(|b| dc_sign(b[0])) {
+        Some(s) => RawAmount::Signed(s * a),
+        None => RawAmount::Unsigned(a),
     }
-    let a = parse_u64(p.l_amount.get(rec))? as i64;
-    Some(a * dc_sign(p.l_dc2.get(rec)[0])?)
+}
+
+/// The sum of the prestatie records' amounts, as far as it can be read.
+#[derive(Debug, Default)]
+struct TrailerSum {
+    /// Sum of the amounts with a readable sign (i128: no overflow for any number of records).
+    signed: i128,
+    /// Amounts whose D/C indicator is neither D nor C (at most 16 kept; more count as unreadable).
+    unsigned: Vec<i64>,
+    /// Records whose amount cannot be read.
+    unreadable: usize,
+}
+
+impl TrailerSum {
+    fn add(&mut self, a: RawAmount) {
+        match a {
+            RawAmount::Signed(v) => self.signed += i128::from(v),
+            RawAmount::Unsigned(v) if self.unsigned.len() < 16 => self.unsigned.push(v),
+            RawAmount::Unsigned(_) | RawAmount::Unreadable => self.unreadable += 1,
+        }
+    }
+
+    /// Whether the records can add up to `total`: exactly, when every amount and sign could be
+    /// read; for some sign of each amount without a valid D/C; always, when an amount cannot be
+    /// read (then the trailer cannot be shown to be wrong).
+    /// The sum for a message: `2000`, or `2000 ± 150 ± 30` with amounts of unknown sign.
+    fn describe(&self) -> String {
+        let mut s = self.signed.to_string();
+        for v in &self.unsigned {
+            s.push_str(&format!(" ± {v}"));
+        }
+        s
+    }
+
+    fn can_match(&self, total: i128) -> bool {
+        if self.unreadable > 0 {
+            return true;
+        }
+        let n = self.unsigned.len();
+        (0u32..1 << n).any(|signs| {
+            let s: i128 = self
+                .unsigned
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| {
+                    if signs >> i & 1 == 1 {
+                        -i128::from(v)
+                    } else {
+                        i128::from(v)
+                    }
+                })
+                .sum();
+            self.signed + s == total
+        })
+    }
 }
 
 /// Parses and validates a whole claim file. Header and trailer faults, a truncated file, records
@@ -255,7 +363,7 @@ pub fn parse_claim_file(bytes: &[u8]) -> Result<ClaimFile, FileError> {
     let p = header.standard.positions();
     let mut details = Vec::new();
     let mut counts = [0u64; 4]; // 02, 03, 04, 98
-    let mut sum: i64 = 0;
+    let mut sum = TrailerSum::default();
     let mut trailer: Option<(usize, &[u8])> = None;
     let mut current_insured: Option<Result<(), LineFault>> = None;
     for r in it {
@@ -305,7 +413,7 @@ pub fn parse_claim_file(bytes: &[u8]) -> Result<ClaimFile, FileError> {
             }
             b"04" => {
                 counts[2] += 1;
-                sum += raw_amount(p, rec).unwrap_or(0);
+                sum.add(raw_amount(p, rec));
                 let r = if let Some(f) = len_fault {
                     Err(f)
                 } else {
@@ -391,13 +499,14 @@ pub fn parse_claim_file(bytes: &[u8]) -> Result<ClaimFile, FileError> {
     let sign = dc_sign(p.t_dc.get(trec)[0])
         .ok_or_else(|| file_err(tline, "9908", "debit/credit indicator not D or C"))?;
     let total = sign * total;
-    if total != sum {
+    if !sum.can_match(i128::from(total)) {
         return Err(file_err(
             tline,
             "9907",
             format!(
-                "total claimed: trailer says {} cents, the prestatie records add up to {sum}",
-                total
+                "total claimed: trailer says {} cents, the prestatie records add up to {}",
+                total,
+                sum.describe()
             ),
         ));
     }

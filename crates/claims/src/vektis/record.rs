@@ -33,6 +33,8 @@ pub struct Insured {
     pub gender: u8,
     /// NAAM VERZEKERDE (01), raw bytes (ISO 8859-1 allowed), trailing spaces removed.
     pub name: Vec<u8>,
+    /// VOORLETTERS VERZEKERDE, raw bytes, trailing spaces removed (required by the standard).
+    pub initials: Vec<u8>,
     pub postcode: Vec<u8>,
 }
 

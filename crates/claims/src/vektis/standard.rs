@@ -121,6 +121,15 @@ pub struct ClaimPositions {
     pub t_dc: Pos,
     /// Element ids for error reports: (position, element) of the line fields.
     pub layout: &'static Layout,
+    /// Fields the standard requires (the `required` column) that the checker refuses empty:
+    /// SOORT BERICHT, IDENTIFICATIECODE BETALING AAN, VALUTACODE (01), VOORLETTERS, INDICATIE
+    /// CLIENT OVERLEDEN (02) and DOORSTUREN TOEGESTAAN (04).
+    pub h_kind: Pos,
+    pub h_pay_to: Pos,
+    pub h_currency: Pos,
+    pub i_initials: Pos,
+    pub i_deceased: Pos,
+    pub l_forward: Option<Pos>,
 }
 
 impl ClaimPositions {
@@ -167,6 +176,19 @@ impl ClaimPositions {
             l_amount: l.pos("04", "BED161"),
             l_dc2: l.pos("04", "COD665"),
             l_reference: l.pos("04", "NUM362"),
+            h_kind: l.pos("01", "COD856"),
+            h_pay_to: l.pos("01", "COD833"),
+            h_currency: l.pos("01", "COD363"),
+            i_initials: l.pos("02", "NAM025"),
+            i_deceased: l.pos("02", "COD841"),
+            l_forward: l
+                .record_fields("04")
+                .find(|f| f.name == "DOORSTUREN TOEGESTAAN")
+                .map(|f| Pos {
+                    start: f.start,
+                    len: f.len,
+                    ty: f.ty,
+                }),
             l_prev_reference: l.pos("04", "NUM363"),
             t_n02: l.pos("99", "ANT085"),
             t_n03: l.pos("99", "ANT086"),

@@ -43,6 +43,18 @@ impl<W: std::io::Write> ClaimWriter<W> {
         put_date(&mut buf, p.h_period_end, h.period_end);
         put_an(&mut buf, p.h_invoice, &h.invoice_number);
         put_date(&mut buf, p.h_invoice_date, h.invoice_date);
+        // required fields, filled as senders do: a production message (P), paid to the
+        // institution, the practice or else the provider (COD833 04, 03, 02), in euros
+        put_an(&mut buf, p.h_kind, b"P");
+        let pay_to = if h.institution != 0 {
+            4
+        } else if h.practice != 0 {
+            3
+        } else {
+            2
+        };
+        put_num(&mut buf, p.h_pay_to, pay_to);
+        put_an(&mut buf, p.h_currency, b"EUR");
         buf[p.record_len..].copy_from_slice(b"\r\n");
         out.write_all(&buf)?;
         Ok(ClaimWriter {
@@ -72,6 +84,8 @@ impl<W: std::io::Write> ClaimWriter<W> {
         put_num(b, p.i_gender, i.gender as u64);
         put_an(b, p.i_name, &i.name);
         put_an(b, p.i_postcode, &i.postcode);
+        put_an(b, p.i_initials, &i.initials);
+        put_num(b, p.i_deceased, 2); // COD841: 2 = not deceased
         self.counts[0] += 1;
         self.out.write_all(&self.buf)
     }
@@ -103,6 +117,10 @@ impl<W: std::io::Write> ClaimWriter<W> {
         put_an(b, p.l_dc2, dc);
         put_an(b, p.l_reference, &l.reference);
         put_an(b, p.l_prev_reference, &l.previous_reference);
+        if let Some(f) = p.l_forward {
+            // DOORSTUREN TOEGESTAAN must be 1 when the UZOVI number is filled (return code 8179)
+            put_num(b, f, u64::from(l.uzovi != 0));
+        }
         self.counts[2] += 1;
         self.total += l.amount;
         self.out.write_all(&self.buf)

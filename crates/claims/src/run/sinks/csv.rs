@@ -61,9 +61,20 @@ impl ResultSink for CsvResults {
     }
 }
 
-/// The `file` column of a result row: the input's file name, CSV-quoted when needed.
+/// The `file` column of a result row: the input as given on the command line (so that two
+/// inputs of the same name stay apart), CSV-quoted when needed.
 pub(crate) fn file_field(path: &Path) -> String {
-    crate::context::csv_field(&path.file_name().unwrap_or_default().to_string_lossy())
+    crate::context::csv_field(&path.to_string_lossy())
+}
+
+/// `v` as exactly `N` digits with leading zeros (AGB codes 8, BSNs 9).
+fn push_digits<const N: usize>(buf: &mut Vec<u8>, mut v: u64) {
+    let mut d = [b'0'; N];
+    for c in d.iter_mut().rev() {
+        *c = b'0' + (v % 10) as u8;
+        v /= 10;
+    }
+    buf.extend_from_slice(&d);
 }
 
 /// Appends one `results.csv` row (no allocation: this runs once per claim line).
@@ -76,9 +87,9 @@ fn format_row(buf: &mut Vec<u8>, row: &Row, file_field: &str, names: &[String]) 
     buf.push(b',');
     buf.extend_from_slice(num.format(row.record_id).as_bytes());
     buf.push(b',');
-    buf.extend_from_slice(num.format(row.provider).as_bytes());
+    push_digits::<8>(buf, u64::from(row.provider));
     buf.push(b',');
-    buf.extend_from_slice(num.format(row.bsn).as_bytes());
+    push_digits::<9>(buf, u64::from(row.bsn));
     buf.push(b',');
     if let Some(c) = row.code {
         push_csv_bytes(buf, c.as_bytes());

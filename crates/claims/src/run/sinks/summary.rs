@@ -94,7 +94,7 @@ fn write_summary(checker: &Checker, out: &Path, s: &Summary) -> Result<(), RunEr
     Ok(())
 }
 
-fn eur(c: i64) -> String {
+fn eur(c: i128) -> String {
     let sign = if c < 0 { "-" } else { "" };
     format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
 }
