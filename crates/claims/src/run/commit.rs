@@ -62,7 +62,7 @@ pub fn run_with_sinks(
 ) -> Result<Summary, RunError> {
     let out = &opts.out_dir;
     let history_lock = match &opts.history {
-        Some(h) => Some(RunLock::acquire(
+        Some(h) => Some(RunLock::acquire_in_new_folder(
             &super::history::with_suffix(h, ".lock"),
             opts.wait,
             &format!("De claimgeschiedenis {}", h.display()),
@@ -134,9 +134,11 @@ pub fn run_with_sinks(
 
 /// The lock of an output folder: `.<name>.zk-lock` next to it.
 fn lock_out(out: &Path, wait: bool) -> Result<RunLock, RunError> {
-    let path = sibling(out, "lock", "")?;
-    std::fs::create_dir_all(parent(&path)).map_err(io(&path))?;
-    RunLock::acquire(&path, wait, &format!("De uitvoermap {}", out.display()))
+    RunLock::acquire_in_new_folder(
+        &sibling(out, "lock", "")?,
+        wait,
+        &format!("De uitvoermap {}", out.display()),
+    )
 }
 
 /// `.<name of out>.zk-<kind>[-<id>]` next to `out`.

@@ -271,6 +271,16 @@ pub(crate) struct RunLock {
 }
 
 impl RunLock {
+    /// [`RunLock::acquire`], creating the lock file's folder when missing.
+    pub(crate) fn acquire_in_new_folder(
+        path: &Path,
+        wait: bool,
+        what: &str,
+    ) -> Result<RunLock, RunError> {
+        std::fs::create_dir_all(parent(path)).map_err(super::io(parent(path)))?;
+        Self::acquire(path, wait, what)
+    }
+
     /// Takes the lock on `path` (created when missing). When another run holds it: with
     /// `wait`, says so on stderr and waits; without, fails with [`RunError::Busy`].
     pub(crate) fn acquire(path: &Path, wait: bool, what: &str) -> Result<RunLock, RunError> {
