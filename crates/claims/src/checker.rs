@@ -134,8 +134,10 @@ pub struct State {
     pub seen: FxHashSet<u64>,
     /// Hashes of (rule id, BSN, period) already used by a once-per-period rule.
     pub once: FxHashSet<u64>,
-    /// The keys of `seen` added since the state was loaded (in the order added): what this
-    /// run adds to the claims history.
+    /// Record the keys added in `added_seen` and `added_once` (a run with a claims history).
+    pub record_added: bool,
+    /// The keys of `seen` added since the state was loaded (in the order added), when
+    /// `record_added`: what this run adds to the claims history.
     pub added_seen: Vec<u64>,
     /// The keys of `once` added since the state was loaded.
     pub added_once: Vec<u64>,
@@ -552,7 +554,9 @@ impl Checker {
                 o.reject(self.reason(rule, 420));
                 return;
             }
-            st.added_seen.push(k.dup);
+            if st.record_added {
+                st.added_seen.push(k.dup);
+            }
         }
         for &ri in &sc.line {
             let r = &self.rules.rules[ri as usize];
@@ -564,7 +568,9 @@ impl Checker {
                     o.reject(self.reason(ri, 408));
                     return;
                 }
-                st.added_once.push(key);
+                if st.record_added {
+                    st.added_once.push(key);
+                }
             }
         }
     }

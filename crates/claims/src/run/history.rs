@@ -21,17 +21,17 @@ const MAGIC: &[u8; 8] = b"ZKHIST2\n";
 
 /// The run a history file includes as its last.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct LastRun {
-    pub(crate) id: String,
-    pub(crate) fingerprint: u64,
-    pub(crate) out: PathBuf,
-    pub(crate) staging: PathBuf,
+pub struct LastRun {
+    pub id: String,
+    pub fingerprint: u64,
+    pub out: PathBuf,
+    pub staging: PathBuf,
 }
 
 /// A history file as read.
 #[derive(Debug, Default)]
-pub(crate) struct HistoryFile {
-    pub(crate) last: Option<LastRun>,
+pub struct HistoryFile {
+    pub last: Option<LastRun>,
     base_seen: Vec<u64>,
     base_once: Vec<u64>,
     last_seen: Vec<u64>,
@@ -39,12 +39,12 @@ pub(crate) struct HistoryFile {
 }
 
 /// The state a run starts from.
-pub(crate) struct Start {
-    pub(crate) state: State,
+pub struct Start {
+    pub state: State,
     /// The run repeats the history's last run: it is judged against the history before it.
-    pub(crate) repeat: bool,
+    pub repeat: bool,
     /// Keys in the history the run is judged against.
-    pub(crate) keys_before: u64,
+    pub keys_before: u64,
 }
 
 fn bad(path: &Path, what: &str) -> RunError {
@@ -56,7 +56,7 @@ fn bad(path: &Path, what: &str) -> RunError {
 
 impl HistoryFile {
     /// Reads the history file; a missing file is an empty history.
-    pub(crate) fn read(path: &Path) -> Result<HistoryFile, RunError> {
+    pub fn read(path: &Path) -> Result<HistoryFile, RunError> {
         let bytes = match std::fs::read(path) {
             Ok(b) => b,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
@@ -113,12 +113,15 @@ impl HistoryFile {
 
     /// The state a run with this `fingerprint` starts from: the whole history, or, when the
     /// run repeats the last run, the history before that run.
-    pub(crate) fn start(self, fingerprint: u64) -> Start {
+    pub fn start(self, fingerprint: u64) -> Start {
         let repeat = self
             .last
             .as_ref()
             .is_some_and(|l| l.fingerprint == fingerprint);
-        let mut state = State::default();
+        let mut state = State {
+            record_added: true,
+            ..State::default()
+        };
         let (last_seen, last_once) = if repeat {
             (vec![], vec![])
         } else {
@@ -177,12 +180,13 @@ fn path_bytes(p: &Path) -> Vec<u8> {
 
 /// The history file's bytes after a run: the keys the run was judged against as "base", the
 /// keys it added as "last".
-pub(crate) fn encode(state: State, last: &LastRun) -> Vec<u8> {
+pub fn encode(state: State, last: &LastRun) -> Vec<u8> {
     let State {
         seen,
         once,
         mut added_seen,
         mut added_once,
+        ..
     } = state;
     let split = |all: rustc_hash::FxHashSet<u64>, added: &mut Vec<u64>| {
         let mut all: Vec<u64> = all.into_iter().collect();
@@ -229,7 +233,7 @@ pub(crate) fn encode(state: State, last: &LastRun) -> Vec<u8> {
 
 /// Replaces `path` by `bytes` atomically: a temporary file next to it, fsynced, renamed over
 /// it, and the folder fsynced (the rename is durable when this returns).
-pub(crate) fn replace_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub fn replace_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let tmp = with_suffix(path, ".tmp");
     {
         let mut f = File::create(&tmp)?;

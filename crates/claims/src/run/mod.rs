@@ -20,7 +20,7 @@
 //! the context (contracts, enrolments, insured register) is held whole.
 
 pub mod commit;
-pub(crate) mod history;
+pub mod history;
 pub(crate) mod load;
 pub mod pipeline;
 pub mod sinks;
