@@ -222,10 +222,16 @@ fn a_folder_that_is_not_an_output_folder_is_not_replaced() {
         "{e}"
     );
     assert_eq!(names(&out), ["notes.txt"]);
-    let e = run(&c, &opts(vec![q1], Path::new("."), None))
+    let e = run(&c, &opts(vec![q1.clone()], Path::new("."), None))
         .unwrap_err()
         .to_string();
     assert!(e.contains("uitvoermap met een naam"), "{e}");
+    // a history inside the output folder would be replaced with it
+    let e = run(&c, &opts(vec![q1.clone()], &out, Some(&out.join("h.bin"))))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("zet de geschiedenis ernaast"), "{e}");
+    assert_eq!(names(&out), ["notes.txt"]);
 }
 
 #[test]

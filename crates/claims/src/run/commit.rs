@@ -61,6 +61,17 @@ pub fn run_with_sinks(
     extra: &mut [&mut dyn ResultSink],
 ) -> Result<Summary, RunError> {
     let out = &opts.out_dir;
+    if let Some(h) = &opts.history
+        && absolute(h).starts_with(absolute(out))
+    {
+        return Err(RunError::Out {
+            path: out.clone(),
+            message: format!(
+                "de claimgeschiedenis {} staat erin, maar een run vervangt de hele map: zet de geschiedenis ernaast",
+                h.display()
+            ),
+        });
+    }
     let history_lock = match &opts.history {
         Some(h) => Some(RunLock::acquire_in_new_folder(
             &super::history::with_suffix(h, ".lock"),
