@@ -312,3 +312,44 @@ fn two_runs_at_once_on_one_history_grant_each_line_once() {
         granted_lines(&dir.path().join("again1")) + granted_lines(&dir.path().join("again2"));
     assert_eq!(granted, 0, "resubmitted lines are all duplicates");
 }
+
+mod sequences {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        /// Any sequence of batches (references 1-12, repeats within and across batches) run
+        /// one after the other on one history grants each reference exactly once in all; a
+        /// batch run again right after itself (same file, same output folder) is a repeat and
+        /// gives the same `results.csv`.
+        #[test]
+        fn a_sequence_of_runs_grants_each_line_once(
+            batches in proptest::collection::vec(
+                (proptest::collection::vec(1u32..=12, 1..8), any::<bool>()),
+                1..5,
+            )
+        ) {
+            let c = checker();
+            let dir = tempfile::tempdir().unwrap();
+            let h = dir.path().join("history.bin");
+            let mut granted = 0;
+            let mut distinct = std::collections::BTreeSet::new();
+            for (i, (refs, again)) in batches.iter().enumerate() {
+                let f = dir.path().join(format!("b{i}.csv"));
+                batch(&f, refs);
+                let out = dir.path().join(format!("o{i}"));
+                run(&c, &opts(vec![f.clone()], &out, Some(&h))).unwrap();
+                let first = std::fs::read(out.join("results.csv")).unwrap();
+                if *again {
+                    let s = run(&c, &opts(vec![f], &out, Some(&h))).unwrap();
+                    prop_assert!(s.history.unwrap().repeat);
+                    prop_assert_eq!(std::fs::read(out.join("results.csv")).unwrap(), first);
+                }
+                granted += granted_lines(&out);
+                distinct.extend(refs.iter().copied());
+            }
+            prop_assert_eq!(granted, distinct.len());
+        }
+    }
+}
