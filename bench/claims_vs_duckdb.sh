@@ -37,7 +37,7 @@ warm
 
 # the checker: no state file, so runs are independent
 /usr/bin/time -v -o "$WORK/checker.time" $BIN claims check "$WORK"/claims/* --context "$WORK/context" \
-  --out "$WORK/out" --no-state --date 2023-01-15 --quiet > "$WORK/checker.stdout" || true
+  --out "$WORK/out" --no-history --date 2023-01-15 --quiet > "$WORK/checker.stdout" || true
 CHECK_S=$(grep "Elapsed (wall clock)" "$WORK/checker.time" | awk '{print $NF}' | awk -F: '{ if (NF==3) print $1*3600+$2*60+$3; else print $1*60+$2 }')
 CHECK_RSS=$(grep "Maximum resident set size" "$WORK/checker.time" | awk '{print $NF}')
 CHECK_CPU=$(grep "Percent of CPU" "$WORK/checker.time" | awk '{print $NF}')

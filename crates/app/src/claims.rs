@@ -11,7 +11,7 @@ use zorginkoop_claims::context::Context;
 use zorginkoop_claims::generate::Generated;
 use zorginkoop_claims::rules::RuleSet;
 use zorginkoop_claims::run::RunOptions;
-pub use zorginkoop_claims::run::{Summary, summary_head, summary_text};
+pub use zorginkoop_claims::run::{HistoryReport, Summary, summary_head, summary_text};
 
 /// The claim rules of every policy in `dir`.
 pub fn rules(dir: &Path) -> Result<RuleSet, AppError> {
@@ -29,8 +29,11 @@ pub struct CheckRequest {
     /// Output folder (created when missing).
     pub out: PathBuf,
     /// The claims history for duplicates and once-per-period rules (None: judge these files
-    /// on their own).
+    /// on their own). Changed only when the check succeeds, together with the outputs.
     pub history: Option<PathBuf>,
+    /// When another check holds the history or the output folder: wait for it (else the
+    /// check is refused with a message naming the lock).
+    pub wait: bool,
     /// Date of the return messages.
     pub date: NaiveDate,
     pub progress: bool,
@@ -57,7 +60,8 @@ pub fn check(policy_dir: &Path, req: CheckRequest) -> Result<Summary, AppError> 
     let opts = RunOptions {
         inputs: req.files,
         out_dir: req.out,
-        state: req.history,
+        history: req.history,
+        wait: req.wait,
         date: req.date,
         progress: req.progress,
         parquet: req.parquet,

@@ -134,6 +134,13 @@ pub struct State {
     pub seen: FxHashSet<u64>,
     /// Hashes of (rule id, BSN, period) already used by a once-per-period rule.
     pub once: FxHashSet<u64>,
+    /// Record the keys added in `added_seen` and `added_once` (a run with a claims history).
+    pub record_added: bool,
+    /// The keys of `seen` added since the state was loaded (in the order added), when
+    /// `record_added`: what this run adds to the claims history.
+    pub added_seen: Vec<u64>,
+    /// The keys of `once` added since the state was loaded.
+    pub added_once: Vec<u64>,
 }
 
 const STATE_MAGIC: &[u8; 8] = b"ZKSEEN1\n";
@@ -542,11 +549,14 @@ impl Checker {
             return;
         }
         let sc = self.scopes.rules_for(&k.code, k.start);
-        if let Some(rule) = self.first_applying(&sc.duplicate, &k.code)
-            && !st.seen.insert(k.dup)
-        {
-            o.reject(self.reason(rule, 420));
-            return;
+        if let Some(rule) = self.first_applying(&sc.duplicate, &k.code) {
+            if !st.seen.insert(k.dup) {
+                o.reject(self.reason(rule, 420));
+                return;
+            }
+            if st.record_added {
+                st.added_seen.push(k.dup);
+            }
         }
         for &ri in &sc.line {
             let r = &self.rules.rules[ri as usize];
@@ -557,6 +567,9 @@ impl Checker {
                 if !st.once.insert(key) {
                     o.reject(self.reason(ri, 408));
                     return;
+                }
+                if st.record_added {
+                    st.added_once.push(key);
                 }
             }
         }

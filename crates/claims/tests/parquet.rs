@@ -286,7 +286,8 @@ fn run_one(input: &Path, out: &Path) -> (zorginkoop_claims::run::Summary, Vec<Ve
     let opts = RunOptions {
         inputs: vec![input.to_path_buf()],
         out_dir: out.to_path_buf(),
-        state: None,
+        history: None,
+        wait: false,
         date: d("2022-04-01"),
         progress: false,
         parquet: true,

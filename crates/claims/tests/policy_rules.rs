@@ -163,7 +163,8 @@ fn run_summary_counts_each_uninsured_line_once_per_reason() {
     let opts = zorginkoop_claims::run::RunOptions {
         inputs: vec![f],
         out_dir: out.clone(),
-        state: None,
+        history: None,
+        wait: false,
         date: d("2023-01-15"),
         progress: false,
         parquet: false,

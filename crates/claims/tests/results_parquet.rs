@@ -102,7 +102,8 @@ fn a_sink_of_our_own_gets_every_line_once_as_typed_results() {
     let opts = RunOptions {
         inputs: inputs.clone(),
         out_dir: out.clone(),
-        state: None,
+        history: None,
+        wait: false,
         date: NaiveDate::from_ymd_opt(2022, 12, 1).unwrap(),
         progress: false,
         parquet: false,
@@ -144,7 +145,8 @@ fn a_run_writes_results_parquet_with_the_documented_schema_and_the_csv_rows() {
     let opts = RunOptions {
         inputs: inputs.clone(),
         out_dir: out.clone(),
-        state: None,
+        history: None,
+        wait: false,
         date: NaiveDate::from_ymd_opt(2022, 12, 1).unwrap(),
         progress: false,
         parquet: true,

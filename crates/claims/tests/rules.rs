@@ -330,7 +330,8 @@ fn a_run_applies_the_revenue_ceiling_in_date_order_and_writes_everything() {
     let opts = zorginkoop_claims::run::RunOptions {
         inputs: vec![f1, bad],
         out_dir: out.clone(),
-        state: None,
+        history: None,
+        wait: false,
         date: d("2023-01-15"),
         progress: false,
         parquet: true,
@@ -385,7 +386,8 @@ fn a_run_over_many_files_keeps_input_order_and_stops_cleanly_on_an_output_error(
     let opts = zorginkoop_claims::run::RunOptions {
         inputs: inputs.clone(),
         out_dir: out.clone(),
-        state: None,
+        history: None,
+        wait: false,
         date: d("2023-01-15"),
         progress: false,
         parquet: true,
@@ -409,26 +411,48 @@ fn a_run_over_many_files_keeps_input_order_and_stops_cleanly_on_an_output_error(
         (0..40).map(|i| (i % 5) as u64 + 1).sum::<u64>()
     );
 
-    // the return message of file 30 cannot be written: a directory is in its place
+    // an output error stops the run with an error naming it, without hanging the stages,
+    // and leaves nothing behind (the run writes into a staging folder)
+    struct FailAt(u32);
+    impl zorginkoop_claims::run::ResultSink for FailAt {
+        fn write(
+            &mut self,
+            b: &zorginkoop_claims::run::ResultBatch<'_>,
+        ) -> Result<(), zorginkoop_claims::run::RunError> {
+            match &b.part {
+                zorginkoop_claims::run::Part::File(f) if f.index == self.0 => {
+                    Err(zorginkoop_claims::run::RunError::Io {
+                        path: "returns/f30.ha304.HA305".into(),
+                        source: std::io::Error::other("is a directory"),
+                    })
+                }
+                _ => Ok(()),
+            }
+        }
+        fn finish(&mut self) -> Result<(), zorginkoop_claims::run::RunError> {
+            Ok(())
+        }
+    }
     let out2 = dir.path().join("out2");
-    std::fs::create_dir_all(out2.join("returns/f30.ha304.HA305")).unwrap();
-    let e = zorginkoop_claims::run::run(
+    let e = zorginkoop_claims::run::run_with_sinks(
         &c,
         &zorginkoop_claims::run::RunOptions {
-            out_dir: out2,
+            out_dir: out2.clone(),
             ..opts
         },
+        &mut [&mut FailAt(30)],
     )
     .unwrap_err()
     .to_string();
     assert!(e.contains("f30.ha304.HA305"), "{e}");
-    let left: Vec<_> = std::fs::read_dir(dir.path().join("out2"))
+    assert!(!out2.exists());
+    let left: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     assert!(
-        !left.iter().any(|n| n.ends_with(".tmp")),
-        "no spill file left: {left:?}"
+        !left.iter().any(|n| n.contains("zk-staging")),
+        "no staging folder left: {left:?}"
     );
 }
 
@@ -452,7 +476,8 @@ fn a_csv_batch_with_a_wrong_header_is_rejected_as_a_whole() {
         &zorginkoop_claims::run::RunOptions {
             inputs: vec![f],
             out_dir: out.clone(),
-            state: None,
+            history: None,
+            wait: false,
             date: d("2023-01-15"),
             progress: false,
             parquet: true,

@@ -30,13 +30,18 @@ pub enum ClaimsCommand {
         /// Output directory (created when missing).
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
-        /// State file with the lines already claimed, for duplicates and once-per-period rules
-        /// across runs (default: <context>/claims-state.bin).
-        #[arg(long, value_name = "FILE")]
-        state: Option<PathBuf>,
-        /// Do not read or write a state file: judge these files on their own.
-        #[arg(long, conflicts_with = "state")]
-        no_state: bool,
+        /// Claims history: the lines granted by earlier checks, for duplicates and
+        /// once-per-period rules across runs. Updated only when the check succeeds, together
+        /// with the outputs; one check at a time (lock <FILE>.lock).
+        #[arg(long, value_name = "FILE", default_value = "claims-history.bin")]
+        history: PathBuf,
+        /// No claims history: judge these files on their own (nothing is read or kept).
+        #[arg(long)]
+        no_history: bool,
+        /// When another check uses the same history or output folder, wait for it instead of
+        /// refusing.
+        #[arg(long)]
+        wait: bool,
         /// Date of the return messages (default: today).
         #[arg(long, value_name = "YYYY-MM-DD", value_parser = crate::parse_date)]
         date: Option<NaiveDate>,
@@ -90,18 +95,15 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
             files,
             context,
             out,
-            state,
-            no_state,
+            history,
+            no_history,
+            wait,
             date,
             quiet,
             no_parquet,
             dir,
         } => {
-            let history = if no_state {
-                None
-            } else {
-                Some(state.unwrap_or_else(|| context.join("claims-state.bin")))
-            };
+            let history = (!no_history).then_some(history);
             let summary = app::claims::check(
                 &dir.dir(),
                 app::claims::CheckRequest {
@@ -109,6 +111,7 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
                     context,
                     out: out.clone(),
                     history,
+                    wait,
                     date: date.unwrap_or_else(crate::today),
                     progress: !quiet,
                     parquet: !no_parquet,
@@ -120,6 +123,24 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
                 out.display(),
                 if no_parquet { "" } else { " results.parquet," }
             );
+            match &summary.history {
+                Some(h) => {
+                    println!(
+                        "Claimgeschiedenis: {} ({} sleutels vóór deze run, {} erbij)",
+                        h.path.display(),
+                        h.keys_before,
+                        h.keys_added
+                    );
+                    if h.repeat {
+                        println!(
+                            "Deze run herhaalt de vorige run op deze geschiedenis (dezelfde bestanden, uitvoermap en datum): beoordeeld tegen de geschiedenis van vóór die run, en die vervangen."
+                        );
+                    }
+                }
+                None => println!(
+                    "Geen claimgeschiedenis (--no-history): deze bestanden zijn op zichzelf beoordeeld."
+                ),
+            }
             let rejected = summary.files.iter().any(|f| f.status == "rejected");
             Ok(if rejected {
                 ExitCode::from(1)

@@ -10,18 +10,24 @@
 //! settled and those lines go to the sinks too (the return messages are patched in place), and
 //! the sinks finish (`summary.json`, `summary.txt`, ...).
 //!
+//! A run is all or nothing ([`commit`]): the outputs are written into a staging folder, the
+//! claims history ([`RunOptions::history`]) is replaced atomically, then the outputs are
+//! published; runs on one history or output folder are serialised by locks.
+//!
 //! Memory: at most a few batches of files are in flight between the stages. What grows with
 //! the run is the duplicate set (8 bytes per distinct line, in a hash set) and 32 bytes per line
 //! under a revenue ceiling (the rows themselves wait in the spill file in the output directory);
 //! the context (contracts, enrolments, insured register) is held whole.
 
+pub mod commit;
+pub mod history;
 pub(crate) mod load;
 pub mod pipeline;
 pub mod sinks;
 pub(crate) mod spill;
 
 pub use crate::row::Row;
-pub use pipeline::{run, run_with_sinks};
+pub use commit::{RUN_MARKER, run, run_with_sinks};
 pub use sinks::summary::{summary_head, summary_text};
 pub use sinks::{ClaimResult, InputFile, Part, ResultBatch, ResultSink, RunInfo};
 
@@ -34,8 +40,12 @@ use std::path::{Path, PathBuf};
 pub struct RunOptions {
     pub inputs: Vec<PathBuf>,
     pub out_dir: PathBuf,
-    /// State file for duplicates and once-per-period rules across runs (None: in memory only).
-    pub state: Option<PathBuf>,
+    /// The claims history: what earlier runs granted, for duplicates and once-per-period rules
+    /// across runs (None: these files are judged on their own). Changed only when the run
+    /// succeeds, together with the outputs (see [`commit`]).
+    pub history: Option<PathBuf>,
+    /// When another run holds the history or the output folder: wait for it (else refuse).
+    pub wait: bool,
     /// Date written in the return messages.
     pub date: NaiveDate,
     pub progress: bool,
@@ -51,6 +61,15 @@ pub enum RunError {
         path: PathBuf,
         source: std::io::Error,
     },
+    /// Another run holds the lock of the history or the output folder.
+    #[error("{what} is in gebruik door een andere run (slot {}); probeer het later opnieuw, of wacht erop met --wait", lock.display())]
+    Busy { what: String, lock: PathBuf },
+    /// The history file cannot be used.
+    #[error("claimgeschiedenis {}: {message}", path.display())]
+    History { path: PathBuf, message: String },
+    /// The output folder cannot be used.
+    #[error("uitvoermap {}: {message}", path.display())]
+    Out { path: PathBuf, message: String },
 }
 
 pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> RunError + '_ {
@@ -111,4 +130,21 @@ pub struct Summary {
     /// `summary.json` the AGB code is written as 8 digits (leading zeros kept).
     #[serde(serialize_with = "agb_keys")]
     pub by_provider: BTreeMap<u32, BTreeMap<String, Tally>>,
+    /// The claims history of the run (not in `summary.json`: the outputs do not depend on
+    /// where the history is kept).
+    #[serde(skip)]
+    pub history: Option<HistoryReport>,
+}
+
+/// What a run did with its claims history.
+#[derive(Debug, Clone)]
+pub struct HistoryReport {
+    pub path: PathBuf,
+    /// Keys (duplicate and once-per-period) the run was judged against.
+    pub keys_before: u64,
+    /// Keys the run added.
+    pub keys_added: u64,
+    /// The run repeated the history's last run (same files, output folder and date): it was
+    /// judged against the history before that run, and replaced it.
+    pub repeat: bool,
 }

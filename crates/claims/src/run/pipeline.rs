@@ -15,26 +15,6 @@ use crate::vektis::{Decision, Detail};
 use rayon::prelude::*;
 use std::path::PathBuf;
 
-/// Runs the checker over `opts.inputs`.
-pub fn run(checker: &Checker, opts: &RunOptions) -> Result<Summary, RunError> {
-    run_with_sinks(checker, opts, &mut [])
-}
-
-/// Runs the checker over `opts.inputs`, handing the results to `extra` sinks too (after the
-/// run's own: `results.csv`, `results.parquet`, return messages, summary).
-pub fn run_with_sinks(
-    checker: &Checker,
-    opts: &RunOptions,
-    extra: &mut [&mut dyn ResultSink],
-) -> Result<Summary, RunError> {
-    let result = run_inner(checker, opts, extra);
-    if result.is_err() {
-        // a failed run leaves no spill file behind (a finished one removes it itself)
-        let _ = std::fs::remove_file(opts.out_dir.join(SPILL_NAME));
-    }
-    result
-}
-
 /// The sinks of a run.
 struct Sinks<'a, 'e, 'x> {
     csv: CsvResults,
@@ -72,18 +52,17 @@ impl Sinks<'_, '_, '_> {
 /// Rows of ceiling lines per batch at the end of the run.
 const CEILING_BATCH: usize = 1 << 16;
 
-fn run_inner(
+/// The run into the folder `out` (the staging folder), judged against `state` (which it
+/// updates). A failed run may leave files in `out`.
+pub(crate) fn run_inner(
     checker: &Checker,
     opts: &RunOptions,
+    out: &std::path::Path,
     extra: &mut [&mut dyn ResultSink],
+    state: &mut State,
 ) -> Result<Summary, RunError> {
-    let out = &opts.out_dir;
     let returns_dir = out.join("returns");
     std::fs::create_dir_all(&returns_dir).map_err(io(out))?;
-    let mut state = match &opts.state {
-        Some(p) => State::load(p).map_err(io(p))?,
-        None => State::default(),
-    };
     let spill_path = &out.join(SPILL_NAME);
     let reason_names: Vec<String> = checker.reasons.iter().map(|r| r.code.clone()).collect();
     let receipt = checker.rules.receipt();
@@ -206,7 +185,7 @@ fn run_inner(
             for w in &mut works {
                 for (row, key) in w.rows.iter_mut().zip(&w.keys) {
                     if let Some(k) = key {
-                        checker.eval_stateful_key(&mut state, k, &mut row.outcome);
+                        checker.eval_stateful_key(state, k, &mut row.outcome);
                     }
                 }
             }
@@ -251,9 +230,6 @@ fn run_inner(
     }
     flush(&mut sinks, &mut rows, &mut before)?;
     let _ = std::fs::remove_file(spill_path);
-    if let Some(p) = &opts.state {
-        state.save(p).map_err(io(p))?;
-    }
     bar.finish_and_clear();
     sinks.finish()?;
     Ok(std::mem::take(&mut sinks.summary.summary))
