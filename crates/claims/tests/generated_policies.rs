@@ -56,7 +56,8 @@ fn every_policys_own_rules_fire_on_generated_files() {
     let opts = RunOptions {
         inputs,
         out_dir: dir.path().join("out"),
-        state: None,
+        history: None,
+        wait: false,
         date: chrono::NaiveDate::from_ymd_opt(2028, 1, 1).unwrap(),
         progress: false,
         parquet: false,

@@ -110,8 +110,13 @@ fn the_history_is_where_the_caller_says_and_a_later_run_finds_duplicates_in_it()
     assert_eq!(
         decisions(&dir.path().join("o2")),
         [
-            ("q2.csv:2".into(), "rejected".into(), "ZK-DUPLICATE".into()),
-            ("q2.csv:3".into(), "granted".into(), "".into()),
+            // the file as given, and its rows counted from 1 after the header
+            (
+                format!("{}:1", q2.display()),
+                "rejected".into(),
+                "ZK-DUPLICATE".into()
+            ),
+            (format!("{}:2", q2.display()), "granted".into(), "".into()),
         ]
     );
     assert_eq!(s2.history.unwrap().keys_before, 3);

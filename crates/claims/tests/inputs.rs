@@ -29,7 +29,8 @@ fn check(inputs: &[PathBuf], out: &Path) -> (Summary, Vec<csv::StringRecord>) {
     let opts = RunOptions {
         inputs: inputs.to_vec(),
         out_dir: out.to_path_buf(),
-        state: None,
+        history: None,
+        wait: false,
         date: NaiveDate::from_ymd_opt(2023, 1, 15).unwrap(),
         progress: false,
         parquet: false,
