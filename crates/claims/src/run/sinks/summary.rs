@@ -94,9 +94,28 @@ fn write_summary(checker: &Checker, out: &Path, s: &Summary) -> Result<(), RunEr
     Ok(())
 }
 
+/// An amount in cents as people read it in Dutch: `€ 1.234,56`.
 fn eur(c: i128) -> String {
     let sign = if c < 0 { "-" } else { "" };
-    format!("{sign}{}.{:02}", c.abs() / 100, c.abs() % 100)
+    let euros = (c.abs() / 100).to_string();
+    let mut grouped = String::with_capacity(euros.len() + euros.len() / 3);
+    for (i, ch) in euros.chars().enumerate() {
+        if i > 0 && (euros.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(ch);
+    }
+    format!("{sign}€ {grouped},{:02}", c.abs() % 100)
+}
+
+/// The Dutch word for a decision as `results.csv` writes it.
+fn decision_nl(k: &str) -> &str {
+    match k {
+        "granted" => "toegekend",
+        "reduced" => "deels toegekend",
+        "rejected" => "afgewezen",
+        other => other,
+    }
 }
 
 /// The readable summary table (totals, per decision, per reason, per provider and reason).
@@ -113,7 +132,7 @@ pub fn summary_head(s: &Summary) -> String {
     let rejected_files = s.files.iter().filter(|f| f.status == "rejected").count();
     let _ = writeln!(
         t,
-        "Files: {} ({} rejected as a whole)",
+        "Bestanden: {} ({} geheel afgewezen)",
         s.files.len(),
         rejected_files
     );
@@ -122,21 +141,21 @@ pub fn summary_head(s: &Summary) -> String {
     }
     let _ = writeln!(
         t,
-        "Lines: {}  claimed EUR {}  granted EUR {}",
+        "Declaratieregels: {}  gedeclareerd {}  toegekend {}",
         s.total.lines,
         eur(s.total.claimed_cents),
         eur(s.total.granted_cents)
     );
     let _ = writeln!(
         t,
-        "\n{:<10} {:>12} {:>16} {:>16}",
-        "decision", "lines", "claimed EUR", "granted EUR"
+        "\n{:<16} {:>12} {:>20} {:>20}",
+        "beslissing", "regels", "gedeclareerd", "toegekend"
     );
     for (k, v) in &s.by_decision {
         let _ = writeln!(
             t,
-            "{:<10} {:>12} {:>16} {:>16}",
-            k,
+            "{:<16} {:>12} {:>20} {:>20}",
+            decision_nl(k),
             v.lines,
             eur(v.claimed_cents),
             eur(v.granted_cents)
@@ -144,11 +163,11 @@ pub fn summary_head(s: &Summary) -> String {
     }
     let _ = writeln!(
         t,
-        "\n{:<34} {:>12} {:>16}",
-        "reason", "lines", "claimed EUR"
+        "\n{:<34} {:>12} {:>20}",
+        "reden", "regels", "gedeclareerd"
     );
     for (k, v) in &s.by_reason {
-        let _ = writeln!(t, "{:<34} {:>12} {:>16}", k, v.lines, eur(v.claimed_cents));
+        let _ = writeln!(t, "{:<34} {:>12} {:>20}", k, v.lines, eur(v.claimed_cents));
     }
     t
 }
@@ -158,14 +177,14 @@ fn provider_table(s: &Summary) -> String {
     let mut t = String::new();
     let _ = writeln!(
         t,
-        "\n{:<10} {:<34} {:>10} {:>14} {:>14}",
-        "provider", "reason", "lines", "claimed EUR", "granted EUR"
+        "\n{:<10} {:<34} {:>10} {:>18} {:>18}",
+        "AGB", "reden", "regels", "gedeclareerd", "toegekend"
     );
     for (p, m) in &s.by_provider {
         for (k, v) in m {
             let _ = writeln!(
                 t,
-                "{:<10} {:<34} {:>10} {:>14} {:>14}",
+                "{:<10} {:<34} {:>10} {:>18} {:>18}",
                 format!("{p:08}"),
                 k,
                 v.lines,
@@ -175,4 +194,18 @@ fn provider_table(s: &Summary) -> String {
         }
     }
     t
+}
+
+#[cfg(test)]
+mod dutch_tests {
+    use super::*;
+
+    #[test]
+    fn amounts_read_as_dutch_euros() {
+        assert_eq!(eur(0), "€ 0,00");
+        assert_eq!(eur(5), "€ 0,05");
+        assert_eq!(eur(123_456), "€ 1.234,56");
+        assert_eq!(eur(-100_000_000), "-€ 1.000.000,00");
+        assert_eq!(decision_nl("reduced"), "deels toegekend");
+    }
 }
