@@ -62,7 +62,7 @@ pub enum AppError {
         source: std::io::Error,
     },
     /// The claims checker's context (contracts, enrolments, insured register).
-    #[error("context in {dir}: {source}")]
+    #[error("contextbestanden in {dir}: {source}")]
     ClaimsContext {
         dir: PathBuf,
         source: zorginkoop_claims::context::ContextError,

@@ -156,7 +156,10 @@ impl State {
         let bad = || {
             std::io::Error::new(
                 std::io::ErrorKind::InvalidData,
-                format!("{}: not a claims state file", path.display()),
+                format!(
+                    "{}: geen statusbestand van de claimscontrole",
+                    path.display()
+                ),
             )
         };
         if bytes.len() < 24 || &bytes[..8] != STATE_MAGIC {

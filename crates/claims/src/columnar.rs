@@ -27,17 +27,17 @@ use std::sync::Arc;
 /// A fault that rejects a whole Parquet file.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum ParquetError {
-    #[error("not a readable Parquet file: {0}")]
+    #[error("geen leesbaar Parquet-bestand: {0}")]
     Unreadable(String),
-    #[error("column `{column}` is missing (the file has: {found})")]
+    #[error("kolom `{column}` ontbreekt (het bestand heeft: {found})")]
     MissingColumn { column: &'static str, found: String },
-    #[error("column `{column}` is {found}: expected {expected}")]
+    #[error("kolom `{column}` is {found}: verwacht {expected}")]
     ColumnType {
         column: &'static str,
         found: String,
         expected: &'static str,
     },
-    #[error("row {row}: cannot read: {message}")]
+    #[error("rij {row}: kan niet lezen: {message}")]
     Read { row: u64, message: String },
 }
 
@@ -47,7 +47,7 @@ pub struct ParquetLines {
     pub rows: Vec<Row>,
     /// For each row: the parsed line (for the stateful pass), if any.
     pub lines: Vec<Option<Line>>,
-    /// Row faults for the report (at most 100), e.g. ``row 3, column `bsn`: …``.
+    /// Row faults for the report (at most 100), e.g. ``rij 3, kolom `bsn`: …``.
     pub faults: Vec<String>,
     /// Set when the file is rejected as a whole (every row then rejected with 0001).
     pub error: Option<ParquetError>,
@@ -72,9 +72,9 @@ fn kind(column: &str) -> Kind {
 /// Checks the type of one column; `Ok` when its values can be turned into the CSV text form.
 fn check_type(column: &'static str, t: &Type) -> Result<(), ParquetError> {
     let expected = match kind(column) {
-        Kind::Integer => "INT32, INT64 or a string (integer cents, no fractions)",
-        Kind::Text => "a string or an integer",
-        Kind::Date => "DATE or a YYYY-MM-DD string",
+        Kind::Integer => "INT32, INT64 of tekst (gehele centen, geen breuken)",
+        Kind::Text => "tekst of een geheel getal",
+        Kind::Date => "DATE of tekst JJJJ-MM-DD",
     };
     let bad = |found: String| ParquetError::ColumnType {
         column,
@@ -82,11 +82,11 @@ fn check_type(column: &'static str, t: &Type) -> Result<(), ParquetError> {
         expected,
     };
     if t.is_group() {
-        return Err(bad("a nested group".into()));
+        return Err(bad("een geneste groep".into()));
     }
     let info = t.get_basic_info();
     if info.has_repetition() && info.repetition() == Repetition::REPEATED {
-        return Err(bad("a repeated (list) column".into()));
+        return Err(bad("een herhaalde kolom (lijst)".into()));
     }
     let physical = t.get_physical_type();
     let logical = info.logical_type_ref();
@@ -210,7 +210,7 @@ fn check_pages(
     bytes: &[u8],
     reader: &SerializedFileReader<bytes::Bytes>,
 ) -> Result<(), ParquetError> {
-    let corrupt = |m: String| ParquetError::Unreadable(format!("corrupt file: {m}"));
+    let corrupt = |m: String| ParquetError::Unreadable(format!("beschadigd bestand: {m}"));
     let meta = reader.metadata();
     let schema = meta.file_metadata().schema_descr();
     let leaves: Vec<usize> = COLUMNS
@@ -222,17 +222,17 @@ fn check_pages(
         let group = meta.row_group(g);
         let rows = group.num_rows();
         if rows < 0 {
-            return Err(corrupt(format!("row group {g} has {rows} rows")));
+            return Err(corrupt(format!("rijgroep {g} heeft {rows} rijen")));
         }
         file_rows = file_rows.saturating_add(rows);
         for &leaf in &leaves {
             let name = schema.column(leaf).name().to_string();
-            let bad = |m: String| corrupt(format!("column `{name}`, row group {g}: {m}"));
+            let bad = |m: String| corrupt(format!("kolom `{name}`, rijgroep {g}: {m}"));
             let (start, len) = group.column(leaf).byte_range();
             let end = start.checked_add(len).filter(|&e| e <= bytes.len() as u64);
             let Some(end) = end else {
                 return Err(bad(format!(
-                    "bytes {start}+{len} lie outside the file ({} bytes)",
+                    "bytes {start}+{len} liggen buiten het bestand ({} bytes)",
                     bytes.len()
                 )));
             };
@@ -240,13 +240,13 @@ fn check_pages(
             let mut values = 0i64;
             while pos < end {
                 let head = read_page_header(&bytes[pos..end])
-                    .map_err(|m| bad(format!("page header at byte {pos}: {m}")))?;
+                    .map_err(|m| bad(format!("paginakop op byte {pos}: {m}")))?;
                 let size = usize::try_from(head.compressed_size)
                     .ok()
                     .filter(|&n| n <= end - pos - head.header_len)
                     .ok_or_else(|| {
                         bad(format!(
-                            "page at byte {pos} says {} bytes, the column chunk has {} left",
+                            "pagina op byte {pos} meldt {} bytes, het kolomblok heeft er nog {}",
                             head.compressed_size,
                             end - pos - head.header_len
                         ))
@@ -255,20 +255,20 @@ fn check_pages(
                     values = values.saturating_add(head.values.max(0));
                     if head.values < 0 || values > rows {
                         return Err(bad(format!(
-                            "the pages announce more values than the {rows} rows"
+                            "de pagina's melden meer waarden dan de {rows} rijen"
                         )));
                     }
                 }
                 pos += head.header_len + size;
             }
             if values != rows {
-                return Err(bad(format!("{values} values for {rows} rows")));
+                return Err(bad(format!("{values} waarden voor {rows} rijen")));
             }
         }
     }
     if file_rows != meta.file_metadata().num_rows() {
         return Err(corrupt(format!(
-            "the row groups hold {file_rows} rows, the footer says {}",
+            "de rijgroepen bevatten {file_rows} rijen, de voettekst meldt {}",
             meta.file_metadata().num_rows()
         )));
     }
@@ -312,10 +312,10 @@ fn read_page_header(b: &[u8]) -> Result<PageHead, String> {
             _ => t.skip(ty, 1)?,
         }
     }
-    let kind = kind.ok_or("no page type")?;
+    let kind = kind.ok_or("geen paginatype")?;
     Ok(PageHead {
         header_len: t.pos,
-        compressed_size: compressed.ok_or("no compressed page size")?,
+        compressed_size: compressed.ok_or("geen gecomprimeerde paginagrootte")?,
         data_page: kind == 0 || kind == 3,
         values: values.unwrap_or(0),
     })
@@ -332,7 +332,7 @@ impl Compact<'_> {
         self.b.len() - self.pos
     }
     fn byte(&mut self) -> Result<u8, String> {
-        let v = *self.b.get(self.pos).ok_or("ends early")?;
+        let v = *self.b.get(self.pos).ok_or("eindigt te vroeg")?;
         self.pos += 1;
         Ok(v)
     }
@@ -345,7 +345,7 @@ impl Compact<'_> {
                 return Ok(v);
             }
         }
-        Err("varint too long".into())
+        Err("varint te lang".into())
     }
     fn zigzag(&mut self) -> Result<i64, String> {
         let v = self.varint()?;
@@ -353,7 +353,7 @@ impl Compact<'_> {
     }
     fn take(&mut self, n: u64) -> Result<(), String> {
         if n > self.left() as u64 {
-            return Err(format!("{n} bytes announced, {} left", self.left()));
+            return Err(format!("{n} bytes aangekondigd, nog {} over", self.left()));
         }
         self.pos += n as usize;
         Ok(())
@@ -367,9 +367,9 @@ impl Compact<'_> {
         }
         let delta = (h >> 4) as i16;
         let id = if delta == 0 {
-            i16::try_from(self.zigzag()?).map_err(|_| "field id out of range")?
+            i16::try_from(self.zigzag()?).map_err(|_| "veldnummer buiten bereik")?
         } else {
-            last.checked_add(delta).ok_or("field id out of range")?
+            last.checked_add(delta).ok_or("veldnummer buiten bereik")?
         };
         *last = id;
         Ok(Some((id, ty)))
@@ -380,7 +380,7 @@ impl Compact<'_> {
     }
     fn skip_value(&mut self, ty: u8, depth: u8, elem: bool) -> Result<(), String> {
         if depth > 16 {
-            return Err("nested too deep".into());
+            return Err("te diep genest".into());
         }
         match ty {
             1 | 2 if elem => self.take(1),
@@ -400,7 +400,10 @@ impl Compact<'_> {
                 };
                 // every element takes at least a byte
                 if n > self.left() as u64 {
-                    return Err(format!("list of {n} elements, {} bytes left", self.left()));
+                    return Err(format!(
+                        "lijst van {n} elementen, nog {} bytes over",
+                        self.left()
+                    ));
                 }
                 for _ in 0..n {
                     self.skip_value(h & 0x0f, depth + 1, true)?;
@@ -414,7 +417,10 @@ impl Compact<'_> {
                 }
                 let kv = self.byte()?;
                 if n.saturating_mul(2) > self.left() as u64 {
-                    return Err(format!("map of {n} entries, {} bytes left", self.left()));
+                    return Err(format!(
+                        "map van {n} elementen, nog {} bytes over",
+                        self.left()
+                    ));
                 }
                 for _ in 0..n {
                     self.skip_value(kv >> 4, depth + 1, true)?;
@@ -430,7 +436,7 @@ impl Compact<'_> {
                 Ok(())
             }
             13 => self.take(16),
-            t => Err(format!("unknown Thrift type {t}")),
+            t => Err(format!("onbekend Thrift-type {t}")),
         }
     }
 }
@@ -495,7 +501,7 @@ pub fn read_records(bytes: &[u8]) -> Result<Vec<csv::ByteRecord>, ParquetError> 
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_default();
         Err(ParquetError::Unreadable(format!(
-            "corrupt file (the Parquet reader failed: {what})"
+            "beschadigd bestand (de Parquet-lezer faalde: {what})"
         )))
     })
 }
@@ -518,7 +524,7 @@ pub fn eval_parquet(checker: &Checker, idx: u32, bytes: &[u8]) -> ParquetLines {
                     && let Err(f) = parse_row(row_no, rec)
                 {
                     out.faults.push(format!(
-                        "row {row_no}, column `{}`: {} (return code {:04})",
+                        "rij {row_no}, kolom `{}`: {} (retourcode {:04})",
                         f.column, f.message, f.return_code
                     ));
                 }
@@ -573,7 +579,7 @@ mod tests {
         let mut b = HEADER[..6].to_vec();
         b.extend_from_slice(&[0x39, 0xF1, 0x80, 0x80, 0x80, 0x80, 0x08, 0x00]);
         let e = read_page_header(&b).unwrap_err();
-        assert!(e.contains("list of 2147483648 elements"), "{e}");
+        assert!(e.contains("lijst van 2147483648 elementen"), "{e}");
     }
 
     #[test]

@@ -20,12 +20,12 @@ use std::path::{Path, PathBuf};
 /// A context file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ContextError {
-    #[error("{path}: cannot read: {source}")]
+    #[error("{path}: kan niet lezen: {source}")]
     Io {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}, line {line}, column `{column}`: {message}")]
+    #[error("{path}, regel {line}, kolom `{column}`: {message}")]
     Field {
         path: PathBuf,
         line: u64,
@@ -151,11 +151,11 @@ fn parse_date_field(
     if let Some(d) = iso_date(s) {
         return Ok(d);
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|e| ContextError::Field {
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| ContextError::Field {
         path: path.into(),
         line,
         column: column.into(),
-        message: format!("{s:?} is not a date YYYY-MM-DD: {e}"),
+        message: format!("{s:?} is geen geldige datum JJJJ-MM-DD"),
     })
 }
 
@@ -196,7 +196,7 @@ fn int<T: std::str::FromStr>(
         path: path.into(),
         line,
         column: column.into(),
-        message: format!("{s:?} is not a whole number"),
+        message: format!("{s:?} is geen geheel getal"),
     })
 }
 
@@ -223,10 +223,10 @@ fn read_csv<T: Send>(
         .has_headers(false)
         .from_reader(&bytes[..header_end])
         .read_record(&mut got)
-        .map_err(|e| csv_err(e.to_string()))?;
+        .map_err(|e| csv_err(format!("ongeldige CSV: {e}")))?;
     if got.iter().collect::<Vec<_>>() != expected {
         return Err(csv_err(format!(
-            "header is {:?}, expected {:?}",
+            "kopregel is {:?}, verwacht {:?}",
             got.iter().collect::<Vec<_>>().join(","),
             expected.join(",")
         )));
@@ -279,7 +279,7 @@ fn read_csv<T: Send>(
                             return Err(field_err(
                                 line,
                                 format!(
-                                    "{} fields, expected {} ({})",
+                                    "{} velden, verwacht {} ({})",
                                     rec.len(),
                                     expected.len(),
                                     expected.join(",")
@@ -293,9 +293,9 @@ fn read_csv<T: Send>(
                         return Err(match e.kind() {
                             csv::ErrorKind::Utf8 { err, .. } => field_err(
                                 line,
-                                format!("field {} is not valid UTF-8", err.field() + 1),
+                                format!("veld {} is geen geldige UTF-8", err.field() + 1),
                             ),
-                            _ => field_err(line, e.to_string()),
+                            _ => field_err(line, format!("ongeldige CSV: {e}")),
                         });
                     }
                 }
@@ -333,7 +333,7 @@ pub fn read_contracts(path: &Path) -> Result<Vec<Contract>, ContextError> {
                     path: path.into(),
                     line,
                     column: "prestatie_codes".into(),
-                    message: format!("{s:?} is not a prestatie code"),
+                    message: format!("{s:?} is geen prestatiecode"),
                 })
             })
             .collect::<Result<_, _>>()?;
@@ -406,7 +406,7 @@ pub fn read_insured(path: &Path) -> Result<Vec<InsuredPeriod>, ContextError> {
                 path: path.into(),
                 line,
                 column: "bsn".into(),
-                message: format!("{bsn} fails the 11-check"),
+                message: format!("{bsn} voldoet niet aan de elfproef"),
             });
         }
         Ok(InsuredPeriod {
@@ -417,7 +417,7 @@ pub fn read_insured(path: &Path) -> Result<Vec<InsuredPeriod>, ContextError> {
                 path: path.into(),
                 line,
                 column: "postcode".into(),
-                message: format!("{:?} is longer than {} characters", &r[3], Postcode::MAX),
+                message: format!("{:?} is langer dan {} tekens", &r[3], Postcode::MAX),
             })?,
             from: parse_date_field(path, line, "from", &r[4])?,
             to: opt_date(path, line, "to", &r[5])?,
@@ -529,7 +529,7 @@ mod tests {
         )
         .unwrap();
         let e = read_contracts(&p).unwrap_err().to_string();
-        assert!(e.contains("line 2") && e.contains("`start`"), "{e}");
+        assert!(e.contains("regel 2") && e.contains("`start`"), "{e}");
     }
 
     /// A register large enough to be read in parallel chunks: every row is read, in file
@@ -564,7 +564,7 @@ mod tests {
         std::fs::write(&p, bad).unwrap();
         let e = read_insured(&p).unwrap_err().to_string();
         assert!(
-            e.contains("line 30001") && e.contains("`birth_date`"),
+            e.contains("regel 30001") && e.contains("`birth_date`"),
             "{e}"
         );
 
@@ -573,6 +573,6 @@ mod tests {
         bytes[at] = 0xff;
         std::fs::write(&p, bytes).unwrap();
         let e = read_insured(&p).unwrap_err().to_string();
-        assert!(e.contains("line 40001") && e.contains("UTF-8"), "{e}");
+        assert!(e.contains("regel 40001") && e.contains("UTF-8"), "{e}");
     }
 }

@@ -52,7 +52,7 @@ impl std::fmt::Display for RowFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(
             f,
-            "row {}, column `{}`: {} (return code {:04})",
+            "rij {}, kolom `{}`: {} (retourcode {:04})",
             self.line, self.column, self.message, self.return_code
         )
     }
@@ -70,14 +70,14 @@ pub fn parse_row(line_no: u64, r: &csv::ByteRecord) -> Result<(u32, Line), RowFa
         return Err(fault(
             "",
             804,
-            &format!("row longer than {MAX_ROW_BYTES} bytes"),
+            &format!("rij langer dan {MAX_ROW_BYTES} bytes"),
         ));
     }
     if r.len() != COLUMNS.len() {
         return Err(fault(
             "",
             804,
-            &format!("{} columns, expected {}", r.len(), COLUMNS.len()),
+            &format!("{} kolommen, verwacht {}", r.len(), COLUMNS.len()),
         ));
     }
     let s = |i: usize| std::str::from_utf8(&r[i]).unwrap_or("").trim();
@@ -86,36 +86,36 @@ pub fn parse_row(line_no: u64, r: &csv::ByteRecord) -> Result<(u32, Line), RowFa
     let provider = n(0)
         .and_then(|v| u32::try_from(v).ok())
         .filter(|&a| agb_valid(a))
-        .ok_or_else(|| fault("provider_agb", 14, "AGB code invalid"))?;
+        .ok_or_else(|| fault("provider_agb", 14, "AGB-code ongeldig"))?;
     let bsn = n(1)
         .and_then(|v| u32::try_from(v).ok())
         .filter(|&b| bsn_valid(b))
-        .ok_or_else(|| fault("bsn", 435, "BSN fails the 11-check"))?;
+        .ok_or_else(|| fault("bsn", 435, "BSN voldoet niet aan de elfproef"))?;
     let uzovi = n(2)
         .and_then(|v| u16::try_from(v).ok())
         .filter(|&u| uzovi_valid(u))
-        .ok_or_else(|| fault("uzovi", 18, "UZOVI number invalid"))?;
+        .ok_or_else(|| fault("uzovi", 18, "UZOVI-nummer ongeldig"))?;
     let code =
-        Code::parse(s(3)).ok_or_else(|| fault("prestatie", 582, "prestatie code invalid"))?;
+        Code::parse(s(3)).ok_or_else(|| fault("prestatie", 582, "prestatiecode ongeldig"))?;
     let date = |i: usize, col: &'static str, code: u16| {
         NaiveDate::parse_from_str(s(i), "%Y-%m-%d")
-            .map_err(|_| fault(col, code, "not a date YYYY-MM-DD"))
+            .map_err(|_| fault(col, code, "geen datum JJJJ-MM-DD"))
     };
     let start = date(4, "start_date", 20)?;
     let end = date(5, "end_date", 21)?;
     if end < start {
-        return Err(fault("end_date", 21, "end date before start date"));
+        return Err(fault("end_date", 21, "einddatum vóór begindatum"));
     }
     let count = n(6)
         .filter(|&c| (0..=9999).contains(&c))
-        .ok_or_else(|| fault("count", 611, "not a count"))? as u16;
+        .ok_or_else(|| fault("count", 611, "geen geldig aantal"))? as u16;
     let tariff = n(7)
         .filter(|&t| (0..=MAX_CENTS).contains(&t))
         .ok_or_else(|| {
             fault(
                 "tariff_cents",
                 611,
-                "not an amount in cents of at most 11 digits",
+                "geen bedrag in centen van hoogstens 11 cijfers",
             )
         })?;
     let amount = n(8)
@@ -124,7 +124,7 @@ pub fn parse_row(line_no: u64, r: &csv::ByteRecord) -> Result<(u32, Line), RowFa
             fault(
                 "amount_cents",
                 611,
-                "not an amount in cents of at most 11 digits",
+                "geen bedrag in centen van hoogstens 11 cijfers",
             )
         })?;
     Ok((
@@ -269,14 +269,14 @@ pub fn header_error(bytes: &[u8]) -> Option<String> {
     let mut rdr = reader(bytes);
     let got = match rdr.byte_headers() {
         Ok(h) => h.clone(),
-        Err(e) => return Some(format!("line 1: cannot read the header: {e}")),
+        Err(e) => return Some(format!("regel 1: kan de kopregel niet lezen: {e}")),
     };
     if header_ok(&got) {
         return None;
     }
     if got.as_slice().len() > MAX_ROW_BYTES {
         return Some(format!(
-            "line 1: header longer than {MAX_ROW_BYTES} bytes, expected {:?}",
+            "regel 1: kopregel langer dan {MAX_ROW_BYTES} bytes, verwacht {:?}",
             COLUMNS.join(",")
         ));
     }
@@ -286,12 +286,12 @@ pub fn header_error(bytes: &[u8]) -> Option<String> {
         .collect();
     let sep = separator(bytes) as char;
     let hint = if sep == ';' {
-        " (read with `;` as the separator)"
+        " (gelezen met `;` als scheidingsteken)"
     } else {
         ""
     };
     Some(format!(
-        "line 1: header is {:?}{hint}, expected {:?}",
+        "regel 1: kopregel is {:?}{hint}, verwacht {:?}",
         got.join(&sep.to_string()),
         COLUMNS.join(",")
     ))

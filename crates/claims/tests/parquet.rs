@@ -347,8 +347,8 @@ fn parquet_gives_the_same_decisions_as_csv() {
     assert_eq!(
         report.record_faults,
         [
-            "row 3, column `bsn`: BSN fails the 11-check (return code 0435)",
-            "row 6, column `end_date`: not a date YYYY-MM-DD (return code 0021)",
+            "rij 3, kolom `bsn`: BSN voldoet niet aan de elfproef (retourcode 0435)",
+            "rij 6, kolom `end_date`: geen datum JJJJ-MM-DD (retourcode 0021)",
         ]
     );
     assert!(report.return_message.is_none());
@@ -374,7 +374,7 @@ fn missing_column_rejects_every_row_with_0001() {
     assert_eq!(report.status, "rejected");
     assert_eq!(
         report.error.as_deref(),
-        Some("column `uzovi` is missing (the file has: provider_agb, bsn)")
+        Some("kolom `uzovi` ontbreekt (het bestand heeft: provider_agb, bsn)")
     );
 }
 
@@ -403,7 +403,7 @@ fn float_decimal_and_timestamp_columns_are_refused_naming_the_column() {
     let dir = tempfile::tempdir().unwrap();
     let pq = dir.path().join("typed.parquet");
     let c = checker();
-    let integer = "INT32, INT64 or a string (integer cents, no fractions)";
+    let integer = "INT32, INT64 of tekst (gehele centen, geen breuken)";
     let cases = [
         (
             Col::F64(vec![25.0; 2]),
@@ -421,13 +421,13 @@ fn float_decimal_and_timestamp_columns_are_refused_naming_the_column() {
             (
                 "start_date",
                 "INT64 TIMESTAMP_MILLIS",
-                "DATE or a YYYY-MM-DD string",
+                "DATE of tekst JJJJ-MM-DD",
             ),
         ),
         (
             Col::I64(vec![2500; 2]),
             Col::I32(vec![20_220_201; 2]),
-            ("start_date", "INT32", "DATE or a YYYY-MM-DD string"),
+            ("start_date", "INT32", "DATE of tekst JJJJ-MM-DD"),
         ),
     ];
     for (amount, start, (column, found, expected)) in cases {
@@ -476,7 +476,7 @@ fn a_csv_named_parquet_is_read_as_csv() {
         ("CSV", "rejected")
     );
     let err = report.error.as_deref().unwrap();
-    assert!(err.starts_with("line 1: header is "), "{err}");
+    assert!(err.starts_with("regel 1: kopregel is "), "{err}");
 }
 
 #[test]
@@ -545,7 +545,7 @@ fn fuzz_regression_dict_decoder_panic() {
     let out = eval_parquet(&checker(), 0, &bytes);
     let e = out.error.expect("refused").to_string();
     assert!(
-        e.starts_with("not a readable Parquet file: corrupt file"),
+        e.starts_with("geen leesbaar Parquet-bestand: beschadigd bestand"),
         "{e}"
     );
     assert!(!out.rows.is_empty());
@@ -568,7 +568,7 @@ fn fuzz_regression_corrupt_page_header_is_refused_before_the_crate_reads_it() {
     let out = eval_parquet(&checker(), 0, &bytes);
     let e = out.error.expect("refused").to_string();
     assert!(
-        e.contains("corrupt file: column `provider_agb`, row group 0: page at byte 4 says"),
+        e.contains("beschadigd bestand: kolom `provider_agb`, rijgroep 0: pagina op byte 4 meldt"),
         "{e}"
     );
     assert_eq!(out.rows.len(), 4, "the 4 rows of the footer, each rejected");

@@ -349,7 +349,7 @@ fn a_run_applies_the_revenue_ceiling_in_date_order_and_writes_everything() {
     assert!(l3.contains(",1000,0,rejected,0613,ZK-T-CEILING"), "{l3}");
     assert_eq!(s.files[1].status, "rejected");
     assert!(
-        s.files[1].error.as_deref().unwrap().contains("line 6"),
+        s.files[1].error.as_deref().unwrap().contains("regel 6"),
         "{:?}",
         s.files[1].error
     );
@@ -487,7 +487,7 @@ fn a_csv_batch_with_a_wrong_header_is_rejected_as_a_whole() {
     let report = &s.files[0];
     assert_eq!(report.status, "rejected");
     let e = report.error.as_deref().unwrap();
-    assert!(e.starts_with("line 1: header is \"agb,bsn,"), "{e}");
+    assert!(e.starts_with("regel 1: kopregel is \"agb,bsn,"), "{e}");
     assert!(report.record_faults.is_empty());
     let results = std::fs::read_to_string(out.join("results.csv")).unwrap();
     let rows: Vec<&str> = results.lines().skip(1).collect();

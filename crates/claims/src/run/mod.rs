@@ -56,7 +56,7 @@ pub struct RunOptions {
 /// A run failed as a whole (I/O on the output, for instance).
 #[derive(Debug, thiserror::Error)]
 pub enum RunError {
-    #[error("{path}: {source}")]
+    #[error("{path}: lezen of schrijven mislukt: {source}")]
     Io {
         path: PathBuf,
         source: std::io::Error,

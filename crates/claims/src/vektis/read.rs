@@ -31,7 +31,7 @@ pub fn records(bytes: &[u8]) -> impl Iterator<Item = Result<(usize, usize, &[u8]
                 Some(Err(file_err(
                     line,
                     "",
-                    "record does not end with CR LF (LF alone)",
+                    "record eindigt niet op CR LF (alleen LF)",
                 )))
             }
             None => {
@@ -40,7 +40,7 @@ pub fn records(bytes: &[u8]) -> impl Iterator<Item = Result<(usize, usize, &[u8]
                     line,
                     "",
                     format!(
-                        "truncated file: last record has {} bytes and no CR LF",
+                        "afgebroken bestand: laatste record heeft {} bytes en geen CR LF",
                         rest.len()
                     ),
                 )))
@@ -65,7 +65,7 @@ pub fn parse_header(rec: &[u8], line: usize) -> Result<Header, FileError> {
         file_err(
             line,
             "0101/0102",
-            "not an AW319 (187) or HA304 (112) header record",
+            "geen voorlooprecord van AW319 (187) of HA304 (112)",
         )
     })?;
     let p = standard.positions();
@@ -74,7 +74,7 @@ pub fn parse_header(rec: &[u8], line: usize) -> Result<Header, FileError> {
             line,
             "",
             format!(
-                "header record has {} bytes, expected {}",
+                "voorlooprecord heeft {} bytes, verwacht {}",
                 rec.len(),
                 p.record_len
             ),
@@ -83,7 +83,7 @@ pub fn parse_header(rec: &[u8], line: usize) -> Result<Header, FileError> {
     let uzovi = num(p, rec, p.h_uzovi)
         .map(|v| v as u16)
         .filter(|&u| uzovi_valid(u))
-        .ok_or_else(|| file_err(line, "0108", "UZOVI number invalid"))?;
+        .ok_or_else(|| file_err(line, "0108", "UZOVI-nummer ongeldig"))?;
     let provider = num(p, rec, p.h_provider)
         .map(|v| v as u32)
         .filter(|&a| agb_valid(a))
@@ -91,24 +91,28 @@ pub fn parse_header(rec: &[u8], line: usize) -> Result<Header, FileError> {
             file_err(
                 line,
                 "0110",
-                "provider AGB code (zorgverlenerscode) invalid",
+                "AGB-code van de zorgverlener (zorgverlenerscode) ongeldig",
             )
         })?;
     let practice = num(p, rec, p.h_practice)
-        .ok_or_else(|| file_err(line, "0111", "practice code not numeric"))?
+        .ok_or_else(|| file_err(line, "0111", "praktijkcode niet numeriek"))?
         as u32;
     let institution = num(p, rec, p.h_institution)
-        .ok_or_else(|| file_err(line, "0112", "institution code not numeric"))?
+        .ok_or_else(|| file_err(line, "0112", "instellingscode niet numeriek"))?
         as u32;
     let period_start = parse_date(p.h_period_start.get(rec))
-        .ok_or_else(|| file_err(line, "0114", "claim period start is not a date"))?;
+        .ok_or_else(|| file_err(line, "0114", "begindatum declaratieperiode is geen datum"))?;
     let period_end = parse_date(p.h_period_end.get(rec))
-        .ok_or_else(|| file_err(line, "0115", "claim period end is not a date"))?;
+        .ok_or_else(|| file_err(line, "0115", "einddatum declaratieperiode is geen datum"))?;
     if period_end < period_start {
-        return Err(file_err(line, "0115", "claim period ends before it starts"));
+        return Err(file_err(
+            line,
+            "0115",
+            "declaratieperiode eindigt vóór de begindatum",
+        ));
     }
     let invoice_date = parse_date(p.h_invoice_date.get(rec))
-        .ok_or_else(|| file_err(line, "0117", "invoice date is not a date"))?;
+        .ok_or_else(|| file_err(line, "0117", "factuurdatum is geen datum"))?;
     // fields the standard requires (layouts/*.tsv, column `required`)
     if p.h_kind.get(rec) == b" " {
         return Err(file_err(
@@ -155,18 +159,35 @@ fn fault(p: &ClaimPositions, rec: &str, line: usize, pos: Pos, code: u16, msg: &
 
 /// Parses a 02 insured record (already known to have the right length).
 pub fn parse_insured(p: &ClaimPositions, rec: &[u8], line: usize) -> Result<Insured, LineFault> {
-    let id = num(p, rec, p.i_id)
-        .ok_or_else(|| fault(p, "02", line, p.i_id, 801, "record id not numeric"))?;
+    let id = num(p, rec, p.i_id).ok_or_else(|| {
+        fault(
+            p,
+            "02",
+            line,
+            p.i_id,
+            801,
+            "identificatie detailrecord niet numeriek",
+        )
+    })?;
     let bsn = num(p, rec, p.i_bsn)
         .map(|v| v as u32)
         .filter(|&b| bsn_valid(b))
-        .ok_or_else(|| fault(p, "02", line, p.i_bsn, 435, "BSN fails the 11-check"))?;
+        .ok_or_else(|| {
+            fault(
+                p,
+                "02",
+                line,
+                p.i_bsn,
+                435,
+                "BSN voldoet niet aan de elfproef",
+            )
+        })?;
     let uzovi = num(p, rec, p.i_uzovi)
         .map(|v| v as u16)
         .filter(|&u| uzovi_valid(u))
-        .ok_or_else(|| fault(p, "02", line, p.i_uzovi, 18, "UZOVI number invalid"))?;
+        .ok_or_else(|| fault(p, "02", line, p.i_uzovi, 18, "UZOVI-nummer ongeldig"))?;
     let birth_date = parse_date(p.i_birth.get(rec))
-        .ok_or_else(|| fault(p, "02", line, p.i_birth, 801, "birth date is not a date"))?;
+        .ok_or_else(|| fault(p, "02", line, p.i_birth, 801, "geboortedatum is geen datum"))?;
     let gender = num(p, rec, p.i_gender).unwrap_or(0) as u8;
     Ok(Insured {
         id,
@@ -197,50 +218,58 @@ pub fn parse_line(
     header: &Header,
 ) -> Result<Line, LineFault> {
     let f = |pos: Pos, code: u16, msg: &str| fault(p, "04", line, pos, code, msg);
-    let id = num(p, rec, p.l_id).ok_or_else(|| f(p.l_id, 801, "record id not numeric"))?;
+    let id = num(p, rec, p.l_id)
+        .ok_or_else(|| f(p.l_id, 801, "identificatie detailrecord niet numeriek"))?;
     let bsn = num(p, rec, p.l_bsn)
         .map(|v| v as u32)
         .filter(|&b| bsn_valid(b))
-        .ok_or_else(|| f(p.l_bsn, 435, "BSN fails the 11-check"))?;
+        .ok_or_else(|| f(p.l_bsn, 435, "BSN voldoet niet aan de elfproef"))?;
     let uzovi = num(p, rec, p.l_uzovi)
         .map(|v| v as u16)
         .filter(|&u| uzovi_valid(u))
-        .ok_or_else(|| f(p.l_uzovi, 18, "UZOVI number invalid"))?;
+        .ok_or_else(|| f(p.l_uzovi, 18, "UZOVI-nummer ongeldig"))?;
     let start = parse_date(p.l_start.get(rec))
-        .ok_or_else(|| f(p.l_start, 20, "start date is not a date"))?;
+        .ok_or_else(|| f(p.l_start, 20, "begindatum prestatie is geen datum"))?;
     if start < header.period_start || start > header.period_end {
         return Err(f(
             p.l_start,
             20,
-            "start date outside the claim period of the header",
+            "begindatum prestatie valt buiten de declaratieperiode van het voorlooprecord",
         ));
     }
     let end = parse_date(p.l_end.get(rec))
         .filter(|&e| e >= start)
-        .ok_or_else(|| f(p.l_end, 21, "end date invalid or before the start date"))?;
+        .ok_or_else(|| {
+            f(
+                p.l_end,
+                21,
+                "einddatum prestatie ongeldig of vóór de begindatum",
+            )
+        })?;
     let code_list = num(p, rec, p.l_code_list)
-        .ok_or_else(|| f(p.l_code_list, 581, "prestatie code list not numeric"))?
+        .ok_or_else(|| f(p.l_code_list, 581, "prestatiecodelijst niet numeriek"))?
         as u16;
     let code_bytes = p.l_code.get(rec);
     let code = Code::from_field(code_bytes)
         .filter(|_| p.l_code.ty == crate::layout::FieldType::An || parse_u64(code_bytes).is_some())
-        .ok_or_else(|| f(p.l_code, 582, "prestatie code invalid"))?;
+        .ok_or_else(|| f(p.l_code, 582, "prestatiecode ongeldig"))?;
     let count = num(p, rec, p.l_count)
-        .ok_or_else(|| f(p.l_count, 611, "number of prestaties not numeric"))?
+        .ok_or_else(|| f(p.l_count, 611, "aantal prestaties niet numeriek"))?
         as u16;
     let performer = num(p, rec, p.l_performer)
-        .ok_or_else(|| f(p.l_performer, 14, "performer AGB code not numeric"))?
+        .ok_or_else(|| f(p.l_performer, 14, "AGB-code uitvoerder niet numeriek"))?
         as u32;
     let tariff =
-        num(p, rec, p.l_tariff).ok_or_else(|| f(p.l_tariff, 611, "tariff not numeric"))? as i64;
+        num(p, rec, p.l_tariff).ok_or_else(|| f(p.l_tariff, 611, "tarief niet numeriek"))? as i64;
     num(p, rec, p.l_calculated)
-        .ok_or_else(|| f(p.l_calculated, 611, "calculated amount not numeric"))?;
+        .ok_or_else(|| f(p.l_calculated, 611, "berekend bedrag niet numeriek"))?;
     dc_sign(p.l_dc1.get(rec)[0])
-        .ok_or_else(|| f(p.l_dc1, 631, "debit/credit indicator not D or C"))?;
+        .ok_or_else(|| f(p.l_dc1, 631, "indicatie debet/credit is niet D of C"))?;
     let amount = num(p, rec, p.l_amount)
-        .ok_or_else(|| f(p.l_amount, 611, "claimed amount not numeric"))? as i64;
+        .ok_or_else(|| f(p.l_amount, 611, "declaratiebedrag niet numeriek"))?
+        as i64;
     let sign = dc_sign(p.l_dc2.get(rec)[0])
-        .ok_or_else(|| f(p.l_dc2, 631, "debit/credit indicator not D or C"))?;
+        .ok_or_else(|| f(p.l_dc2, 631, "indicatie debet/credit is niet D of C"))?;
     if let Some(fw) = p.l_forward
         && fw.get(rec) != b"1"
     {
@@ -358,7 +387,7 @@ impl TrailerSum {
 /// detail records are returned per record.
 pub fn parse_claim_file(bytes: &[u8]) -> Result<ClaimFile, FileError> {
     let mut it = records(bytes);
-    let (line1, _, first) = it.next().ok_or_else(|| file_err(1, "", "empty file"))??;
+    let (line1, _, first) = it.next().ok_or_else(|| file_err(1, "", "leeg bestand"))??;
     let header = parse_header(first, line1)?;
     let p = header.standard.positions();
     let mut details = Vec::new();
@@ -372,7 +401,7 @@ pub fn parse_claim_file(bytes: &[u8]) -> Result<ClaimFile, FileError> {
             return Err(file_err(
                 line,
                 "",
-                format!("record after the 99 trailer record (line {tl})"),
+                format!("record na het 99-sluitrecord (regel {tl})"),
             ));
         }
         let kind: &[u8] = rec.get(..2).unwrap_or(rec);
@@ -381,14 +410,14 @@ pub fn parse_claim_file(bytes: &[u8]) -> Result<ClaimFile, FileError> {
             continue;
         }
         if kind == b"01" {
-            return Err(file_err(line, "", "second 01 header record"));
+            return Err(file_err(line, "", "tweede 01-voorlooprecord"));
         }
         let len_fault = (rec.len() != p.record_len).then(|| LineFault {
             line,
             element: String::new(),
             return_code: 804,
             message: format!(
-                "record length {} bytes, expected {}",
+                "recordlengte {} bytes, verwacht {}",
                 rec.len(),
                 p.record_len
             ),
@@ -422,13 +451,16 @@ pub fn parse_claim_file(bytes: &[u8]) -> Result<ClaimFile, FileError> {
                             line,
                             element: "0401".into(),
                             return_code: 801,
-                            message: "prestatie record before any 02 insured record".into(),
+                            message: "prestatierecord vóór het eerste 02-verzekerdenrecord".into(),
                         }),
                         Some(Err(e)) => Err(LineFault {
                             line,
                             element: e.element.clone(),
                             return_code: e.return_code,
-                            message: format!("its insured record (line {}) is invalid", e.line),
+                            message: format!(
+                                "het bijbehorende verzekerdenrecord (regel {}) is ongeldig",
+                                e.line
+                            ),
                         }),
                         Some(Ok(())) => parse_line(p, rec, line, &header),
                     }
@@ -440,7 +472,7 @@ pub fn parse_claim_file(bytes: &[u8]) -> Result<ClaimFile, FileError> {
                     line,
                     "",
                     format!(
-                        "unknown record type {:?}",
+                        "onbekende recordsoort {:?}",
                         String::from_utf8_lossy(kind).into_owned()
                     ),
                 ));
@@ -457,7 +489,7 @@ pub fn parse_claim_file(bytes: &[u8]) -> Result<ClaimFile, FileError> {
         file_err(
             details.last().map_or(1, |d| d.line) + 1,
             "",
-            "no 99 trailer record (truncated file?)",
+            "geen 99-sluitrecord (afgebroken bestand?)",
         )
     })?;
     if trec.len() != p.record_len {
@@ -465,46 +497,47 @@ pub fn parse_claim_file(bytes: &[u8]) -> Result<ClaimFile, FileError> {
             tline,
             "",
             format!(
-                "trailer record has {} bytes, expected {}",
+                "sluitrecord heeft {} bytes, verwacht {}",
                 trec.len(),
                 p.record_len
             ),
         ));
     }
     let checks = [
-        (p.t_n02, counts[0], "9902", "number of 02 insured records"),
-        (p.t_n03, counts[1], "9903", "number of 03 debtor records"),
-        (p.t_n04, counts[2], "9904", "number of 04 prestatie records"),
-        (p.t_n98, counts[3], "9905", "number of 98 comment records"),
+        (p.t_n02, counts[0], "9902", "aantal 02-verzekerdenrecords"),
+        (p.t_n03, counts[1], "9903", "aantal 03-debiteurrecords"),
+        (p.t_n04, counts[2], "9904", "aantal 04-prestatierecords"),
+        (p.t_n98, counts[3], "9905", "aantal 98-commentaarrecords"),
         (
             p.t_total_records,
             counts.iter().sum(),
             "9906",
-            "total number of detail records",
+            "totaal aantal detailrecords",
         ),
     ];
     for (pos, actual, el, what) in checks {
         let stated = parse_u64(pos.get(trec))
-            .ok_or_else(|| file_err(tline, el, format!("{what} not numeric")))?;
+            .ok_or_else(|| file_err(tline, el, format!("{what} niet numeriek")))?;
         if stated != actual {
             return Err(file_err(
                 tline,
                 el,
-                format!("{what}: trailer says {stated}, file has {actual}"),
+                format!("{what}: sluitrecord meldt {stated}, bestand bevat {actual}"),
             ));
         }
     }
     let total = parse_u64(p.t_total.get(trec))
-        .ok_or_else(|| file_err(tline, "9907", "total amount not numeric"))? as i64;
+        .ok_or_else(|| file_err(tline, "9907", "totaalbedrag niet numeriek"))?
+        as i64;
     let sign = dc_sign(p.t_dc.get(trec)[0])
-        .ok_or_else(|| file_err(tline, "9908", "debit/credit indicator not D or C"))?;
+        .ok_or_else(|| file_err(tline, "9908", "indicatie debet/credit is niet D of C"))?;
     let total = sign * total;
     if !sum.can_match(i128::from(total)) {
         return Err(file_err(
             tline,
             "9907",
             format!(
-                "total claimed: trailer says {} cents, the prestatie records add up to {}",
+                "totaal gedeclareerd: sluitrecord meldt {} cent, de prestatierecords tellen op tot {}",
                 total,
                 sum.describe()
             ),

@@ -76,21 +76,17 @@ pub struct LineFault {
 
 impl std::fmt::Display for LineFault {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "line {}", self.line)?;
+        write!(f, "regel {}", self.line)?;
         if !self.element.is_empty() {
-            write!(f, ", field {}", self.element)?;
+            write!(f, ", veld {}", self.element)?;
         }
-        write!(
-            f,
-            ": {} (return code {:04})",
-            self.message, self.return_code
-        )
+        write!(f, ": {} (retourcode {:04})", self.message, self.return_code)
     }
 }
 
 /// A fault that rejects the whole file (return code 0001).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("line {line}{}: {message}", if field.is_empty() { String::new() } else { format!(", field {field}") })]
+#[error("regel {line}{}: {message}", if field.is_empty() { String::new() } else { format!(", veld {field}") })]
 pub struct FileError {
     pub line: usize,
     pub field: String,

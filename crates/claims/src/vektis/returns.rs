@@ -304,7 +304,7 @@ fn read_codes(slots: &CodeSlots, rec: &[u8]) -> (Vec<u16>, Option<Decision>) {
 /// the totals of the 99 record.
 pub fn parse_return_file(bytes: &[u8]) -> Result<ReturnFile, FileError> {
     let mut it = records(bytes);
-    let (l1, _, first) = it.next().ok_or_else(|| file_err(1, "", "empty file"))??;
+    let (l1, _, first) = it.next().ok_or_else(|| file_err(1, "", "leeg bestand"))??;
     let standard = match (first.get(..2), first.get(2..5).and_then(parse_u64)) {
         (Some(b"01"), Some(188)) => Standard::Aw319,
         (Some(b"01"), Some(113)) => Standard::Ha304,
@@ -312,7 +312,7 @@ pub fn parse_return_file(bytes: &[u8]) -> Result<ReturnFile, FileError> {
             return Err(file_err(
                 l1,
                 "0101/0102",
-                "not an AW320 (188) or HA305 (113) header",
+                "geen voorlooprecord van AW320 (188) of HA305 (113)",
             ));
         }
     };
@@ -323,7 +323,7 @@ pub fn parse_return_file(bytes: &[u8]) -> Result<ReturnFile, FileError> {
                 line,
                 "",
                 format!(
-                    "record length {} bytes, expected {}",
+                    "recordlengte {} bytes, verwacht {}",
                     rec.len(),
                     p.record_len
                 ),
@@ -343,18 +343,18 @@ pub fn parse_return_file(bytes: &[u8]) -> Result<ReturnFile, FileError> {
     for r in it {
         let (line, _, rec) = r?;
         if done.is_some() {
-            return Err(file_err(line, "", "record after the 99 trailer record"));
+            return Err(file_err(line, "", "record na het 99-sluitrecord"));
         }
         check_len(line, rec)?;
         let amount = |pos: Pos, dc: Pos, what: &str| -> Result<i64, FileError> {
             let v = parse_u64(pos.get(rec))
-                .ok_or_else(|| file_err(line, "", format!("{what} not numeric")))?
+                .ok_or_else(|| file_err(line, "", format!("{what} niet numeriek")))?
                 as i64;
             let s = dc_sign(dc.get(rec)[0]).ok_or_else(|| {
                 file_err(
                     line,
                     "",
-                    format!("{what}: debit/credit indicator not D or C"),
+                    format!("{what}: indicatie debet/credit is niet D of C"),
                 )
             })?;
             Ok(v * s)
@@ -365,29 +365,30 @@ pub fn parse_return_file(bytes: &[u8]) -> Result<ReturnFile, FileError> {
             b"98" => counts[3] += 1,
             b"04" => {
                 counts[2] += 1;
-                let granted = amount(p.l_granted, p.l_granted_dc, "granted amount")?;
-                sum_claimed += amount(cp.l_amount, cp.l_dc2, "claimed amount")?;
+                let granted = amount(p.l_granted, p.l_granted_dc, "toegekend bedrag")?;
+                sum_claimed += amount(cp.l_amount, cp.l_dc2, "declaratiebedrag")?;
                 sum_granted += granted;
                 let (codes, decision) = read_codes(&p.codes[3], rec);
                 lines.push(ReturnLine {
                     line,
-                    id: parse_u64(cp.l_id.get(rec))
-                        .ok_or_else(|| file_err(line, "0402", "record id not numeric"))?,
+                    id: parse_u64(cp.l_id.get(rec)).ok_or_else(|| {
+                        file_err(line, "0402", "identificatie detailrecord niet numeriek")
+                    })?,
                     granted,
                     codes,
                     decision,
                 });
             }
             b"99" => {
-                let claimed = amount(p.t_claimed, p.t_claimed_dc, "total claimed")?;
-                let granted = amount(p.t_granted, p.t_granted_dc, "total granted")?;
+                let claimed = amount(p.t_claimed, p.t_claimed_dc, "totaal gedeclareerd")?;
+                let granted = amount(p.t_granted, p.t_granted_dc, "totaal toegekend")?;
                 let n04 = parse_u64(cp.t_n04.get(rec));
                 if n04 != Some(counts[2]) {
                     return Err(file_err(
                         line,
                         "9904",
                         format!(
-                            "number of 04 records: trailer says {n04:?}, file has {}",
+                            "aantal 04-records: sluitrecord meldt {n04:?}, bestand bevat {}",
                             counts[2]
                         ),
                     ));
@@ -397,7 +398,7 @@ pub fn parse_return_file(bytes: &[u8]) -> Result<ReturnFile, FileError> {
                         line,
                         "9909",
                         format!(
-                            "totals: trailer says claimed {claimed} granted {granted}, lines add up to {sum_claimed} and {sum_granted}"
+                            "totalen: sluitrecord meldt gedeclareerd {claimed} toegekend {granted}, de regels tellen op tot {sum_claimed} en {sum_granted}"
                         ),
                     ));
                 }
@@ -407,13 +408,13 @@ pub fn parse_return_file(bytes: &[u8]) -> Result<ReturnFile, FileError> {
                 return Err(file_err(
                     line,
                     "",
-                    format!("unknown record type {:?}", String::from_utf8_lossy(other)),
+                    format!("onbekende recordsoort {:?}", String::from_utf8_lossy(other)),
                 ));
             }
         }
     }
     let (total_claimed, total_granted) =
-        done.ok_or_else(|| file_err(0, "", "no 99 trailer record (truncated file?)"))?;
+        done.ok_or_else(|| file_err(0, "", "geen 99-sluitrecord (afgebroken bestand?)"))?;
     Ok(ReturnFile {
         standard,
         header_codes,
