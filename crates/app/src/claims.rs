@@ -52,9 +52,9 @@ pub fn check(policy_dir: &Path, req: CheckRequest) -> Result<Summary, AppError> 
         }
     }
     let rules = rules(policy_dir)?;
-    let ctx = Context::load_dir(&req.context).map_err(|source| AppError::ClaimsContext {
+    let ctx = Context::load_dir(&req.context).map_err(|error| AppError::ClaimsContext {
         dir: req.context.clone(),
-        source,
+        error,
     })?;
     let checker = Checker::new(rules, ctx);
     let opts = RunOptions {

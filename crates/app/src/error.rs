@@ -62,10 +62,11 @@ pub enum AppError {
         source: std::io::Error,
     },
     /// The claims checker's context (contracts, enrolments, insured register).
-    #[error("contextbestanden in {dir}: {source}")]
+    #[error("contextbestanden in {dir}: {error}")]
     ClaimsContext {
         dir: PathBuf,
-        source: zorginkoop_claims::context::ContextError,
+        /// Shown in the message, not as a separate cause (it would print twice).
+        error: zorginkoop_claims::context::ContextError,
     },
     /// The claim rules of the policies.
     #[error("declaratieregels: {0}")]

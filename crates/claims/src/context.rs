@@ -25,7 +25,7 @@ pub enum ContextError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("{path}, regel {line}, kolom `{column}`: {message}")]
+    #[error("{}, regel {line}{}: {message}", path.display(), if column.is_empty() { String::new() } else { format!(", kolom `{column}`") })]
     Field {
         path: PathBuf,
         line: u64,
@@ -574,5 +574,10 @@ mod tests {
         std::fs::write(&p, bytes).unwrap();
         let e = read_insured(&p).unwrap_err().to_string();
         assert!(e.contains("regel 40001") && e.contains("UTF-8"), "{e}");
+        // a fault of the whole line names no column
+        assert!(
+            e.contains("regel 40001: veld ") && !e.contains("kolom"),
+            "{e}"
+        );
     }
 }

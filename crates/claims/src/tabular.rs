@@ -317,7 +317,7 @@ pub fn faults(bytes: &[u8]) -> Vec<String> {
             }
             Ok(false) => break,
             Err(e) => {
-                out.push(e.to_string());
+                out.push(format!("ongeldige CSV: {e}"));
                 break;
             }
         }

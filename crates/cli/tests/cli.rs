@@ -126,6 +126,47 @@ fn errors_name_the_file_line_and_problem() {
 }
 
 #[test]
+fn a_bad_context_file_is_reported_once_in_dutch_with_file_line_and_column() {
+    let dir = tempfile::tempdir().unwrap();
+    let ctx = dir.path().join("context");
+    std::fs::create_dir(&ctx).unwrap();
+    std::fs::write(
+        ctx.join("contracts.csv"),
+        "provider_agb,module,prestatie_codes,start,end,tariff_cents,ceiling_cents,contract_type\n\
+         01012181,smr,,2022-13-01,,2500,,regular\n",
+    )
+    .unwrap();
+    std::fs::write(ctx.join("chains.csv"), "bsn,chain,from,to\n").unwrap();
+    std::fs::write(
+        ctx.join("insured.csv"),
+        "bsn,uzovi,birth_date,postcode,from,to\n",
+    )
+    .unwrap();
+    let claims = dir.path().join("lines.csv");
+    std::fs::write(
+        &claims,
+        "provider_agb,bsn,uzovi,prestatie,start_date,end_date,count,tariff_cents,amount_cents,reference\n",
+    )
+    .unwrap();
+    let (ok, _, err) = zorginkoop(&[
+        "claims",
+        "check",
+        "--no-history",
+        "-q",
+        "--context",
+        ctx.to_str().unwrap(),
+        "--out",
+        dir.path().join("out").to_str().unwrap(),
+        claims.to_str().unwrap(),
+    ]);
+    assert!(!ok);
+    let want =
+        "contracts.csv, regel 2, kolom `start`: \"2022-13-01\" is geen geldige datum JJJJ-MM-DD";
+    assert!(err.contains(want), "{err}");
+    assert_eq!(err.matches("regel 2").count(), 1, "shown once: {err}");
+}
+
+#[test]
 fn demo_starts_on_sqlite_with_demo_contracts_and_keeps_its_decisions() {
     let db = std::env::temp_dir().join(format!("zk-demo-{}.db", std::process::id()));
     std::fs::remove_file(&db).ok();
