@@ -86,11 +86,22 @@ impl std::fmt::Display for LineFault {
 
 /// A fault that rejects the whole file (return code 0001).
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("regel {line}{}: {message}", if field.is_empty() { String::new() } else { format!(", veld {field}") })]
+#[error("{}{message}", where_(*line, field))]
 pub struct FileError {
+    /// 1-based line number; 0 when the fault is not on a line (e.g. the file cannot be read).
     pub line: usize,
     pub field: String,
     pub message: String,
+}
+
+/// `regel 7, veld 9907: ` for a file error's place, empty when it has no line.
+fn where_(line: usize, field: &str) -> String {
+    match (line, field.is_empty()) {
+        (0, true) => String::new(),
+        (0, false) => format!("veld {field}: "),
+        (_, true) => format!("regel {line}: "),
+        (_, false) => format!("regel {line}, veld {field}: "),
+    }
 }
 
 pub(super) fn file_err(line: usize, field: &str, message: impl Into<String>) -> FileError {
@@ -168,4 +179,33 @@ pub struct ReturnCode {
     pub code: u16,
     /// Element id as a number (e.g. 403 for 0403); 0 when not tied to a field.
     pub element: u16,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_read_in_dutch_with_line_field_and_return_code() {
+        let f = LineFault {
+            line: 5,
+            element: "0403".into(),
+            return_code: 435,
+            message: "BSN voldoet niet aan de elfproef".into(),
+        };
+        assert_eq!(
+            f.to_string(),
+            "regel 5, veld 0403: BSN voldoet niet aan de elfproef (retourcode 0435)"
+        );
+        assert_eq!(
+            file_err(7, "9907", "totaal").to_string(),
+            "regel 7, veld 9907: totaal"
+        );
+        assert_eq!(file_err(3, "", "leeg").to_string(), "regel 3: leeg");
+        // no line: no "regel 0"
+        assert_eq!(
+            file_err(0, "", "geen 99-sluitrecord").to_string(),
+            "geen 99-sluitrecord"
+        );
+    }
 }
