@@ -223,7 +223,7 @@ static NOTE_EXCLUDED: LazyLock<Arc<str>> =
 fn step(about: &Arc<StepRule>, outcome: StepOutcome) -> TraceStep {
     TraceStep {
         about: about.clone(),
-        inputs: Vec::new(),
+        inputs: Inputs::new(),
         outcome,
         note: None,
     }
@@ -666,8 +666,8 @@ impl<'a> Run<'a> {
         &mut self,
         rule: &CompiledRule,
         missing: &mut BTreeSet<String>,
-    ) -> Result<(Truth, Vec<Input>), DecideError> {
-        let mut inputs = Vec::new();
+    ) -> Result<(Truth, Inputs), DecideError> {
+        let mut inputs = Inputs::new();
         let truth = self.eval(&rule.check, &mut inputs, missing)?;
         Ok((truth, inputs))
     }
@@ -689,7 +689,7 @@ impl<'a> Run<'a> {
     fn eval(
         &mut self,
         check: &Check,
-        inputs: &mut Vec<Input>,
+        inputs: &mut Inputs,
         missing: &mut BTreeSet<String>,
     ) -> Result<Truth, DecideError> {
         Ok(match check {
@@ -784,7 +784,9 @@ fn compare(left: &FactValue, op: Op, right: &FactValue) -> Truth {
             (FactValue::Number(x), FactValue::Number(y)) => x == y,
             (FactValue::Number(x), t @ FactValue::Text(_))
             | (t @ FactValue::Text(_), FactValue::Number(x)) => t.as_decimal() == Some(*x),
-            (FactValue::Text(x), FactValue::Text(y)) => x.trim().eq_ignore_ascii_case(y.trim()),
+            (FactValue::Text(x), FactValue::Text(y)) => {
+                x == y || x.trim().eq_ignore_ascii_case(y.trim())
+            }
             _ => a == b,
         }
     };

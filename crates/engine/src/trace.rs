@@ -8,6 +8,7 @@ use crate::receipt::Receipt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use zorginkoop_policy::{FactValue, ProviderKind, Source};
@@ -139,6 +140,10 @@ pub enum Input {
     RequestDate { date: NaiveDate },
 }
 
+/// What one step read: inline up to one input (a question reads one fact), so that most steps
+/// need no allocation of their own.
+pub type Inputs = SmallVec<[Input; 1]>;
+
 /// One step of the trace: the rule with its text, check and source passage (shared by every
 /// decision that applies it), what it read, and its outcome.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -147,8 +152,8 @@ pub struct TraceStep {
     #[serde(flatten)]
     pub about: Arc<StepRule>,
     /// What the step read, in reading order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub inputs: Vec<Input>,
+    #[serde(default, skip_serializing_if = "SmallVec::is_empty")]
+    pub inputs: Inputs,
     pub outcome: StepOutcome,
     /// Explanation, interpretation or computed value.
     #[serde(default, skip_serializing_if = "Option::is_none")]
