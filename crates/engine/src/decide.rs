@@ -82,7 +82,7 @@ pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision,
             facts.insert(
                 name.as_str(),
                 Known {
-                    value: Arc::new(v),
+                    value: TracedValue::new(v),
                     calculator: None,
                 },
             );
@@ -183,7 +183,7 @@ impl std::hash::Hasher for FxHasher {
 
 /// A known fact: given in the case, or computed by a calculator.
 struct Known {
-    value: Arc<FactValue>,
+    value: TracedValue,
     /// The calculator that derived it.
     calculator: Option<Arc<str>>,
 }
@@ -413,7 +413,7 @@ impl<'a> Run<'a> {
                             self.facts.insert(
                                 der.fact.as_str(),
                                 Known {
-                                    value: Arc::new(v),
+                                    value: TracedValue::new(v),
                                     calculator: Some(cd.calculator.clone()),
                                 },
                             );

@@ -101,6 +101,72 @@ impl ContractedHow {
     }
 }
 
+/// The value of a fact as a step read it. Scalars (yes/no, numbers) are kept inline, so that
+/// recording them costs no reference count; texts and lists are shared with the decision's
+/// other steps. Serialises exactly as the [`FactValue`] it holds.
+#[derive(Debug, Clone)]
+pub enum TracedValue {
+    /// A yes/no or a number, by value.
+    Scalar(FactValue),
+    /// A text or a list, shared.
+    Shared(Arc<FactValue>),
+}
+
+impl TracedValue {
+    /// Wraps a value: scalars inline, the rest behind an [`Arc`].
+    pub fn new(v: FactValue) -> TracedValue {
+        match v {
+            FactValue::Bool(_) | FactValue::Number(_) => TracedValue::Scalar(v),
+            other => TracedValue::Shared(Arc::new(other)),
+        }
+    }
+
+    /// The value.
+    pub fn get(&self) -> &FactValue {
+        match self {
+            TracedValue::Scalar(v) => v,
+            TracedValue::Shared(v) => v,
+        }
+    }
+}
+
+impl From<FactValue> for TracedValue {
+    fn from(v: FactValue) -> TracedValue {
+        TracedValue::new(v)
+    }
+}
+
+impl std::ops::Deref for TracedValue {
+    type Target = FactValue;
+    fn deref(&self) -> &FactValue {
+        self.get()
+    }
+}
+
+impl PartialEq for TracedValue {
+    fn eq(&self, other: &TracedValue) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl std::fmt::Display for TracedValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+impl Serialize for TracedValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for TracedValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TracedValue, D::Error> {
+        FactValue::deserialize(d).map(TracedValue::new)
+    }
+}
+
 /// A value a step read, with where it came from. A missing value is `None` (JSON `null`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "from", rename_all = "kebab-case")]
@@ -108,7 +174,7 @@ pub enum Input {
     /// A fact of the case (or a questionnaire answer).
     Fact {
         name: Arc<str>,
-        value: Option<Arc<FactValue>>,
+        value: Option<TracedValue>,
     },
     /// The kind of provider asking.
     ProviderKind { value: ProviderKind },
@@ -127,7 +193,7 @@ pub enum Input {
     Derived {
         fact: Arc<str>,
         calculator: Arc<str>,
-        value: Option<Arc<FactValue>>,
+        value: Option<TracedValue>,
     },
     /// The row of a decision table a calculator used (`row` counts from 0); the cells of the
     /// row by column (inputs as written, outputs as values).
