@@ -25,7 +25,7 @@ use crate::trace::*;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock};
 use zorginkoop_policy::{
     Check, CompiledModule, CompiledRule, FactValue, Module, OnFail, Op, Operand, Policy,
@@ -316,7 +316,8 @@ impl<'a> Run<'a> {
                 + cm.questions.len()
                 + cm.conditions.len(),
         );
-        let mut missing = BTreeSet::new();
+        // names of missing facts, borrowed from the policy; sorted and deduplicated at the end
+        let mut missing: Vec<&'a str> = Vec::new();
 
         // 1. contractable
         if !m.contractable {
@@ -385,7 +386,7 @@ impl<'a> Run<'a> {
                     input.insert(field.clone(), fact_to_json(v));
                 } else {
                     complete = false;
-                    missing.insert(f.to_string());
+                    missing.push(f);
                 }
                 s.inputs.push(inp);
             }
@@ -462,7 +463,7 @@ impl<'a> Run<'a> {
             let outcome = match (q.kind, yes) {
                 (QuestionKind::Information, _) => StepOutcome::Info,
                 (_, None) => {
-                    missing.insert(q.fact.to_string());
+                    missing.push(&q.fact);
                     StepOutcome::Unknown
                 }
                 (QuestionKind::KnockOut, Some(true)) => StepOutcome::Passed,
@@ -656,7 +657,11 @@ impl<'a> Run<'a> {
             request_deadline: earliest_start.map(|d| calendar::request_deadline(d, lead_weeks)),
             window_opens,
             window_closes,
-            missing_facts: missing.into_iter().collect(),
+            missing_facts: {
+                missing.sort_unstable();
+                missing.dedup();
+                missing.into_iter().map(String::from).collect()
+            },
             steps,
         })
     }
@@ -664,8 +669,8 @@ impl<'a> Run<'a> {
     /// Truth of a compiled condition or exclusion, with the inputs it read.
     fn rule_truth(
         &mut self,
-        rule: &CompiledRule,
-        missing: &mut BTreeSet<String>,
+        rule: &'a CompiledRule,
+        missing: &mut Vec<&'a str>,
     ) -> Result<(Truth, Inputs), DecideError> {
         let mut inputs = Inputs::new();
         let truth = self.eval(&rule.check, &mut inputs, missing)?;
@@ -688,15 +693,15 @@ impl<'a> Run<'a> {
 
     fn eval(
         &mut self,
-        check: &Check,
+        check: &'a Check,
         inputs: &mut Inputs,
-        missing: &mut BTreeSet<String>,
+        missing: &mut Vec<&'a str>,
     ) -> Result<Truth, DecideError> {
         Ok(match check {
             Check::All(list) | Check::Any(list) => {
                 // Facts missing inside a combination only matter when they decide it: an `all`
                 // with a false part is false, an `any` with a true part is true.
-                let mut local = BTreeSet::new();
+                let mut local = Vec::new();
                 let decisive = matches!(check, Check::Any(_));
                 let (mut seen_decisive, mut seen_none) = (false, false);
                 for c in list {
@@ -731,7 +736,7 @@ impl<'a> Run<'a> {
                 let (input, left) = self.fact_input(fact);
                 inputs.push(input);
                 let Some(left) = left else {
-                    missing.insert(fact.to_string());
+                    missing.push(fact);
                     return Ok(None);
                 };
                 let param;
@@ -762,7 +767,7 @@ impl<'a> Run<'a> {
                         match v {
                             Some(v) => v,
                             None => {
-                                missing.insert(f.to_string());
+                                missing.push(f);
                                 return Ok(None);
                             }
                         }
