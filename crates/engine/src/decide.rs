@@ -779,6 +779,20 @@ impl<'a> Run<'a> {
     }
 }
 
+/// Texts are the same when equal trimmed and ignoring ASCII case. A text that begins and ends
+/// with a visible ASCII character has nothing to trim, so most comparisons skip the trimming.
+fn same_text(x: &str, y: &str) -> bool {
+    let bare = |s: &str| {
+        let b = s.as_bytes();
+        b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic)
+    };
+    if bare(x) && bare(y) {
+        x.eq_ignore_ascii_case(y)
+    } else {
+        x.trim().eq_ignore_ascii_case(y.trim())
+    }
+}
+
 /// Compares two values; a type mismatch is "unknown" (the fact needs a correct value).
 fn compare(left: &FactValue, op: Op, right: &FactValue) -> Truth {
     let num = |a: &FactValue, b: &FactValue| Some((a.as_decimal()?, b.as_decimal()?));
@@ -789,9 +803,7 @@ fn compare(left: &FactValue, op: Op, right: &FactValue) -> Truth {
             (FactValue::Number(x), FactValue::Number(y)) => x == y,
             (FactValue::Number(x), t @ FactValue::Text(_))
             | (t @ FactValue::Text(_), FactValue::Number(x)) => t.as_decimal() == Some(*x),
-            (FactValue::Text(x), FactValue::Text(y)) => {
-                x == y || x.trim().eq_ignore_ascii_case(y.trim())
-            }
+            (FactValue::Text(x), FactValue::Text(y)) => same_text(x, y),
             _ => a == b,
         }
     };
@@ -840,5 +852,21 @@ fn schedule_dutch(s: &zorginkoop_policy::StartDates) -> &'static str {
         Yearly => "1 januari",
         PeriodStart => "begin van de contractperiode",
         Monthly => "de eerste van elke maand",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text;
+
+    #[test]
+    fn texts_compare_trimmed_and_ignoring_case() {
+        assert!(same_text("Utrecht", "utrecht"));
+        assert!(same_text(" Utrecht\t", "UTRECHT"));
+        assert!(same_text("Utrecht", "Utrecht\u{a0}"));
+        assert!(same_text("", "  "));
+        assert!(!same_text("Utrecht", "Utrecht stad"));
+        assert!(!same_text("Zeist", "Utrecht"));
+        assert!(!same_text("", "x"));
     }
 }
