@@ -25,7 +25,7 @@ use crate::trace::*;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, LazyLock};
 use zorginkoop_policy::{
     Check, CompiledModule, CompiledRule, FactValue, Module, OnFail, Op, Operand, Policy,
@@ -82,7 +82,7 @@ pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision,
             facts.insert(
                 name.as_str(),
                 Known {
-                    value: Arc::new(v),
+                    value: TracedValue::new(v),
                     calculator: None,
                 },
             );
@@ -183,7 +183,7 @@ impl std::hash::Hasher for FxHasher {
 
 /// A known fact: given in the case, or computed by a calculator.
 struct Known {
-    value: Arc<FactValue>,
+    value: TracedValue,
     /// The calculator that derived it.
     calculator: Option<Arc<str>>,
 }
@@ -223,7 +223,7 @@ static NOTE_EXCLUDED: LazyLock<Arc<str>> =
 fn step(about: &Arc<StepRule>, outcome: StepOutcome) -> TraceStep {
     TraceStep {
         about: about.clone(),
-        inputs: Vec::new(),
+        inputs: Inputs::new(),
         outcome,
         note: None,
     }
@@ -316,7 +316,8 @@ impl<'a> Run<'a> {
                 + cm.questions.len()
                 + cm.conditions.len(),
         );
-        let mut missing = BTreeSet::new();
+        // names of missing facts, borrowed from the policy; sorted and deduplicated at the end
+        let mut missing: Vec<&'a str> = Vec::new();
 
         // 1. contractable
         if !m.contractable {
@@ -385,7 +386,7 @@ impl<'a> Run<'a> {
                     input.insert(field.clone(), fact_to_json(v));
                 } else {
                     complete = false;
-                    missing.insert(f.to_string());
+                    missing.push(f);
                 }
                 s.inputs.push(inp);
             }
@@ -413,7 +414,7 @@ impl<'a> Run<'a> {
                             self.facts.insert(
                                 der.fact.as_str(),
                                 Known {
-                                    value: Arc::new(v),
+                                    value: TracedValue::new(v),
                                     calculator: Some(cd.calculator.clone()),
                                 },
                             );
@@ -462,7 +463,7 @@ impl<'a> Run<'a> {
             let outcome = match (q.kind, yes) {
                 (QuestionKind::Information, _) => StepOutcome::Info,
                 (_, None) => {
-                    missing.insert(q.fact.to_string());
+                    missing.push(&q.fact);
                     StepOutcome::Unknown
                 }
                 (QuestionKind::KnockOut, Some(true)) => StepOutcome::Passed,
@@ -656,7 +657,11 @@ impl<'a> Run<'a> {
             request_deadline: earliest_start.map(|d| calendar::request_deadline(d, lead_weeks)),
             window_opens,
             window_closes,
-            missing_facts: missing.into_iter().collect(),
+            missing_facts: {
+                missing.sort_unstable();
+                missing.dedup();
+                missing.into_iter().map(String::from).collect()
+            },
             steps,
         })
     }
@@ -664,10 +669,10 @@ impl<'a> Run<'a> {
     /// Truth of a compiled condition or exclusion, with the inputs it read.
     fn rule_truth(
         &mut self,
-        rule: &CompiledRule,
-        missing: &mut BTreeSet<String>,
-    ) -> Result<(Truth, Vec<Input>), DecideError> {
-        let mut inputs = Vec::new();
+        rule: &'a CompiledRule,
+        missing: &mut Vec<&'a str>,
+    ) -> Result<(Truth, Inputs), DecideError> {
+        let mut inputs = Inputs::new();
         let truth = self.eval(&rule.check, &mut inputs, missing)?;
         Ok((truth, inputs))
     }
@@ -688,15 +693,15 @@ impl<'a> Run<'a> {
 
     fn eval(
         &mut self,
-        check: &Check,
-        inputs: &mut Vec<Input>,
-        missing: &mut BTreeSet<String>,
+        check: &'a Check,
+        inputs: &mut Inputs,
+        missing: &mut Vec<&'a str>,
     ) -> Result<Truth, DecideError> {
         Ok(match check {
             Check::All(list) | Check::Any(list) => {
                 // Facts missing inside a combination only matter when they decide it: an `all`
                 // with a false part is false, an `any` with a true part is true.
-                let mut local = BTreeSet::new();
+                let mut local = Vec::new();
                 let decisive = matches!(check, Check::Any(_));
                 let (mut seen_decisive, mut seen_none) = (false, false);
                 for c in list {
@@ -731,7 +736,7 @@ impl<'a> Run<'a> {
                 let (input, left) = self.fact_input(fact);
                 inputs.push(input);
                 let Some(left) = left else {
-                    missing.insert(fact.to_string());
+                    missing.push(fact);
                     return Ok(None);
                 };
                 let param;
@@ -762,7 +767,7 @@ impl<'a> Run<'a> {
                         match v {
                             Some(v) => v,
                             None => {
-                                missing.insert(f.to_string());
+                                missing.push(f);
                                 return Ok(None);
                             }
                         }
@@ -771,6 +776,20 @@ impl<'a> Run<'a> {
                 compare(left, *op, right)
             }
         })
+    }
+}
+
+/// Texts are the same when equal trimmed and ignoring ASCII case. A text that begins and ends
+/// with a visible ASCII character has nothing to trim, so most comparisons skip the trimming.
+fn same_text(x: &str, y: &str) -> bool {
+    let bare = |s: &str| {
+        let b = s.as_bytes();
+        b.first().is_some_and(u8::is_ascii_graphic) && b.last().is_some_and(u8::is_ascii_graphic)
+    };
+    if bare(x) && bare(y) {
+        x.eq_ignore_ascii_case(y)
+    } else {
+        x.trim().eq_ignore_ascii_case(y.trim())
     }
 }
 
@@ -784,7 +803,7 @@ fn compare(left: &FactValue, op: Op, right: &FactValue) -> Truth {
             (FactValue::Number(x), FactValue::Number(y)) => x == y,
             (FactValue::Number(x), t @ FactValue::Text(_))
             | (t @ FactValue::Text(_), FactValue::Number(x)) => t.as_decimal() == Some(*x),
-            (FactValue::Text(x), FactValue::Text(y)) => x.trim().eq_ignore_ascii_case(y.trim()),
+            (FactValue::Text(x), FactValue::Text(y)) => same_text(x, y),
             _ => a == b,
         }
     };
@@ -833,5 +852,21 @@ fn schedule_dutch(s: &zorginkoop_policy::StartDates) -> &'static str {
         Yearly => "1 januari",
         PeriodStart => "begin van de contractperiode",
         Monthly => "de eerste van elke maand",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_text;
+
+    #[test]
+    fn texts_compare_trimmed_and_ignoring_case() {
+        assert!(same_text("Utrecht", "utrecht"));
+        assert!(same_text(" Utrecht\t", "UTRECHT"));
+        assert!(same_text("Utrecht", "Utrecht\u{a0}"));
+        assert!(same_text("", "  "));
+        assert!(!same_text("Utrecht", "Utrecht stad"));
+        assert!(!same_text("Zeist", "Utrecht"));
+        assert!(!same_text("", "x"));
     }
 }

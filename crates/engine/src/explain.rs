@@ -211,7 +211,6 @@ mod tests {
     use chrono::NaiveDate;
     use rust_decimal::Decimal;
     use std::collections::BTreeMap;
-    use std::sync::Arc;
     use zorginkoop_policy::FactValue;
 
     #[test]
@@ -243,7 +242,7 @@ mod tests {
         let derived = Input::Derived {
             fact: "norm_hours".into(),
             calculator: "poh-ggz-hours".into(),
-            value: Some(Arc::new(FactValue::Number(Decimal::new(24, 0)))),
+            value: Some(FactValue::Number(Decimal::new(24, 0)).into()),
         };
         assert_eq!(
             input_dutch(&derived),

@@ -8,6 +8,7 @@ use crate::receipt::Receipt;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+use smallvec::SmallVec;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use zorginkoop_policy::{FactValue, ProviderKind, Source};
@@ -100,6 +101,72 @@ impl ContractedHow {
     }
 }
 
+/// The value of a fact as a step read it. Scalars (yes/no, numbers) are kept inline, so that
+/// recording them costs no reference count; texts and lists are shared with the decision's
+/// other steps. Serialises exactly as the [`FactValue`] it holds.
+#[derive(Debug, Clone)]
+pub enum TracedValue {
+    /// A yes/no or a number, by value.
+    Scalar(FactValue),
+    /// A text or a list, shared.
+    Shared(Arc<FactValue>),
+}
+
+impl TracedValue {
+    /// Wraps a value: scalars inline, the rest behind an [`Arc`].
+    pub fn new(v: FactValue) -> TracedValue {
+        match v {
+            FactValue::Bool(_) | FactValue::Number(_) => TracedValue::Scalar(v),
+            other => TracedValue::Shared(Arc::new(other)),
+        }
+    }
+
+    /// The value.
+    pub fn get(&self) -> &FactValue {
+        match self {
+            TracedValue::Scalar(v) => v,
+            TracedValue::Shared(v) => v,
+        }
+    }
+}
+
+impl From<FactValue> for TracedValue {
+    fn from(v: FactValue) -> TracedValue {
+        TracedValue::new(v)
+    }
+}
+
+impl std::ops::Deref for TracedValue {
+    type Target = FactValue;
+    fn deref(&self) -> &FactValue {
+        self.get()
+    }
+}
+
+impl PartialEq for TracedValue {
+    fn eq(&self, other: &TracedValue) -> bool {
+        self.get() == other.get()
+    }
+}
+
+impl std::fmt::Display for TracedValue {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
+}
+
+impl Serialize for TracedValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for TracedValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<TracedValue, D::Error> {
+        FactValue::deserialize(d).map(TracedValue::new)
+    }
+}
+
 /// A value a step read, with where it came from. A missing value is `None` (JSON `null`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "from", rename_all = "kebab-case")]
@@ -107,7 +174,7 @@ pub enum Input {
     /// A fact of the case (or a questionnaire answer).
     Fact {
         name: Arc<str>,
-        value: Option<Arc<FactValue>>,
+        value: Option<TracedValue>,
     },
     /// The kind of provider asking.
     ProviderKind { value: ProviderKind },
@@ -126,7 +193,7 @@ pub enum Input {
     Derived {
         fact: Arc<str>,
         calculator: Arc<str>,
-        value: Option<Arc<FactValue>>,
+        value: Option<TracedValue>,
     },
     /// The row of a decision table a calculator used (`row` counts from 0); the cells of the
     /// row by column (inputs as written, outputs as values).
@@ -139,6 +206,10 @@ pub enum Input {
     RequestDate { date: NaiveDate },
 }
 
+/// What one step read: inline up to one input (a question reads one fact), so that most steps
+/// need no allocation of their own.
+pub type Inputs = SmallVec<[Input; 1]>;
+
 /// One step of the trace: the rule with its text, check and source passage (shared by every
 /// decision that applies it), what it read, and its outcome.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -147,8 +218,8 @@ pub struct TraceStep {
     #[serde(flatten)]
     pub about: Arc<StepRule>,
     /// What the step read, in reading order.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub inputs: Vec<Input>,
+    #[serde(default, skip_serializing_if = "SmallVec::is_empty")]
+    pub inputs: Inputs,
     pub outcome: StepOutcome,
     /// Explanation, interpretation or computed value.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -27,7 +27,7 @@ impl FactValue {
         Ok(Some(match value {
             serde_json::Value::Null => return Ok(None),
             serde_json::Value::Bool(b) => FactValue::Bool(*b),
-            serde_json::Value::Number(n) => FactValue::Number(parse_decimal(&n.to_string())?),
+            serde_json::Value::Number(n) => FactValue::Number(parse_decimal(n.as_str())?),
             serde_json::Value::String(s) => FactValue::Text(s.clone()),
             serde_json::Value::Array(items) => FactValue::List(
                 items
