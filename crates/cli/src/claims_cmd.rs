@@ -20,8 +20,9 @@ pub enum ClaimsCommand {
     /// results.csv and results.parquet (one row per claim line) and summary.json / summary.txt
     /// in --out.
     Check {
-        /// Claim files: Vektis AW319/HA304 (any name) or CSV claim lines (*.csv), in the order
-        /// they were received (duplicates are judged in this order).
+        /// Claim files: Vektis AW319/HA304, CSV or Parquet claim lines (the format is read from the
+        /// content, not the name), in the order they were received (duplicates are judged in
+        /// this order).
         #[arg(required = true, value_name = "FILES")]
         files: Vec<PathBuf>,
         /// Context directory with contracts.csv, chains.csv and insured.csv.

@@ -178,7 +178,13 @@ pub fn render_decision(d: &Decision, explain: bool) -> String {
             }
         }
         if !m.missing_facts.is_empty() {
-            let _ = write!(line, ": nodig: {}", m.missing_facts.join(", "));
+            // "informatie nodig: a, b"; after another outcome the facts that would also be needed
+            let lead = if m.outcome == Outcome::NeedsInformation {
+                ": "
+            } else {
+                "; ook nodig: "
+            };
+            let _ = write!(line, "{lead}{}", m.missing_facts.join(", "));
         }
         let _ = writeln!(out, "{line}");
         if explain {
