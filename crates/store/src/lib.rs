@@ -77,6 +77,24 @@ impl Store {
     /// transaction, so one process migrates while the others wait and then find the schema up to
     /// date. A database of a newer schema than this binary knows is refused, untouched.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
+        // SQLite reports "database is locked" without waiting in a few moments of a new file's
+        // life (switching to WAL while another connection does the same): try again, within the
+        // same bound as the busy timeout.
+        let start = std::time::Instant::now();
+        loop {
+            match Self::open_once(path) {
+                Err(StoreError::Sql(e))
+                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                        && start.elapsed() < BUSY_TIMEOUT =>
+                {
+                    std::thread::sleep(std::time::Duration::from_millis(10));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn open_once(path: &Path) -> Result<Store, StoreError> {
         let conn = Connection::open(path)?;
         conn.busy_timeout(BUSY_TIMEOUT)?;
         // WAL: readers do not block the writer; the mode is kept in the file
