@@ -2,13 +2,15 @@
 //! rules a line meets, and the rules that were encoded but not enforced (issues 12 and 15).
 //! Context: `tests/fixtures/policy-context/` (people, chains and contracts described below).
 
+mod common;
+
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use zorginkoop_claims::checker::{Checker, State};
 use zorginkoop_claims::context::Context;
 use zorginkoop_claims::ident::Code;
 use zorginkoop_claims::rules::RuleSet;
-use zorginkoop_claims::vektis::{ClaimWriter, Decision, Header, Insured, Line, Standard};
+use zorginkoop_claims::vektis::{ClaimWriter, Decision, Insured, Line};
 use zorginkoop_policy::PolicySet;
 
 fn repo() -> PathBuf {
@@ -185,17 +187,7 @@ fn run_summary_counts_each_uninsured_line_once_per_reason() {
 }
 
 fn write_ha304(path: &Path, provider: u32, bsn: u32, lines: &[Line]) {
-    let h = Header {
-        standard: Standard::Ha304,
-        uzovi: 3311,
-        provider,
-        practice: 0,
-        institution: 0,
-        period_start: d("2022-01-01"),
-        period_end: d("2022-12-31"),
-        invoice_number: b"F1".to_vec(),
-        invoice_date: d("2023-01-02"),
-    };
+    let h = common::ha304_header_2022(provider);
     let mut w = ClaimWriter::new(std::fs::File::create(path).unwrap(), &h).unwrap();
     w.insured(&Insured {
         id: 1,

@@ -81,22 +81,26 @@ impl ResultSink for Collect {
     }
 }
 
-#[test]
-fn a_sink_of_our_own_gets_every_line_once_as_typed_results() {
-    let dir = tempfile::tempdir().unwrap();
+/// Generated claim files (`lines`, `seed`) under `dir/gen` with a checker for the shipped
+/// policies and the generated context; the files in a stable order.
+fn generated_run(dir: &Path, lines: u64, seed: u64) -> (Checker, Vec<PathBuf>) {
     let set = zorginkoop_policy::PolicySet::load_dir(&policies()).unwrap();
     let rules = RuleSet::from_policies(&set).unwrap();
-    let generated = dir.path().join("gen");
-    zorginkoop_claims::generate::generate(&rules, 3_000, 5, &generated).unwrap();
+    let generated = dir.join("gen");
+    zorginkoop_claims::generate::generate(&rules, lines, seed, &generated).unwrap();
     let mut inputs: Vec<PathBuf> = std::fs::read_dir(generated.join("claims"))
         .unwrap()
         .map(|e| e.unwrap().path())
         .collect();
     inputs.sort();
-    let checker = Checker::new(
-        rules,
-        Context::load_dir(&generated.join("context")).unwrap(),
-    );
+    let ctx = Context::load_dir(&generated.join("context")).unwrap();
+    (Checker::new(rules, ctx), inputs)
+}
+
+#[test]
+fn a_sink_of_our_own_gets_every_line_once_as_typed_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let (checker, inputs) = generated_run(dir.path(), 3_000, 5);
     let out = dir.path().join("out");
     let mut sink = Collect::default();
     let opts = RunOptions {
@@ -130,17 +134,8 @@ fn a_sink_of_our_own_gets_every_line_once_as_typed_results() {
 #[test]
 fn a_run_writes_results_parquet_with_the_documented_schema_and_the_csv_rows() {
     let dir = tempfile::tempdir().unwrap();
-    let set = zorginkoop_policy::PolicySet::load_dir(&policies()).unwrap();
-    let rules = RuleSet::from_policies(&set).unwrap();
-    let generated = dir.path().join("gen");
-    zorginkoop_claims::generate::generate(&rules, 4_000, 11, &generated).unwrap();
-    let mut inputs: Vec<PathBuf> = std::fs::read_dir(generated.join("claims"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .collect();
-    inputs.sort();
-    let ctx = Context::load_dir(&generated.join("context")).unwrap();
-    let checker = Checker::new(rules, ctx);
+    let (checker, inputs) = generated_run(dir.path(), 4_000, 11);
+    let shipped = zorginkoop_policy::PolicySet::load_dir(&policies()).unwrap();
     let out = dir.path().join("out");
     let opts = RunOptions {
         inputs: inputs.clone(),
@@ -269,7 +264,7 @@ fn a_run_writes_results_parquet_with_the_documented_schema_and_the_csv_rows() {
             let key = receipt.keys().value(i) as usize;
             let text = receipt_values.value(key);
             // one `id@version sha256:<hex>` per policy, with the hash the loader computed
-            for p in &set.policies {
+            for p in &shipped.policies {
                 let entry = format!("{}@{} sha256:{}", p.id(), p.file.policy.version, p.sha256);
                 assert!(
                     text.split(';').any(|e| e == entry),

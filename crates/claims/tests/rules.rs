@@ -1,13 +1,15 @@
 //! Every claim rule on hand-worked cases, with the fixture policy and context in
 //! `tests/fixtures/` (expected outcomes worked out by hand from the fixture files).
 
+mod common;
+
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use zorginkoop_claims::checker::{Checker, Outcome, State};
 use zorginkoop_claims::context::Context;
 use zorginkoop_claims::ident::Code;
 use zorginkoop_claims::rules::RuleSet;
-use zorginkoop_claims::vektis::{ClaimWriter, Decision, Header, Insured, Line, Standard};
+use zorginkoop_claims::vektis::{ClaimWriter, Decision, Insured, Line};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures")
@@ -269,17 +271,7 @@ fn not_insured_with_the_labels() {
 }
 
 fn write_file(path: &Path, provider: u32, groups: &[(u32, Vec<Line>)]) {
-    let h = Header {
-        standard: Standard::Ha304,
-        uzovi: 3311,
-        provider,
-        practice: 0,
-        institution: 0,
-        period_start: d("2022-01-01"),
-        period_end: d("2022-12-31"),
-        invoice_number: b"F1".to_vec(),
-        invoice_date: d("2023-01-02"),
-    };
+    let h = common::ha304_header_2022(provider);
     let mut w = ClaimWriter::new(std::fs::File::create(path).unwrap(), &h).unwrap();
     let mut id = 0;
     for (bsn, lines) in groups {
