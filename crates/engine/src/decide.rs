@@ -404,16 +404,19 @@ impl<'a> Run<'a> {
                 Some(false) => StepOutcome::Passed,
                 None => StepOutcome::Unknown,
             };
-            let mut s = step(&rule.step, outcome);
-            s.inputs = inputs;
-            s.note = match (truth, &rule.escape) {
+            let note = match (truth, &rule.escape) {
                 (Some(true), Some(e)) => {
                     Some(format!("uitsluitingsgrond van toepassing; {e}").into())
                 }
                 (Some(true), None) => Some(NOTE_EXCLUDED.clone()),
                 _ => rule.interpretation.clone(),
             };
-            steps.push(s);
+            steps.push(TraceStep {
+                about: rule.step.clone(),
+                inputs,
+                outcome,
+                note,
+            });
         }
 
         // 6. questionnaires
@@ -432,12 +435,17 @@ impl<'a> Run<'a> {
                 (QuestionKind::Exclusion, Some(true)) if q.escape.is_some() => StepOutcome::Review,
                 (QuestionKind::Exclusion, Some(true)) => StepOutcome::Failed,
             };
-            let mut s = step(&q.step, outcome);
-            if outcome == StepOutcome::Review {
-                s.note = q.escape.clone();
-            }
-            s.inputs.push(input);
-            steps.push(s);
+            // built in place: a step is large, and moving it costs as much as filling it
+            steps.push(TraceStep {
+                about: q.step.clone(),
+                inputs: Inputs::from_buf([input]),
+                outcome,
+                note: if outcome == StepOutcome::Review {
+                    q.escape.clone()
+                } else {
+                    None
+                },
+            });
         }
 
         // 7. conditions
@@ -449,10 +457,12 @@ impl<'a> Run<'a> {
                 Some(false) => StepOutcome::Failed,
                 None => StepOutcome::Unknown,
             };
-            let mut s = step(&rule.step, outcome);
-            s.inputs = inputs;
-            s.note = rule.interpretation.clone();
-            steps.push(s);
+            steps.push(TraceStep {
+                about: rule.step.clone(),
+                inputs,
+                outcome,
+                note: rule.interpretation.clone(),
+            });
         }
 
         // 8. calendar
