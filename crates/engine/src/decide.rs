@@ -25,7 +25,7 @@ use crate::trace::*;
 use chrono::NaiveDate;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 use zorginkoop_policy::{
     Check, CompiledModule, CompiledRule, FactValue, Module, OnFail, Op, Operand, Policy,
@@ -73,19 +73,19 @@ pub enum DecideError {
 
 /// Decides every requested module of `case` under `policy` on the reference `date`.
 pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision, DecideError> {
-    let mut facts = HashMap::with_capacity_and_hasher(case.facts.len() + 4, FastHash);
+    let mut facts: Vec<Option<Known>> = Vec::new();
+    facts.resize_with(policy.compiled.fact_slot_count(), || None);
     for (name, value) in &case.facts {
-        if let Some(v) = FactValue::from_json(value).map_err(|problem| DecideError::BadFact {
+        // every fact is checked; only those a module reads are kept
+        let v = FactValue::from_json(value).map_err(|problem| DecideError::BadFact {
             fact: name.clone(),
             problem,
-        })? {
-            facts.insert(
-                name.as_str(),
-                Known {
-                    value: TracedValue::new(v),
-                    calculator: None,
-                },
-            );
+        })?;
+        if let (Some(v), Some(slot)) = (v, policy.compiled.fact_slot(name)) {
+            facts[slot] = Some(Known {
+                value: TracedValue::new(v),
+                calculator: None,
+            });
         }
     }
     let n = policy.file.modules.len();
@@ -144,43 +144,6 @@ pub fn decide(policy: &Policy, case: &Case, date: NaiveDate) -> Result<Decision,
     })
 }
 
-/// A fast, non-cryptographic hash for fact names (the Fx hash of rustc): the names come from
-/// the case and the policy, and a decision is short-lived, so flooding is no concern.
-#[derive(Debug, Clone, Copy, Default)]
-struct FastHash;
-
-#[derive(Debug, Default)]
-struct FxHasher(u64);
-
-impl std::hash::BuildHasher for FastHash {
-    type Hasher = FxHasher;
-    fn build_hasher(&self) -> FxHasher {
-        FxHasher(0)
-    }
-}
-
-impl std::hash::Hasher for FxHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-        let mut chunks = bytes.chunks_exact(8);
-        for c in &mut chunks {
-            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
-            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
-        }
-        for &b in chunks.remainder() {
-            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
-        }
-    }
-
-    fn write_u8(&mut self, b: u8) {
-        self.write(&[b]);
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
-
 /// A known fact: given in the case, or computed by a calculator.
 struct Known {
     value: TracedValue,
@@ -197,8 +160,8 @@ struct Run<'a> {
     /// period starts (a request made in the autumn of 2021 is about the 2022 figures).
     param_date: NaiveDate,
     request_date: NaiveDate,
-    /// Facts by name (borrowed from the case and the policy).
-    facts: HashMap<&'a str, Known, FastHash>,
+    /// Facts by slot (`policy.compiled.fact_slot`).
+    facts: Vec<Option<Known>>,
     /// Per module (file order): the outcome once decided.
     outcomes: Vec<Option<Outcome>>,
     decisions: Vec<Option<ModuleDecision>>,
@@ -279,8 +242,8 @@ impl<'a> Run<'a> {
     }
 
     /// A fact as a trace input: derived by a calculator or given in the case.
-    fn fact_input(&self, name: &Arc<str>) -> (Input, Option<&FactValue>) {
-        let Some(known) = self.facts.get(&**name) else {
+    fn fact_input(&self, name: &Arc<str>, slot: Option<usize>) -> (Input, Option<&FactValue>) {
+        let Some(known) = slot.and_then(|i| self.facts[i].as_ref()) else {
             return (
                 Input::Fact {
                     name: name.clone(),
@@ -380,8 +343,8 @@ impl<'a> Run<'a> {
             let mut s = step(&cd.step, StepOutcome::Info);
             let mut input = serde_json::Map::new();
             let mut complete = true;
-            for (field, f) in &cd.inputs {
-                let (inp, v) = self.fact_input(f);
+            for ((field, f), &slot) in cd.inputs.iter().zip(&cd.input_slots) {
+                let (inp, v) = self.fact_input(f, Some(slot));
                 if let Some(v) = v {
                     input.insert(field.clone(), fact_to_json(v));
                 } else {
@@ -411,13 +374,10 @@ impl<'a> Run<'a> {
                                 other => other,
                             };
                             s.note = Some(format!("{} = {v}", der.fact).into());
-                            self.facts.insert(
-                                der.fact.as_str(),
-                                Known {
-                                    value: TracedValue::new(v),
-                                    calculator: Some(cd.calculator.clone()),
-                                },
-                            );
+                            self.facts[cd.slot] = Some(Known {
+                                value: TracedValue::new(v),
+                                calculator: Some(cd.calculator.clone()),
+                            });
                         }
                         _ => {
                             s.outcome = StepOutcome::Unknown;
@@ -444,21 +404,24 @@ impl<'a> Run<'a> {
                 Some(false) => StepOutcome::Passed,
                 None => StepOutcome::Unknown,
             };
-            let mut s = step(&rule.step, outcome);
-            s.inputs = inputs;
-            s.note = match (truth, &rule.escape) {
+            let note = match (truth, &rule.escape) {
                 (Some(true), Some(e)) => {
                     Some(format!("uitsluitingsgrond van toepassing; {e}").into())
                 }
                 (Some(true), None) => Some(NOTE_EXCLUDED.clone()),
                 _ => rule.interpretation.clone(),
             };
-            steps.push(s);
+            steps.push(TraceStep {
+                about: rule.step.clone(),
+                inputs,
+                outcome,
+                note,
+            });
         }
 
         // 6. questionnaires
         for q in &cm.questions {
-            let (input, answer) = self.fact_input(&q.fact);
+            let (input, answer) = self.fact_input(&q.fact, Some(q.slot));
             let yes = answer.and_then(FactValue::as_bool);
             let outcome = match (q.kind, yes) {
                 (QuestionKind::Information, _) => StepOutcome::Info,
@@ -472,12 +435,17 @@ impl<'a> Run<'a> {
                 (QuestionKind::Exclusion, Some(true)) if q.escape.is_some() => StepOutcome::Review,
                 (QuestionKind::Exclusion, Some(true)) => StepOutcome::Failed,
             };
-            let mut s = step(&q.step, outcome);
-            if outcome == StepOutcome::Review {
-                s.note = q.escape.clone();
-            }
-            s.inputs.push(input);
-            steps.push(s);
+            // built in place: a step is large, and moving it costs as much as filling it
+            steps.push(TraceStep {
+                about: q.step.clone(),
+                inputs: Inputs::from_buf([input]),
+                outcome,
+                note: if outcome == StepOutcome::Review {
+                    q.escape.clone()
+                } else {
+                    None
+                },
+            });
         }
 
         // 7. conditions
@@ -489,10 +457,12 @@ impl<'a> Run<'a> {
                 Some(false) => StepOutcome::Failed,
                 None => StepOutcome::Unknown,
             };
-            let mut s = step(&rule.step, outcome);
-            s.inputs = inputs;
-            s.note = rule.interpretation.clone();
-            steps.push(s);
+            steps.push(TraceStep {
+                about: rule.step.clone(),
+                inputs,
+                outcome,
+                note: rule.interpretation.clone(),
+            });
         }
 
         // 8. calendar
@@ -673,7 +643,8 @@ impl<'a> Run<'a> {
         missing: &mut Vec<&'a str>,
     ) -> Result<(Truth, Inputs), DecideError> {
         let mut inputs = Inputs::new();
-        let truth = self.eval(&rule.check, &mut inputs, missing)?;
+        let mut slots = rule.slots.iter().copied();
+        let truth = self.eval(&rule.check, &mut slots, &mut inputs, missing)?;
         Ok((truth, inputs))
     }
 
@@ -691,9 +662,12 @@ impl<'a> Run<'a> {
             .map(|v| (v.value, Some(v.from)))
     }
 
+    /// Truth of `check`; `slots` yields the slot of each fact it reads, in reading order
+    /// (`CompiledRule::slots`).
     fn eval(
         &mut self,
         check: &'a Check,
+        slots: &mut impl Iterator<Item = usize>,
         inputs: &mut Inputs,
         missing: &mut Vec<&'a str>,
     ) -> Result<Truth, DecideError> {
@@ -705,7 +679,7 @@ impl<'a> Run<'a> {
                 let decisive = matches!(check, Check::Any(_));
                 let (mut seen_decisive, mut seen_none) = (false, false);
                 for c in list {
-                    match self.eval(c, inputs, &mut local)? {
+                    match self.eval(c, slots, inputs, &mut local)? {
                         Some(b) if b == decisive => seen_decisive = true,
                         None => seen_none = true,
                         Some(_) => {}
@@ -723,7 +697,7 @@ impl<'a> Run<'a> {
                 }
                 truth
             }
-            Check::Not(inner) => self.eval(inner, inputs, missing)?.map(|b| !b),
+            Check::Not(inner) => self.eval(inner, slots, inputs, missing)?.map(|b| !b),
             Check::Contracted(module) => {
                 let how = self.contracted(module)?;
                 inputs.push(Input::Contracted {
@@ -733,7 +707,13 @@ impl<'a> Run<'a> {
                 Some(how.is_contracted())
             }
             Check::Compare { fact, op, rhs } => {
-                let (input, left) = self.fact_input(fact);
+                // both slots are taken before any early return, to stay in step
+                let slot = slots.next();
+                let rhs_slot = match rhs {
+                    Operand::Fact(_) => slots.next(),
+                    _ => None,
+                };
+                let (input, left) = self.fact_input(fact, slot);
                 inputs.push(input);
                 let Some(left) = left else {
                     missing.push(fact);
@@ -762,7 +742,7 @@ impl<'a> Run<'a> {
                         }
                     },
                     Operand::Fact(f) => {
-                        let (input, v) = self.fact_input(f);
+                        let (input, v) = self.fact_input(f, rhs_slot);
                         inputs.push(input);
                         match v {
                             Some(v) => v,

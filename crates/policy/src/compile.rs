@@ -105,6 +105,8 @@ pub struct CompiledRule {
     pub escape: Option<Arc<str>>,
     /// The rule as a trace step shows it (text, rendered check, source).
     pub step: Arc<StepRule>,
+    /// The slot of every fact the check reads, in reading order ([`Check::facts`]).
+    pub slots: Vec<usize>,
 }
 
 /// A required module.
@@ -126,6 +128,10 @@ pub struct CompiledDerivation {
     pub inputs: Vec<(String, Arc<str>)>,
     /// `<fact> berekend met <calculator>`.
     pub step: Arc<StepRule>,
+    /// The slot of `fact` (see [`Compiled::fact_slot`]).
+    pub slot: usize,
+    /// The slot of each input fact, parallel to `inputs`.
+    pub input_slots: Vec<usize>,
 }
 
 /// A questionnaire question as a module asks it.
@@ -137,6 +143,8 @@ pub struct CompiledQuestion {
     pub escape: Option<Arc<str>>,
     /// Checked as `<fact> is ja`, `<fact> is nee` or `<fact> (informatie)`.
     pub step: Arc<StepRule>,
+    /// The slot of `fact` (see [`Compiled::fact_slot`]).
+    pub slot: usize,
 }
 
 /// One module, compiled.
@@ -165,6 +173,77 @@ pub struct Compiled {
     pub modules: Vec<CompiledModule>,
     pub tables: Vec<Table>,
     module_index: HashMap<String, usize>,
+    /// Every fact name a module reads or derives, numbered: a decision keeps its facts in a
+    /// vector by slot instead of hashing names on every read.
+    fact_slots: HashMap<Arc<str>, usize, FastHash>,
+    fact_names: Vec<Arc<str>>,
+}
+
+/// A fast, non-cryptographic hash for fact names (the Fx hash of rustc): the names come from
+/// the policy and a case, so flooding is no concern.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct FastHash;
+
+/// The hasher of [`FastHash`].
+#[derive(Debug, Default)]
+pub struct FxHasher(u64);
+
+impl std::hash::BuildHasher for FastHash {
+    type Hasher = FxHasher;
+    fn build_hasher(&self) -> FxHasher {
+        FxHasher(0)
+    }
+}
+
+impl std::hash::Hasher for FxHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        const K: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            let w = u64::from_le_bytes(c.try_into().expect("8 bytes"));
+            self.0 = (self.0.rotate_left(5) ^ w).wrapping_mul(K);
+        }
+        for &b in chunks.remainder() {
+            self.0 = (self.0.rotate_left(5) ^ u64::from(b)).wrapping_mul(K);
+        }
+    }
+
+    fn write_u8(&mut self, b: u8) {
+        self.write(&[b]);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+/// Numbers fact names in the order they are first seen.
+#[derive(Default)]
+struct Interner {
+    slots: HashMap<Arc<str>, usize, FastHash>,
+    names: Vec<Arc<str>>,
+}
+
+impl Interner {
+    fn slot(&mut self, name: &Arc<str>) -> usize {
+        if let Some(&i) = self.slots.get(&**name) {
+            return i;
+        }
+        let i = self.names.len();
+        self.names.push(name.clone());
+        self.slots.insert(name.clone(), i);
+        i
+    }
+
+    /// The slots of the facts `check` reads, in reading order.
+    fn check(&mut self, check: &Check) -> Vec<usize> {
+        let mut facts = Vec::new();
+        check.facts(&mut facts);
+        facts
+            .iter()
+            .map(|f| self.slot(&Arc::from(f.as_str())))
+            .collect()
+    }
 }
 
 impl Compiled {
@@ -212,6 +291,7 @@ impl Compiled {
                     check,
                     interpretation: interpretation.map(|s| s.as_str().into()),
                     escape: escape.map(|s| s.as_str().into()),
+                    slots: Vec::new(),
                 })
             };
             let exclusions = m
@@ -266,6 +346,7 @@ impl Compiled {
                             &Arc::new(question.source.clone()),
                         ),
                         fact,
+                        slot: 0,
                         kind: question.kind,
                         escape: question.escape.as_deref().map(Arc::from),
                     });
@@ -318,6 +399,8 @@ impl Compiled {
                             .iter()
                             .map(|(field, fact)| (field.clone(), fact.as_str().into()))
                             .collect(),
+                        slot: 0,
+                        input_slots: Vec::new(),
                     }
                 })
                 .collect();
@@ -369,16 +452,41 @@ impl Compiled {
             .enumerate()
             .map(|(i, m)| (m.id.clone(), i))
             .collect();
+        let mut interner = Interner::default();
+        for cm in &mut modules {
+            for d in &mut cm.derive {
+                d.input_slots = d.inputs.iter().map(|(_, f)| interner.slot(f)).collect();
+                d.slot = interner.slot(&d.fact);
+            }
+            for r in cm.exclusions.iter_mut().chain(&mut cm.conditions) {
+                r.slots = interner.check(&r.check);
+            }
+            for q in &mut cm.questions {
+                q.slot = interner.slot(&q.fact);
+            }
+        }
         Ok(Compiled {
             modules,
             tables,
             module_index,
+            fact_slots: interner.slots,
+            fact_names: interner.names,
         })
     }
 
     /// The position of a module in the file (and in `modules`).
     pub fn module_index(&self, id: &str) -> Option<usize> {
         self.module_index.get(id).copied()
+    }
+
+    /// The slot of a fact any module reads or derives; `None` for a fact no module uses.
+    pub fn fact_slot(&self, name: &str) -> Option<usize> {
+        self.fact_slots.get(name).copied()
+    }
+
+    /// How many fact slots there are (slots count from 0).
+    pub fn fact_slot_count(&self) -> usize {
+        self.fact_names.len()
     }
 
     /// A compiled table by id.

@@ -16,7 +16,7 @@ mod table;
 pub use check::{Check, FactValue, Operand};
 pub use compile::{
     Compiled, CompiledDerivation, CompiledModule, CompiledQuestion, CompiledRequirement,
-    CompiledRule, RuleRef, StepKind, StepRule,
+    CompiledRule, FastHash, FxHasher, RuleRef, StepKind, StepRule,
 };
 pub use diff::{Change, PolicyDiff, diff};
 pub use facts::{FactDecl, FactType};

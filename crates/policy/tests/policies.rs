@@ -101,3 +101,42 @@ fn every_interpretation_has_a_dutch_toelichting() {
         missing.join("\n")
     );
 }
+
+/// Facts are numbered at compile time: one slot per distinct name, and every question, rule
+/// and derivation carries the slots of the names it reads, in reading order.
+#[test]
+fn every_fact_a_module_reads_has_one_slot_per_name() {
+    let set = load();
+    for p in &set.policies {
+        let c = &p.compiled;
+        let mut names = std::collections::BTreeSet::new();
+        for m in &c.modules {
+            for q in &m.questions {
+                assert_eq!(c.fact_slot(&q.fact), Some(q.slot), "{}: {}", p.id(), q.fact);
+                names.insert(q.fact.to_string());
+            }
+            for r in m.exclusions.iter().chain(&m.conditions) {
+                let mut facts = Vec::new();
+                r.check.facts(&mut facts);
+                let slots: Vec<usize> = facts
+                    .iter()
+                    .map(|f| c.fact_slot(f).expect("a slot for every fact a check reads"))
+                    .collect();
+                assert_eq!(slots, r.slots, "{}: rule {}", p.id(), r.id);
+                names.extend(facts);
+            }
+            for d in &m.derive {
+                assert_eq!(c.fact_slot(&d.fact), Some(d.slot), "{}: {}", p.id(), d.fact);
+                let inputs: Vec<Option<usize>> =
+                    d.inputs.iter().map(|(_, f)| c.fact_slot(f)).collect();
+                let expected: Vec<Option<usize>> =
+                    d.input_slots.iter().copied().map(Some).collect();
+                assert_eq!(inputs, expected, "{}: {}", p.id(), d.fact);
+                names.insert(d.fact.to_string());
+                names.extend(d.inputs.iter().map(|(_, f)| f.to_string()));
+            }
+        }
+        assert_eq!(c.fact_slot_count(), names.len(), "{}", p.id());
+        assert_eq!(c.fact_slot("no such fact"), None);
+    }
+}
