@@ -74,6 +74,30 @@ pub enum AppError {
     /// A claims run failed as a whole.
     #[error("declaratiecontrole: {0}")]
     ClaimsRun(String),
+    /// The portal's database.
+    #[error("database: {0}")]
+    Database(#[from] zorginkoop_store::StoreError),
+    /// Something that does not exist, or that this user may not see (the same answer, so that
+    /// nothing leaks about other organisations).
+    #[error("{0} bestaat niet of u mag het niet zien")]
+    NotFound(String),
+    /// An action this user's role does not allow.
+    #[error("niet toegestaan: {0}")]
+    Forbidden(String),
+    /// A form field with a value that cannot be used.
+    #[error("{field}: {problem}")]
+    Invalid { field: String, problem: String },
+    /// An action that the record's state does not allow (now).
+    #[error("{0}")]
+    Conflict(String),
+    /// Wrong e-mail address or password (the same message for both).
+    #[error("onbekend e-mailadres of verkeerd wachtwoord")]
+    LoginFailed,
+    /// Too many failed logins.
+    #[error(
+        "te veel mislukte pogingen om in te loggen; probeer het over {minutes} minuten opnieuw"
+    )]
+    Throttled { minutes: i64 },
 }
 
 impl AppError {

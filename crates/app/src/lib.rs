@@ -19,6 +19,11 @@
 //! | [`claims`] | check claim files, generate synthetic files |
 //! | [`contracts`] | export the stored contracts for the claims checker, seed demo contracts |
 //! | [`demo`] | the product on its embedded default: demo contracts and example decisions |
+//! | [`accounts`] | the portal's organisations, users, roles, sessions, API tokens; who may see what |
+//! | [`applications`] | a provider's application for a module: draft, live decision, submit, review, thread |
+//! | [`proposals`] | contract proposals, the signer's answer with its receipt, administrative contracts |
+//! | [`portal_demo`] | the portal's demo organisations and accounts |
+//! | [`audit`] | the append-only audit log, written in the same transaction as each change |
 //!
 //! Errors are [`AppError`]s with Dutch messages that a front end can show as they are.
 //!
@@ -26,6 +31,9 @@
 //! the clock (every function that needs "today" takes it as an argument), and policy logic
 //! (that is the engine's; this crate only composes the engine, the claims checker and the store).
 
+pub mod accounts;
+pub mod applications;
+pub mod audit;
 pub mod calculators;
 pub mod claims;
 pub mod contracts;
@@ -33,6 +41,8 @@ pub mod decisions;
 pub mod demo;
 mod error;
 pub mod policies;
+pub mod portal_demo;
+pub mod proposals;
 pub mod timelines;
 
 pub use error::AppError;

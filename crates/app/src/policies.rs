@@ -311,3 +311,13 @@ fn dutch_field(field: &str) -> String {
     };
     nl.to_string()
 }
+
+/// The title of the policy whose source document is `document` (a file name under
+/// `policies/texts/`), for citations shown to users; the file name when no policy names it.
+pub fn document_title(set: &PolicySet, document: &str) -> String {
+    set.policies
+        .iter()
+        .find(|p| p.file.policy.document == document)
+        .map(|p| p.file.policy.title.clone())
+        .unwrap_or_else(|| document.to_string())
+}

@@ -1,7 +1,6 @@
 //! The `decisions` table: every decision the engine made, with its receipt and trace.
 
-use crate::{Store, StoreError};
-use rusqlite::params;
+use crate::{Store, StoreError, args};
 
 /// One module's decision as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,43 +23,45 @@ pub struct DecisionRow {
 impl Store {
     /// Records decisions in one transaction; returns how many were written.
     pub fn record_decisions(&mut self, rows: &[DecisionRow]) -> Result<usize, StoreError> {
-        let tx = self.conn.transaction()?;
-        {
-            let mut st = tx.prepare(
-                "INSERT INTO decisions (decided_at, provider_name, provider_agb, provider_kind, policy_id,
-                   policy_version, policy_sha256, engine_version, reference_date, module, outcome,
-                   earliest_start, trace_json)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-            )?;
+        self.db.write(|tx| {
             for r in rows {
-                st.execute(params![
-                    r.decided_at,
-                    r.provider_name,
-                    r.provider_agb,
-                    r.provider_kind,
-                    r.policy_id,
-                    r.policy_version,
-                    r.policy_sha256,
-                    r.engine_version,
-                    r.reference_date,
-                    r.module,
-                    r.outcome,
-                    r.earliest_start,
-                    r.trace_json,
-                ])?;
+                tx.execute(
+                    "INSERT INTO decisions (decided_at, provider_name, provider_agb, provider_kind, policy_id,
+                       policy_version, policy_sha256, engine_version, reference_date, module, outcome,
+                       earliest_start, trace_json)
+                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    args![
+                        &r.decided_at,
+                        &r.provider_name,
+                        r.provider_agb.as_deref(),
+                        &r.provider_kind,
+                        &r.policy_id,
+                        &r.policy_version,
+                        &r.policy_sha256,
+                        &r.engine_version,
+                        &r.reference_date,
+                        &r.module,
+                        &r.outcome,
+                        r.earliest_start.as_deref(),
+                        &r.trace_json,
+                    ],
+                )?;
             }
-        }
-        tx.commit()?;
-        Ok(rows.len())
+            Ok(rows.len())
+        })
     }
 
     /// Count of stored decisions per outcome, in a stable order.
     pub fn decision_counts(&self) -> Result<Vec<(String, i64)>, StoreError> {
-        let mut st = self
-            .conn
-            .prepare("SELECT outcome, COUNT(*) FROM decisions GROUP BY outcome ORDER BY outcome")?;
-        let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        Ok(rows.collect::<Result<_, _>>()?)
+        self.db.read(|tx| {
+            tx.query(
+                "SELECT outcome, COUNT(*) AS n FROM decisions GROUP BY outcome ORDER BY outcome",
+                &[],
+            )?
+            .iter()
+            .map(|r| Ok((r.text("outcome")?, r.int("n")?)))
+            .collect()
+        })
     }
 }
 

@@ -1,35 +1,26 @@
 //! # zorginkoop-store
 //!
-//! The portal's SQLite database. The schema lives in `migrations/*.sql`, embedded in the binary
-//! and applied in order by [`Store::open`] (the applied version is kept in SQLite's
-//! `user_version`). It holds the `contracts` table that the claims checker exports and the
-//! `decisions` audit trail; the portal will add its own tables as further migrations.
+//! The database of zorginkoop: SQLite embedded (the default, a file created on first use) or
+//! PostgreSQL (production), with the same schema and the same SQL ([`db`]). The schema lives in
+//! `migrations/*.sql` (SQLite) and `migrations/postgres/*.sql`, embedded in the binary and applied
+//! in order when a database is opened ([`migrate`]). It holds the `contracts` that the claims
+//! checker exports, the `decisions` audit trail, and the portal's tables (organisations, users,
+//! sessions, applications, proposals, the append-only `audit_log`); the portal's use cases that
+//! read and write them live in `zorginkoop-app`.
 
+mod db;
 mod decisions;
 mod demo;
+pub mod migrate;
+pub mod testing;
 
+pub use db::{Backend, Db, Row, Tx, Value};
 pub use decisions::DecisionRow;
 pub use demo::demo_contracts;
+pub use migrate::{MIGRATIONS, POSTGRES_MIGRATIONS};
 
 use chrono::NaiveDate;
-use rusqlite::{Connection, params};
 use std::path::Path;
-
-/// The embedded migrations, in order.
-pub const MIGRATIONS: &[(&str, &str)] = &[
-    (
-        "0001_contracts",
-        include_str!("../migrations/0001_contracts.sql"),
-    ),
-    (
-        "0002_decisions",
-        include_str!("../migrations/0002_decisions.sql"),
-    ),
-    (
-        "0003_contracts_agb_text",
-        include_str!("../migrations/0003_contracts_agb_text.sql"),
-    ),
-];
 
 /// How long a connection waits for another one's lock before it gives up (another process
 /// migrating, seeding or writing).
@@ -40,12 +31,35 @@ pub const BUSY_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(30)
 pub enum StoreError {
     #[error("database: {0}")]
     Sql(#[from] rusqlite::Error),
+    /// A PostgreSQL error, with the server's own message.
+    #[error("database: {0}")]
+    Postgres(String),
+    #[error("kan geen verbinding maken met {url}: {message}")]
+    Connect { url: String, message: String },
+    #[error("kolom {column}: {problem}")]
+    Column { column: String, problem: String },
     #[error("contract {id}: {message}")]
     Row { id: i64, message: String },
     #[error(
         "de database heeft schemaversie {found}, deze zorginkoop kent er {known}: gebruik een nieuwere zorginkoop (de database is niet gewijzigd)"
     )]
     NewerSchema { found: i64, known: i64 },
+}
+
+impl From<postgres::Error> for StoreError {
+    fn from(e: postgres::Error) -> StoreError {
+        use std::error::Error;
+        StoreError::Postgres(match e.as_db_error() {
+            Some(db) => match db.detail() {
+                Some(d) => format!("{} ({d})", db.message()),
+                None => db.message().to_string(),
+            },
+            None => match e.source() {
+                Some(s) => format!("{e}: {s}"),
+                None => e.to_string(),
+            },
+        })
+    }
 }
 
 /// One row of the `contracts` table.
@@ -65,68 +79,37 @@ pub struct ContractRow {
 }
 
 /// An open database with the schema up to date.
+#[derive(Clone)]
 pub struct Store {
-    pub conn: Connection,
+    pub db: Db,
 }
 
 impl Store {
-    /// Opens (or creates) the database and applies pending migrations.
+    /// Opens (or creates) a SQLite database file and applies pending migrations.
     ///
     /// Safe when several processes open (or create) the same database at once: the file is put
     /// in WAL mode with a busy timeout, and the migrations run in one `BEGIN IMMEDIATE`
     /// transaction, so one process migrates while the others wait and then find the schema up to
     /// date. A database of a newer schema than this binary knows is refused, untouched.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        // SQLite reports "database is locked" without waiting in a few moments of a new file's
-        // life (switching to WAL while another connection does the same): try again, within the
-        // same bound as the busy timeout.
-        let start = std::time::Instant::now();
-        loop {
-            match Self::open_once(path) {
-                Err(StoreError::Sql(e))
-                    if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
-                        && start.elapsed() < BUSY_TIMEOUT =>
-                {
-                    std::thread::sleep(std::time::Duration::from_millis(10));
-                }
-                other => return other,
-            }
-        }
+        Ok(Store {
+            db: Db::open_sqlite(path)?,
+        })
     }
 
-    fn open_once(path: &Path) -> Result<Store, StoreError> {
-        let conn = Connection::open(path)?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
-        // WAL: readers do not block the writer; the mode is kept in the file
-        let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
-        conn.pragma_update(None, "foreign_keys", true)?;
-        Self::migrate(conn)
+    /// Opens a database by URL (`postgres://...`, a SQLite path, or `:memory:`).
+    pub fn connect(url: &str) -> Result<Store, StoreError> {
+        Ok(Store { db: Db::open(url)? })
     }
 
-    /// An in-memory database (tests).
+    /// An in-memory SQLite database (tests).
     pub fn in_memory() -> Result<Store, StoreError> {
-        Self::migrate(Connection::open_in_memory()?)
+        Self::connect(":memory:")
     }
 
-    fn migrate(mut conn: Connection) -> Result<Store, StoreError> {
-        let known = MIGRATIONS.len() as i64;
-        // the write lock first, then the version: two processes never both see "version 0"
-        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let version: i64 = tx.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        if version > known {
-            return Err(StoreError::NewerSchema {
-                found: version,
-                known,
-            });
-        }
-        for (_, sql) in MIGRATIONS.iter().skip(version as usize) {
-            tx.execute_batch(sql)?;
-        }
-        if version < known {
-            tx.pragma_update(None, "user_version", known)?;
-        }
-        tx.commit()?;
-        Ok(Store { conn })
+    /// The schema version the database is at.
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        migrate::schema_version(&self.db)
     }
 
     /// Inserts those of `rows` that are not stored yet (same provider, module, prestatie codes,
@@ -136,114 +119,101 @@ impl Store {
         &mut self,
         rows: &[ContractRow],
     ) -> Result<(Vec<i64>, usize), StoreError> {
-        let tx = self
-            .conn
-            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-        let mut ids = Vec::new();
-        let mut present = 0;
-        for r in rows {
-            let found: i64 = tx.query_row(
-                "SELECT count(*) FROM contracts WHERE provider_agb = ?1 AND module = ?2
-                   AND prestatie_codes = ?3 AND start_date = ?4 AND contract_type = ?5",
-                params![
-                    r.provider_agb,
-                    r.module,
-                    r.prestatie_codes.join(";"),
-                    r.start.to_string(),
-                    r.contract_type
-                ],
-                |row| row.get(0),
-            )?;
-            if found > 0 {
-                present += 1;
-                continue;
+        self.db.write(|tx| {
+            let mut ids = Vec::new();
+            let mut present = 0;
+            for r in rows {
+                let found = tx.query_one(
+                    "SELECT count(*) AS n FROM contracts WHERE provider_agb = ? AND module = ?
+                       AND prestatie_codes = ? AND start_date = ? AND contract_type = ?",
+                    args![
+                        &r.provider_agb,
+                        &r.module,
+                        r.prestatie_codes.join(";"),
+                        r.start.to_string(),
+                        &r.contract_type
+                    ],
+                )?;
+                if found.map(|f| f.int("n")).transpose()?.unwrap_or(0) > 0 {
+                    present += 1;
+                    continue;
+                }
+                ids.push(insert_contract(tx, r)?);
             }
-            ids.push(insert_contract(&tx, r)?);
-        }
-        tx.commit()?;
-        Ok((ids, present))
+            Ok((ids, present))
+        })
     }
 
     /// Inserts contracts in one transaction; returns their ids.
     pub fn insert_contracts(&mut self, rows: &[ContractRow]) -> Result<Vec<i64>, StoreError> {
-        let tx = self.conn.transaction()?;
-        let mut ids = Vec::with_capacity(rows.len());
-        for r in rows {
-            ids.push(insert_contract(&tx, r)?);
-        }
-        tx.commit()?;
-        Ok(ids)
+        self.db
+            .write(|tx| rows.iter().map(|r| insert_contract(tx, r)).collect())
     }
 
     /// All contracts, by id.
     pub fn contracts(&self) -> Result<Vec<ContractRow>, StoreError> {
-        let mut st = self.conn.prepare(
-            "SELECT id, provider_agb, module, prestatie_codes, start_date, end_date, tariff_cents, ceiling_cents, contract_type
-             FROM contracts ORDER BY id",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, String>(4)?,
-                r.get::<_, Option<String>>(5)?,
-                r.get::<_, i64>(6)?,
-                r.get::<_, Option<i64>>(7)?,
-                r.get::<_, String>(8)?,
-            ))
-        })?;
-        let date = |id: i64, s: &str| {
-            NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Row {
-                id,
-                message: format!("{s:?} is not a date"),
-            })
-        };
-        let mut out = Vec::new();
-        for row in rows {
-            let (id, agb, module, codes, start, end, tariff, ceiling, ty) = row?;
-            out.push(ContractRow {
-                id: Some(id),
-                provider_agb: agb,
-                module,
-                prestatie_codes: codes
-                    .split(';')
-                    .filter(|s| !s.is_empty())
-                    .map(String::from)
-                    .collect(),
-                start: date(id, &start)?,
-                end: end.as_deref().map(|e| date(id, e)).transpose()?,
-                tariff_cents: tariff,
-                ceiling_cents: ceiling,
-                contract_type: ty,
-            });
-        }
-        Ok(out)
+        self.db.read(|tx| {
+            tx.query(
+                "SELECT id, provider_agb, module, prestatie_codes, start_date, end_date, tariff_cents, ceiling_cents, contract_type
+                 FROM contracts ORDER BY id",
+                &[],
+            )?
+            .iter()
+            .map(contract_from_row)
+            .collect()
+        })
     }
 }
 
-fn insert_contract(tx: &rusqlite::Transaction, r: &ContractRow) -> Result<i64, StoreError> {
-    tx.prepare(
+/// Reads a `contracts` row (all columns selected by name).
+pub fn contract_from_row(row: &Row) -> Result<ContractRow, StoreError> {
+    let id = row.int("id")?;
+    let date = |s: &str| {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| StoreError::Row {
+            id,
+            message: format!("{s:?} is geen datum"),
+        })
+    };
+    Ok(ContractRow {
+        id: Some(id),
+        provider_agb: row.text("provider_agb")?,
+        module: row.text("module")?,
+        prestatie_codes: row
+            .text("prestatie_codes")?
+            .split(';')
+            .filter(|s| !s.is_empty())
+            .map(String::from)
+            .collect(),
+        start: date(&row.text("start_date")?)?,
+        end: row.opt_text("end_date")?.map(|e| date(&e)).transpose()?,
+        tariff_cents: row.int("tariff_cents")?,
+        ceiling_cents: row.opt_int("ceiling_cents")?,
+        contract_type: row.text("contract_type")?,
+    })
+}
+
+/// Inserts one contract inside a transaction; returns its id.
+pub fn insert_contract(tx: &mut Tx<'_>, r: &ContractRow) -> Result<i64, StoreError> {
+    tx.insert(
         "INSERT INTO contracts (provider_agb, module, prestatie_codes, start_date, end_date, tariff_cents, ceiling_cents, contract_type)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-    )?
-    .execute(params![
-        r.provider_agb,
-        r.module,
-        r.prestatie_codes.join(";"),
-        r.start.to_string(),
-        r.end.map(|d| d.to_string()),
-        r.tariff_cents,
-        r.ceiling_cents,
-        r.contract_type,
-    ])?;
-    Ok(tx.last_insert_rowid())
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        args![
+            &r.provider_agb,
+            &r.module,
+            r.prestatie_codes.join(";"),
+            r.start.to_string(),
+            r.end.map(|d| d.to_string()),
+            r.tariff_cents,
+            r.ceiling_cents,
+            &r.contract_type,
+        ],
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rusqlite::Connection;
 
     #[test]
     fn migrates_inserts_and_reads_back() {
@@ -274,11 +244,11 @@ mod tests {
                 ..row
             }]
         );
-        let v: i64 = store
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(v, MIGRATIONS.len() as i64, "every migration applied once");
+        assert_eq!(
+            store.schema_version().unwrap(),
+            MIGRATIONS.len() as i64,
+            "every migration applied once"
+        );
     }
 
     #[test]
@@ -358,15 +328,13 @@ mod tests {
             h.join().unwrap().unwrap();
         }
         let s = Store::open(&path).unwrap();
-        let v: i64 = s
-            .conn
-            .query_row("PRAGMA user_version", [], |r| r.get(0))
-            .unwrap();
-        assert_eq!(v, MIGRATIONS.len() as i64);
-        let mode: String = s
-            .conn
-            .query_row("PRAGMA journal_mode", [], |r| r.get(0))
-            .unwrap();
+        assert_eq!(s.schema_version().unwrap(), MIGRATIONS.len() as i64);
+        let mode =
+            s.db.read(|tx| tx.query_one("PRAGMA journal_mode", &[]))
+                .unwrap()
+                .unwrap()
+                .text("journal_mode")
+                .unwrap();
         assert_eq!(mode, "wal");
     }
 
