@@ -23,6 +23,15 @@ pub struct DemoArgs {
     /// Reference date for the timelines (default: each policy's period start)
     #[arg(long, value_parser = parse_date)]
     date: Option<NaiveDate>,
+    /// Only prepare the demo database and print the tour; do not start the portal
+    #[arg(long)]
+    no_serve: bool,
+    /// Port for the portal
+    #[arg(long, default_value_t = 8080)]
+    port: u16,
+    /// The date the portal acts on (default 2021-11-01: the GP 2022-2023 application window is open)
+    #[arg(long, value_parser = parse_date)]
+    today: Option<NaiveDate>,
     #[command(flatten)]
     dir: PolicyDir,
 }
@@ -93,5 +102,26 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         "\n{} aanvragen beslist. Verder: `zorginkoop policy list`, `zorginkoop decide --case FILE --explain`, `zorginkoop calc --list`.",
         report.decisions.len()
     );
-    Ok(ExitCode::SUCCESS)
+    let db = app::store::Db::open_sqlite(&args.db)?;
+    app::portal_demo::seed(&db, chrono::Utc::now())?;
+    println!(
+        "\nDemo-accounts (wachtwoord voor allemaal: {}):",
+        app::portal_demo::DEMO_PASSWORD
+    );
+    for a in app::portal_demo::accounts() {
+        println!("  {:<36} {:<28} {}", a.email, a.role.label(), a.organisation);
+    }
+    if args.no_serve {
+        return Ok(ExitCode::SUCCESS);
+    }
+    let today = args.today.unwrap_or_else(app::portal_demo::demo_today);
+    crate::serve_cmd::run(crate::serve_cmd::ServeArgs {
+        database_url: args.db.display().to_string(),
+        port: args.port,
+        bind: std::net::IpAddr::from([127, 0, 0, 1]),
+        today: Some(today),
+        demo_data: false,
+        secure_cookies: false,
+        dir: args.dir,
+    })
 }

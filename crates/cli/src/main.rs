@@ -9,6 +9,7 @@ mod claims_cmd;
 mod decide_cmd;
 mod demo;
 mod policy_cmd;
+mod serve_cmd;
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -74,6 +75,8 @@ enum Command {
         #[command(subcommand)]
         cmd: claims_cmd::ClaimsCommand,
     },
+    /// Start the contracting portal (web pages and the JSON API).
+    Serve(serve_cmd::ServeArgs),
     /// Contracts: export them for the claims checker.
     Contracts {
         #[command(subcommand)]
@@ -95,6 +98,7 @@ fn main() -> ExitCode {
         Command::Decide(args) => decide_cmd::decide(args),
         Command::Calc(args) => decide_cmd::calc(args),
         Command::Demo(args) => demo::run(args),
+        Command::Serve(args) => serve_cmd::run(args),
         Command::Claims { cmd } => claims_cmd::run_claims(cmd),
         Command::Contracts { cmd } => claims_cmd::run_contracts(cmd),
     };

@@ -1,0 +1,95 @@
+//! # zorginkoop-portal
+//!
+//! The contracting portal: Dutch, server-rendered pages (maud templates, progressive enhancement
+//! with a vendored htmx, usable without JavaScript) and a JSON API under `/api/v1`, for care
+//! providers and the insurer's purchasers. It is a front end: every decision, calculation and
+//! state change is a call into `zorginkoop-app`; the portal parses requests, checks the session
+//! and CSRF token, and presents the result. It never decides by itself.
+//!
+//! | module | what |
+//! |---|---|
+//! | [`state`] | the shared state: database, policies, clock |
+//! | [`routes`] | every route in one list (the tenant-isolation test walks it) |
+//! | [`auth`] | sessions (cookie), CSRF, API tokens, login and logout |
+//! | [`security`] | security headers and body limits |
+//! | [`html`] | the page layout and shared fragments (decisions, citations, dates, money) |
+//! | [`pages`] | the pages, by audience |
+//! | [`api`] | `/api/v1` and its OpenAPI document |
+//! | [`error`] | how an `AppError` becomes a page or a JSON error with the right status |
+
+pub mod api;
+pub mod auth;
+pub mod error;
+pub mod html;
+pub mod pages;
+pub mod routes;
+pub mod security;
+pub mod state;
+
+pub use routes::{Access, RouteInfo, route_list, router};
+pub use state::{AppState, Clock};
+
+use std::net::SocketAddr;
+
+/// Serves the portal on `addr` until Ctrl-C (or SIGTERM).
+pub async fn serve(state: AppState, addr: SocketAddr) -> std::io::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+}
+
+/// Binds first (so the caller can print the real address, e.g. with port 0), then serves.
+pub async fn serve_listener(
+    state: AppState,
+    listener: tokio::net::TcpListener,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+}
+
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+}
+
+/// Binds `addr` and serves on a new multi-threaded runtime until Ctrl-C or SIGTERM; `ready` is
+/// called with the bound address (the real port when `addr` has port 0) before serving.
+pub fn run(
+    state: AppState,
+    addr: SocketAddr,
+    ready: impl FnOnce(SocketAddr),
+) -> std::io::Result<()> {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async move {
+        let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+            std::io::Error::new(e.kind(), format!("kan niet luisteren op {addr}: {e}"))
+        })?;
+        ready(listener.local_addr()?);
+        serve_listener(state, listener).await
+    })
+}

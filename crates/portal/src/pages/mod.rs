@@ -1,0 +1,28 @@
+//! The portal's pages, by audience: logging in ([`login`]), what every user shares
+//! ([`common`]: static files, the policy passages), the care provider's side ([`provider`]) and
+//! the insurer's side ([`purchaser`]).
+
+pub mod common;
+pub mod login;
+pub mod provider;
+pub mod purchaser;
+
+use crate::error::PortalError;
+use crate::routes::Route;
+use axum::response::Response;
+use zorginkoop_app::AppError;
+
+/// Every page route.
+pub fn routes() -> Vec<Route> {
+    let mut r = login::routes();
+    r.extend(common::routes());
+    r.extend(provider::routes());
+    r.extend(purchaser::routes());
+    r
+}
+
+/// The page for an address that does not exist.
+pub async fn not_found() -> Response {
+    use axum::response::IntoResponse;
+    PortalError::page(AppError::NotFound("deze pagina".into())).into_response()
+}
