@@ -270,6 +270,24 @@ fn a_run_rejects_the_lines_of_an_invalid_insured_and_keeps_the_totals() {
                 (f(1), f(8), f(9), f(10))
             })
             .collect();
+        let rej = |line: &str| {
+            (
+                line.to_string(),
+                "0".to_string(),
+                "rejected".to_string(),
+                code.to_string(),
+            )
+        };
+        assert_eq!(
+            rows,
+            vec![
+                rej("3"),
+                rej("4"),
+                rej("5"),
+                ("7".into(), "4000".into(), "granted".into(), "".into())
+            ],
+            "{case}"
+        );
         let ret = std::fs::read(out.join(format!("returns/{case}.ha304.HA305"))).unwrap();
         let parsed = zorginkoop_claims::vektis::parse_return_file(&ret).unwrap();
         assert_eq!(parsed.header_codes, Vec::<u16>::new(), "{case}");
