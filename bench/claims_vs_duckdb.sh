@@ -4,16 +4,19 @@
 #
 #   bench/claims_vs_duckdb.sh [LINES] [WORKDIR]      (default 10000000 lines in /tmp/zk-bench)
 #
-# Needs python3 (a virtualenv with duckdb is made in bench/.venv). Not run in CI.
+# Needs python3 (a virtualenv with duckdb is made in bench/.venv). Not run in CI. For a quick
+# check of the per-line comparison at a small size without a release build:
+#   PROFILE=dev bench/claims_vs_duckdb.sh 20000 /tmp/zk-bench-small
 set -euo pipefail
 export LC_ALL=C
 cd "$(dirname "$0")/.."
 LINES=${1:-10000000}
 WORK=${2:-/tmp/zk-bench}
 SEED=${SEED:-42}
+PROFILE=${PROFILE:-release}
 
-cargo build --release -q -p zorginkoop
-BIN=target/release/zorginkoop
+cargo build --profile "$PROFILE" -q -p zorginkoop
+if [ "$PROFILE" = dev ]; then BIN=target/debug/zorginkoop; else BIN=target/$PROFILE/zorginkoop; fi
 if [ ! -x bench/.venv/bin/python ]; then
   python3 -m venv bench/.venv
   bench/.venv/bin/pip install -q duckdb
@@ -49,13 +52,14 @@ DUCK_S=$(grep "Elapsed (wall clock)" "$WORK/duckdb.time" | awk '{print $NF}' | a
 DUCK_RSS=$(grep "Maximum resident set size" "$WORK/duckdb.time" | awk '{print $NF}')
 DUCK_CPU=$(grep "Percent of CPU" "$WORK/duckdb.time" | awk '{print $NF}')
 
-# compare every line's decision and granted amount (not timed)
+# compare every line's decision and granted amount (not timed); results.csv names each input as
+# given on the command line ($WORK/claims/NAME), DuckDB by its file name
 $PY - "$WORK" <<'PYEOF'
 import sys, duckdb
 w = sys.argv[1]
 con = duckdb.connect()
 r = con.execute(f"""
-WITH a AS (SELECT file, line, decision, granted_cents FROM read_csv('{w}/out/results.csv', header=true, all_varchar=true)),
+WITH a AS (SELECT parse_filename(file) AS file, line, decision, granted_cents FROM read_csv('{w}/out/results.csv', header=true, all_varchar=true)),
      b AS (SELECT file, line::VARCHAR AS line, decision, granted_cents::VARCHAR AS granted_cents FROM '{w}/duckdb.parquet')
 SELECT (SELECT count(*) FROM a), (SELECT count(*) FROM b),
        count(*) FILTER (a.file IS NULL OR b.file IS NULL),
@@ -66,7 +70,7 @@ print(f"lines: checker {r[0]}, duckdb {r[1]}; missing on one side: {r[2]}; diffe
 ex = con.execute(f"""
 SELECT a.file, a.line, a.decision, a.granted_cents, a.reason_codes, b.decision, b.granted_cents
 FROM read_csv('{w}/out/results.csv', header=true, all_varchar=true) a JOIN '{w}/duckdb.parquet' b
-  ON a.file = b.file AND a.line = b.line::VARCHAR
+  ON parse_filename(a.file) = b.file AND a.line = b.line::VARCHAR
 WHERE a.decision <> b.decision OR a.granted_cents <> b.granted_cents::VARCHAR LIMIT 5""").fetchall()
 for e in ex:
     print("  differs:", e)

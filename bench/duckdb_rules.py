@@ -4,11 +4,21 @@
 Usage: duckdb_rules.py CLAIMS_DIR CONTEXT_DIR RULES_JSON OUT_PARQUET
 
 Field positions come from crates/claims/layouts/*.tsv (the same tables the Rust code embeds);
-which rule applies to which prestatie code comes from the checker's rules.json (the resolved
-policy rules). Everything per line -- parsing the fixed-width records, trailer totals, the BSN
+which rule applies to which line comes from the checker's rules.json (the resolved policy
+rules). Everything per line -- parsing the fixed-width records, trailer totals, the BSN
 11-check, insured on date, contract matching, tariffs, care chains, postcodes, ages, claimants,
-duplicates, once-per-period, revenue ceilings -- runs in SQL. Writes one row per claim line:
-file, line, decision, granted_cents.
+claim windows, lapsed codes, duplicates, once-per-period, revenue ceilings -- runs in SQL.
+Writes one row per claim line: file, line, decision, granted_cents.
+
+Rules are scoped per policy as the checker scopes them (crates/claims/src/scope.rs): a line
+meets the rules of one policy, the one (of rules.json's `policies`, each rule naming its own
+by `policy_index`) whose domain is the domain of the line's prestatie code (the first policy
+naming the code decides) and whose period covers the service date; a code of a claim-window
+rule that no period covers goes to the policy whose period includes the year before. Per
+line, the generic kinds (insured-on-date, requires-contract, max-tariff, duplicate) come from
+the policy's first rule of that kind covering the code (narrower applies_to first), else the
+built-in one; every other rule of the policy covering the code is checked. A line without a
+policy meets the built-in rules only. Revenue ceilings are per contract, not per line.
 """
 import json, os, sys, time
 import duckdb
@@ -123,41 +133,111 @@ SELECT cidx, provider_agb, mc.code, false, start, "end", tariff_cents, ceiling_c
 FROM contracts0 c JOIN module_codes mc ON mc.module = c.module WHERE coalesce(prestatie_codes, '') = ''
 """)
 
+# per contract, the modules it counts for: its own, and those of the codes it names explicitly
+con.execute("""
+CREATE TABLE contract_modules AS
+SELECT DISTINCT provider, module, start, "end" FROM (
+  SELECT provider_agb AS provider, module, start, "end" FROM contracts0
+  UNION ALL
+  SELECT c.provider, mc.module, c.start, c."end" FROM contracts c JOIN module_codes mc ON mc.code = c.code WHERE c.explicit)
+""")
 
-# --- rule metadata (which rule applies to which code)
+
+# --- rule metadata: which policy governs a line, and which rules of it apply to the code
 def codes_of(r):
     return sorted({canon_code(c) for c in r["codes"]})
+
+
+def in_list(col, values):
+    return f"{col} IN ({', '.join(repr(v) for v in values)})" if values else "false"
 
 
 def applies(r, col="l.code"):
     if r["applies_all"]:
         return "true"
-    cs = codes_of(r)
-    if not cs:
-        return "false"
-    return f"{col} IN ({', '.join(repr(c) for c in cs)})"
+    return in_list(col, codes_of(r))
+
+
+def valid_code(c):
+    # what the checker's Code::parse accepts: at most 8 bytes once trimmed and canonical
+    c = canon_code(c)
+    return c if c and len(c.encode("utf-8")) <= 8 else None
+
+
+P = rules["policies"]
+domains, code_domain, domain_policies = [], {}, []
+for pi, p in enumerate(P):
+    if p["domain"] not in domains:
+        domains.append(p["domain"])
+        domain_policies.append([])
+    di = domains.index(p["domain"])
+    domain_policies[di].append((p["start"], p["end"], pi))
+    for c in p["codes"]:
+        c = valid_code(c)
+        if c is not None:
+            code_domain.setdefault(c, di)  # the first policy naming a code decides its domain
+for v in domain_policies:
+    v.sort()
+window_codes = {canon_code(c) for r in R if r["kind"] == "claim-window" for c in r["codes"]}
+
+
+def policy_expr(code="l.code", d="l.d"):
+    """SQL: the index of the policy that governs a line (NULL: none, built-in rules only)."""
+    whens = []
+    for di, pols in enumerate(domain_policies):
+        codes = sorted(c for c, x in code_domain.items() if x == di)
+        if not codes:
+            continue
+        inner = [f"WHEN {d} BETWEEN DATE '{a}' AND DATE '{b}' THEN {pi}" for a, b, pi in pols]
+        wc = sorted(c for c in codes if c in window_codes)
+        if wc:
+            # a claim-window code no period covers: the policy whose period includes the year before
+            inner += [f"WHEN {in_list(code, wc)} AND year({d}) - 1 BETWEEN {a[:4]} AND {b[:4]} THEN {pi}"
+                      for a, b, pi in pols]
+        whens.append(f"WHEN {in_list(code, codes)} THEN CASE {' '.join(inner)} END")
+    return f"CASE {' '.join(whens)} END" if whens else "NULL::INTEGER"
+
+
+builtin = [i for i, r in enumerate(R) if r.get("policy_index") is None]
+
+
+def scope_list(pi):
+    """The rule indexes a line of policy `pi` (None: no policy) meets: the policy's own rules,
+    narrower applies_to first, then the built-in ones."""
+    own = [i for i, r in enumerate(R) if pi is not None and r.get("policy_index") == pi]
+    own.sort(key=lambda i: R[i]["applies_all"])
+    return own + builtin
 
 
 def first_applying(kind):
-    """CASE expression giving the index of the first applying rule of `kind` (specific first)."""
-    idx = [i for i, r in enumerate(R) if r["kind"] == kind]
-    idx.sort(key=lambda i: R[i]["applies_all"])
-    if not idx:
-        return "NULL"
-    return "CASE " + " ".join(f"WHEN {applies(R[i])} THEN {i}" for i in idx) + " END"
+    """SQL: the index of the rule of `kind` that a line meets (its policy's first applying rule
+    of that kind, else the built-in one), NULL when none."""
+    def case(pi):
+        idx = [i for i in scope_list(pi) if R[i]["kind"] == kind]
+        if not idx:
+            return "NULL"
+        return "CASE " + " ".join(f"WHEN {applies(R[i])} THEN {i}" for i in idx) + " END"
+    per = [f"WHEN {pi} THEN {case(pi)}" for pi in range(len(P))]
+    return f"CASE l.pol {' '.join(per)} ELSE {case(None)} END" if per else case(None)
+
+
+def own(r):
+    """SQL: the line's policy is the rule's and the rule covers its code."""
+    return f"(l.pol = {r['policy_index']} AND {applies(r)})"
 
 
 contract_rule = first_applying("requires-contract")
 tariff_rule = first_applying("max-tariff")
-# no-contract codes and rate for each requires-contract rule
-nc_cases, rate_cases = [], []
+insured_rule = first_applying("insured-on-date")
+# no-contract codes, rate and required module of each requires-contract rule
+nc_cases, rate_cases, module_cases = [], [], []
 for i, r in enumerate(R):
     if r["kind"] != "requires-contract":
         continue
     ncs = set()
     for c in r.get("no_contract_codes", []):
         ncs |= set(module_codes.get(c, [canon_code(c)]))
-    nc_cases.append(f"WHEN {i} THEN " + (f"l.code IN ({', '.join(repr(c) for c in sorted(ncs))})" if ncs else "false"))
+    nc_cases.append(f"WHEN {i} THEN " + in_list("l.code", sorted(ncs)))
     rate = r.get("no_contract_rate", [])
     if rate:
         expr = str(rate[0][1])
@@ -166,25 +246,45 @@ for i, r in enumerate(R):
     else:
         expr = "10000"
     rate_cases.append(f"WHEN {i} THEN {expr}")
+    if r.get("module"):
+        module_cases.append(f"WHEN {i} THEN {r['module']!r}")
 nc_expr = "CASE cr " + " ".join(nc_cases) + " ELSE false END" if nc_cases else "false"
 rate_expr = "CASE cr " + " ".join(rate_cases) + " ELSE 10000 END" if rate_cases else "10000"
+cr_module = "CASE cr " + " ".join(module_cases) + " END" if module_cases else "NULL::VARCHAR"
 
-insured_fail = []
-for i, r in enumerate(R):
-    if r["kind"] == "insured-on-date":
-        labels = ", ".join(str(x) for x in r["labels"])
-        insured_fail.append(f"({applies(r)} AND NOT EXISTS (SELECT 1 FROM insured p WHERE p.bsn = l.bsn AND p.uzovi IN ({labels}) AND p.from <= l.d AND (p.to IS NULL OR l.d <= p.to)))")
+# insured on the date with one of the labels of the line's insured-on-date rule
+label_sets = {i: sorted(r["labels"]) for i, r in enumerate(R) if r["kind"] == "insured-on-date"}
+if len({tuple(v) for v in label_sets.values()}) <= 1:
+    labels_ok = in_list("p.uzovi", next(iter(label_sets.values()), []))
+else:
+    labels_ok = "CASE ir " + " ".join(f"WHEN {i} THEN {in_list('p.uzovi', v)}" for i, v in label_sets.items()) + " END"
+context_fail = [f"(ir IS NOT NULL AND NOT EXISTS (SELECT 1 FROM insured p WHERE p.bsn = l.bsn AND {labels_ok} AND p.from <= l.d AND (p.to IS NULL OR l.d <= p.to)))"]
+# a contract of the rule's module (or an explicit agreement on one of its codes) required as well
+if module_cases:
+    context_fail.append(f"(cr_module IS NOT NULL AND NOT EXISTS (SELECT 1 FROM contract_modules m WHERE m.provider = l.provider AND m.module = cr_module AND m.start <= l.d AND (m.\"end\" IS NULL OR l.d <= m.\"end\")))")
+
+
+def enrolled(r):
+    chains = in_list("upper(e.chain)", sorted({c.upper() for c in r["chains"]}))
+    return f"EXISTS (SELECT 1 FROM chains e WHERE e.bsn = l.bsn AND {chains} AND e.from <= l.d AND (e.to IS NULL OR l.d <= e.to))"
+
+
 line_fail = []
 once_rules = []
+postcode_codes = set()
 for i, r in enumerate(R):
     k = r["kind"]
-    a = applies(r)
+    if r.get("policy_index") is None:
+        continue
+    a = own(r)
     if k == "not-in-care-chain":
-        chains = ", ".join(repr(c) for c in r["chains"])
-        line_fail.append(f"({a} AND EXISTS (SELECT 1 FROM chains e WHERE e.bsn = l.bsn AND e.chain IN ({chains}) AND e.from <= l.d AND (e.to IS NULL OR l.d <= e.to)))")
+        line_fail.append(f"({a} AND {enrolled(r)})")
+    elif k == "in-care-chain":
+        line_fail.append(f"({a} AND NOT {enrolled(r)})")
     elif k == "postcode-only":
         pcs = ", ".join(str(x) for x in r["postcodes"]) or "NULL"
         line_fail.append(f"({a} AND NOT coalesce(pc4 IN ({pcs}), false))")
+        postcode_codes |= set(codes_of(r)) if not r["applies_all"] else {"*"}
     elif k == "min-age":
         line_fail.append(f"({a} AND birth IS NOT NULL AND (year(l.d) - year(birth) - CASE WHEN (month(l.d), day(l.d)) < (month(birth), day(birth)) THEN 1 ELSE 0 END) < {r['age']})")
     elif k == "requires-agreement":
@@ -192,34 +292,52 @@ for i, r in enumerate(R):
     elif k == "claimant-kind":
         pre = ", ".join(str(x) for x in r["agb_prefixes"])
         line_fail.append(f"({a} AND (l.provider // 1000000) NOT IN ({pre}))")
+    elif k == "claim-window":
+        line_fail.append(f"({a} AND quarter(l.d) <> {r['quarter']})")
+    elif k == "lapsed":
+        line_fail.append(f"({a} AND l.d >= DATE '{r['from']}')")
     elif k == "once-per-period":
         once_rules.append((i, r))
+# the postcode of the register period covering the service date (one period per address)
+if "*" in postcode_codes:
+    pc_lines = "true"
+else:
+    pc_lines = in_list("l.code", sorted(postcode_codes))
 
 bsn_ok = "(" + " + ".join(f"{9 - j} * CAST(substr(bsn_txt, {j + 1}, 1) AS INTEGER)" for j in range(8)) + " - CAST(substr(bsn_txt, 9, 1) AS INTEGER)) % 11 = 0 AND l.bsn > 0"
 
+con.execute(f"CREATE TABLE lp AS SELECT l.*, {policy_expr()} AS pol FROM l")
 con.execute(f"""
 CREATE TABLE s1 AS
 WITH person AS (
-  SELECT bsn, arg_min(birth_date, rn) AS birth, arg_min(try_cast(substr(postcode, 1, 4) AS INTEGER), rn) AS pc4 FROM insured GROUP BY bsn
+  SELECT bsn, arg_min(birth_date, rn) AS birth FROM insured GROUP BY bsn
+), living AS (
+  SELECT l.file, l.line, arg_min(try_cast(substr(p.postcode, 1, 4) AS INTEGER), p.rn) AS pc4
+  FROM lp l JOIN insured p ON p.bsn = l.bsn AND p.from <= l.d AND (p.to IS NULL OR l.d <= p.to)
+  WHERE {pc_lines} GROUP BY l.file, l.line
 ), cand AS (
   SELECT l.file, l.line, count(c.cidx) AS n_cand,
          coalesce(min(c.cidx) FILTER (c.explicit AND c.start <= l.d AND (c."end" IS NULL OR l.d <= c."end")),
                   min(c.cidx) FILTER (c.start <= l.d AND (c."end" IS NULL OR l.d <= c."end"))) AS m_cidx
-  FROM l LEFT JOIN contracts c ON c.provider = l.provider AND c.code = l.code
+  FROM lp l LEFT JOIN contracts c ON c.provider = l.provider AND c.code = l.code
   GROUP BY l.file, l.line
-), j AS (
+), j0 AS (
   SELECT l.*, cand.n_cand, cand.m_cidx, c.explicit AS m_explicit, c.tariff_cents AS c_tariff,
-         person.birth, coalesce(person.pc4, 0) AS pc4, {contract_rule} AS cr, {tariff_rule} AS tr
-  FROM l JOIN cand USING (file, line)
+         person.birth, coalesce(living.pc4, 0) AS pc4, {contract_rule} AS cr, {tariff_rule} AS tr,
+         {insured_rule} AS ir
+  FROM lp l JOIN cand USING (file, line)
   LEFT JOIN (SELECT DISTINCT cidx, provider, code, explicit, tariff_cents FROM contracts) c
          ON c.cidx = cand.m_cidx AND c.provider = l.provider AND c.code = l.code
   LEFT JOIN person ON person.bsn = l.bsn
+  LEFT JOIN living USING (file, line)
+), j AS (
+  SELECT *, {cr_module} AS cr_module FROM j0
 )
 SELECT l.*,
   NOT l.file_ok
   OR l.bsn IS NULL OR l.d IS NULL OR l.amount IS NULL OR l.cnt IS NULL OR l.tariff IS NULL OR NOT ({bsn_ok})
   OR l.d < l.period_start OR l.d > l.period_end
-  {''.join(' OR ' + f for f in insured_fail)}
+  {''.join(' OR ' + f for f in context_fail)}
   OR (m_cidx IS NULL AND cr IS NOT NULL AND NOT ({nc_expr}))
   {''.join(' OR ' + f for f in line_fail)} AS rej,
   CASE WHEN m_cidx IS NULL AND cr IS NOT NULL AND ({nc_expr}) THEN (l.amount * ({rate_expr})) // 10000
@@ -239,10 +357,11 @@ cur = "s2"
 alive = "NOT rej AND NOT dup"
 for n, (i, r) in enumerate(once_rules):
     per = "year(d)" if r["period"] == "year" else "year(d) * 4 + (month(d) - 1) // 3"
+    scoped = f"(pol = {r['policy_index']} AND {applies(r, 'code')})"
     nxt = f"s3_{n}"
     con.execute(f"""
     CREATE TABLE {nxt} AS SELECT * EXCLUDE (k), coalesce(k > 1, false) AS once_{n} FROM (
-      SELECT *, CASE WHEN {alive} AND {applies(r, 'code')} THEN row_number() OVER (PARTITION BY ({alive} AND {applies(r, 'code')}), bsn, {per} ORDER BY file_idx, line) END AS k FROM {cur})
+      SELECT *, CASE WHEN {alive} AND {scoped} THEN row_number() OVER (PARTITION BY ({alive} AND {scoped}), bsn, {per} ORDER BY file_idx, line) END AS k FROM {cur})
     """)
     alive += f" AND NOT once_{n}"
     cur = nxt

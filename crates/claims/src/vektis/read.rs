@@ -189,6 +189,36 @@ pub fn parse_insured(p: &ClaimPositions, rec: &[u8], line: usize) -> Result<Insu
     let birth_date = parse_date(p.i_birth.get(rec))
         .ok_or_else(|| fault(p, "02", line, p.i_birth, 801, "geboortedatum is geen datum"))?;
     let gender = num(p, rec, p.i_gender).unwrap_or(0) as u8;
+    // fields the standard requires (layouts/*.tsv, column `required`). Return codes of the
+    // Vektis return-code list (COD954), as in the copy of that list in OpenEMR
+    // (github.com/openemr/openemr, sql/DBC_sql_statements/cl_vektis_retcodes.sql, commit
+    // d334715): 0310 "Voorletters ontbreken of zijn onjuist (verzekerde)", 8030 "Indicatie
+    // cliënt overleden ontbreekt of is onjuist". A fault here rejects the lines under this
+    // 02 record with the same code; the rest of the file goes on.
+    if p.i_initials.get(rec).iter().all(|&c| c == b' ') {
+        return Err(fault(
+            p,
+            "02",
+            line,
+            p.i_initials,
+            310,
+            "VOORLETTERS VERZEKERDE is leeg (verplicht veld)",
+        ));
+    }
+    // COD841 has two codes, 1 and 2 (one for deceased, one for not deceased); 0, 9 or a
+    // blank is no code
+    let deceased = p.i_deceased.get(rec);
+    if !matches!(deceased, b"1" | b"2") {
+        let msg = if deceased.iter().all(|&c| c == b' ') {
+            "INDICATIE CLIENT OVERLEDEN is leeg (verplicht veld)".to_string()
+        } else {
+            format!(
+                "INDICATIE CLIENT OVERLEDEN is `{}`, geen geldige code (verplicht veld: 1 of 2)",
+                String::from_utf8_lossy(deceased)
+            )
+        };
+        return Err(fault(p, "02", line, p.i_deceased, 8030, &msg));
+    }
     Ok(Insured {
         id,
         bsn,
