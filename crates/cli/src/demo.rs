@@ -109,7 +109,12 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         app::portal_demo::DEMO_PASSWORD
     );
     for a in app::portal_demo::accounts() {
-        println!("  {:<36} {:<28} {}", a.email, a.role.label(), a.organisation);
+        println!(
+            "  {:<36} {:<28} {}",
+            a.email,
+            a.role.label(),
+            a.organisation
+        );
     }
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);

@@ -13,7 +13,12 @@ use zorginkoop_portal::{AppState, Clock};
 #[derive(Args)]
 pub struct ServeArgs {
     /// Database: a SQLite file (created on first start) or postgres://user@host/db
-    #[arg(long, value_name = "URL", default_value = "zorginkoop.db", env = "ZORGINKOOP_DATABASE_URL")]
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "zorginkoop.db",
+        env = "ZORGINKOOP_DATABASE_URL"
+    )]
     pub database_url: String,
     /// Port to listen on
     #[arg(long, default_value_t = 8080)]

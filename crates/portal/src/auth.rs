@@ -102,10 +102,11 @@ pub enum AuthRejection {
 impl IntoResponse for AuthRejection {
     fn into_response(self) -> Response {
         match self {
-            AuthRejection::Login { back_to } => {
-                Redirect::to(&format!("/login?terug={}", crate::html::url_encode(&back_to)))
-                    .into_response()
-            }
+            AuthRejection::Login { back_to } => Redirect::to(&format!(
+                "/login?terug={}",
+                crate::html::url_encode(&back_to)
+            ))
+            .into_response(),
             AuthRejection::Api => (
                 StatusCode::UNAUTHORIZED,
                 [(header::WWW_AUTHENTICATE, "Bearer")],
@@ -213,7 +214,10 @@ impl axum::extract::OptionalFromRequestParts<AppState> for CurrentUser {
 pub fn same_token(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && !a.is_empty()
-        && a.bytes().zip(b.bytes()).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
+            == 0
 }
 
 /// A form posted by a logged-in user, with its CSRF token checked. `T` is the form without the

@@ -10,7 +10,12 @@ use zorginkoop_app::engine::Outcome;
 use zorginkoop_app::policy::Source;
 
 /// A full page: header with navigation for the user's role, the main content, and a footer.
-pub fn page(state: &AppState, user: Option<&CurrentUser>, title: &str, body: Markup) -> Html<String> {
+pub fn page(
+    state: &AppState,
+    user: Option<&CurrentUser>,
+    title: &str,
+    body: Markup,
+) -> Html<String> {
     Html(layout(state, user, title, body).into_string())
 }
 
@@ -116,8 +121,18 @@ pub fn csrf_field(u: &CurrentUser) -> Markup {
 }
 
 const MONTHS: [&str; 12] = [
-    "januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-    "oktober", "november", "december",
+    "januari",
+    "februari",
+    "maart",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "augustus",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ];
 
 /// `1 november 2021`.
@@ -202,7 +217,10 @@ mod tests {
             date_nl(NaiveDate::from_ymd_opt(2021, 11, 1).unwrap()),
             "1 november 2021"
         );
-        assert_eq!(timestamp_nl("2021-11-01T09:30:00+00:00"), "1 november 2021 09:30");
+        assert_eq!(
+            timestamp_nl("2021-11-01T09:30:00+00:00"),
+            "1 november 2021 09:30"
+        );
     }
 
     #[test]

@@ -75,7 +75,9 @@ pub fn router(state: AppState) -> Router {
     }
     router
         .fallback(crate::pages::not_found)
-        .layer(axum::extract::DefaultBodyLimit::max(crate::auth::MAX_FORM_BYTES))
+        .layer(axum::extract::DefaultBodyLimit::max(
+            crate::auth::MAX_FORM_BYTES,
+        ))
         .layer(axum::middleware::from_fn(crate::security::headers))
         .with_state(state)
 }

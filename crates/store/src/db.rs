@@ -145,6 +145,20 @@ enum Pool {
     },
 }
 
+impl Drop for Pool {
+    fn drop(&mut self) {
+        // The synchronous PostgreSQL client blocks on its own runtime when it closes, which is
+        // not allowed on a thread that drives an async runtime (a server shutting down, an async
+        // test ending): close the idle connections on a thread of their own.
+        if let Pool::Postgres { idle, .. } = self {
+            let clients = std::mem::take(idle.get_mut().unwrap_or_else(|p| p.into_inner()));
+            if !clients.is_empty() {
+                let _ = std::thread::spawn(move || drop(clients)).join();
+            }
+        }
+    }
+}
+
 /// A pool of connections to one database. Clone it freely.
 #[derive(Clone)]
 pub struct Db {

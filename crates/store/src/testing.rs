@@ -89,9 +89,14 @@ pub struct PostgresSchema {
 
 impl Drop for PostgresSchema {
     fn drop(&mut self) {
-        if let Ok(mut c) = postgres::Client::connect(&postgres_url(), postgres::NoTls) {
-            let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {} CASCADE", self.schema));
-        }
+        // on a thread of its own: the synchronous client cannot run inside an async test
+        let schema = self.schema.clone();
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut c) = postgres::Client::connect(&postgres_url(), postgres::NoTls) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
+            }
+        })
+        .join();
     }
 }
 
@@ -106,10 +111,15 @@ pub fn postgres() -> Option<TestDb> {
     })
 }
 
-/// SQLite, and PostgreSQL when reachable (always under CI).
+/// SQLite, and PostgreSQL when reachable (always under CI). Safe to call inside an async test
+/// (the PostgreSQL set-up runs on a thread of its own).
 pub fn databases() -> Vec<TestDb> {
     let mut out = vec![sqlite()];
-    out.extend(postgres());
+    out.extend(
+        std::thread::spawn(postgres)
+            .join()
+            .expect("PostgreSQL test set-up"),
+    );
     out
 }
 

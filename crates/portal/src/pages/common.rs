@@ -15,8 +15,27 @@ use zorginkoop_app::AppError;
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new("GET", "/static/portal.css", Access::Public, "stijlblad", get(css)),
-        Route::new("GET", "/static/htmx.min.js", Access::Public, "htmx (meegeleverd)", get(htmx)),
+        Route::new(
+            "GET",
+            "/static/portal.css",
+            Access::Public,
+            "stijlblad",
+            get(css),
+        ),
+        Route::new(
+            "GET",
+            "/static/htmx.min.js",
+            Access::Public,
+            "htmx (meegeleverd)",
+            get(htmx),
+        ),
+        Route::new(
+            "GET",
+            "/account",
+            Access::User,
+            "mijn account: naam, rol, organisatie",
+            get(account),
+        ),
         Route::new(
             "GET",
             "/bron/{document}",
@@ -119,6 +138,19 @@ async fn passage(
         }
     };
     Ok(html::page(&state, Some(&user), &title, body).into_response())
+}
+
+async fn account(State(state): State<AppState>, user: CurrentUser) -> Response {
+    let a = &user.actor;
+    let body = html! {
+        dl.kv {
+            dt { "Naam" } dd { (a.name) }
+            dt { "E-mailadres" } dd { (a.email) }
+            dt { "Rol" } dd { (a.role.label()) }
+            dt { "Organisatie" } dd { (a.organisation_name) }
+        }
+    };
+    html::page(&state, Some(&user), "Mijn account", body).into_response()
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use crate::routes::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, header};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use maud::html;
 use serde::Deserialize;
@@ -18,8 +18,20 @@ use zorginkoop_app::accounts::{self, Client};
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new("GET", "/", Access::Public, "naar het overzicht of het inloggen", get(home)),
-        Route::new("GET", "/login", Access::Public, "inlogformulier", get(login_form)),
+        Route::new(
+            "GET",
+            "/",
+            Access::Public,
+            "naar het overzicht of het inloggen",
+            get(home),
+        ),
+        Route::new(
+            "GET",
+            "/login",
+            Access::Public,
+            "inlogformulier",
+            get(login_form),
+        ),
         Route::new("POST", "/login", Access::Public, "inloggen", post(login)),
         Route::new("POST", "/logout", Access::User, "uitloggen", post(logout)),
     ]
@@ -146,16 +158,21 @@ async fn login(
             };
             let max_age = accounts::SESSION_HOURS * 3600;
             (
-                [
+                AppendHeaders([
                     (
                         header::SET_COOKIE,
-                        auth::set_cookie(SESSION_COOKIE, &session.token, max_age, state.secure_cookies),
+                        auth::set_cookie(
+                            SESSION_COOKIE,
+                            &session.token,
+                            max_age,
+                            state.secure_cookies,
+                        ),
                     ),
                     (
                         header::SET_COOKIE,
                         auth::set_cookie(LOGIN_COOKIE, "", 0, state.secure_cookies),
                     ),
-                ],
+                ]),
                 Redirect::to(&target),
             )
                 .into_response()
