@@ -38,11 +38,16 @@ pub struct CalcResult {
     pub receipt: Receipt,
 }
 
+/// Runs a calculator with a policy from `source` (or a policy file).
+pub fn run_from(source: &policies::Source, req: CalcRequest) -> Result<CalcResult, AppError> {
+    let calculator = find(req.name)?;
+    let policy = source.open(req.policy.unwrap_or(calculator.policy))?;
+    run_with(&policy, req)
+}
+
 /// Runs a calculator with a policy from the folder `dir` (or a policy file).
 pub fn run_in(dir: &Path, req: CalcRequest) -> Result<CalcResult, AppError> {
-    let calculator = find(req.name)?;
-    let policy = policies::open(dir, req.policy.unwrap_or(calculator.policy))?;
-    run_with(&policy, req)
+    run_from(&policies::Source::Dir(dir.to_path_buf()), req)
 }
 
 /// Runs a calculator with the given policy's parameters; the input is checked against the

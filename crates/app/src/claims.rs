@@ -3,7 +3,8 @@
 //! A check loads the claim rules of every policy, the context (contracts, care-chain
 //! enrolments, insured register) and runs the claims checker over the files in the order given.
 
-use crate::{AppError, policies};
+use crate::AppError;
+use crate::policies::Source;
 use chrono::NaiveDate;
 use std::path::{Path, PathBuf};
 use zorginkoop_claims::checker::Checker;
@@ -13,10 +14,15 @@ use zorginkoop_claims::rules::RuleSet;
 use zorginkoop_claims::run::RunOptions;
 pub use zorginkoop_claims::run::{HistoryReport, Summary, summary_head, summary_text};
 
+/// The claim rules of every policy of `source`.
+pub fn rules_from(source: &Source) -> Result<RuleSet, AppError> {
+    let set = source.load()?;
+    RuleSet::from_policies(&set).map_err(|e| AppError::ClaimRules(e.to_string()))
+}
+
 /// The claim rules of every policy in `dir`.
 pub fn rules(dir: &Path) -> Result<RuleSet, AppError> {
-    let set = policies::load(dir)?;
-    RuleSet::from_policies(&set).map_err(|e| AppError::ClaimRules(e.to_string()))
+    rules_from(&Source::Dir(dir.to_path_buf()))
 }
 
 /// What a front end asks of a claims check.
@@ -43,6 +49,11 @@ pub struct CheckRequest {
 
 /// Checks claim files with the claim rules of the policies in `policy_dir`.
 pub fn check(policy_dir: &Path, req: CheckRequest) -> Result<Summary, AppError> {
+    check_from(&Source::Dir(policy_dir.to_path_buf()), req)
+}
+
+/// Checks claim files with the claim rules of the policies of `source`.
+pub fn check_from(source: &Source, req: CheckRequest) -> Result<Summary, AppError> {
     for f in &req.files {
         if !f.exists() {
             return Err(AppError::Io {
@@ -51,7 +62,7 @@ pub fn check(policy_dir: &Path, req: CheckRequest) -> Result<Summary, AppError> 
             });
         }
     }
-    let rules = rules(policy_dir)?;
+    let rules = rules_from(source)?;
     let ctx = Context::load_dir(&req.context).map_err(|error| AppError::ClaimsContext {
         dir: req.context.clone(),
         error,
@@ -77,6 +88,17 @@ pub fn generate(
     seed: u64,
     out: &Path,
 ) -> Result<Generated, AppError> {
-    let rules = rules(policy_dir)?;
+    generate_from(&Source::Dir(policy_dir.to_path_buf()), lines, seed, out)
+}
+
+/// Writes `lines` reproducible synthetic claim lines (`<out>/claims`) and their context
+/// (`<out>/context`) from the claim rules of the policies of `source`.
+pub fn generate_from(
+    source: &Source,
+    lines: u64,
+    seed: u64,
+    out: &Path,
+) -> Result<Generated, AppError> {
+    let rules = rules_from(source)?;
     zorginkoop_claims::generate::generate(&rules, lines, seed, out).map_err(AppError::io(out))
 }

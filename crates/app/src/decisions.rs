@@ -48,10 +48,15 @@ impl DecideRequest<'_> {
     }
 }
 
+/// Decides a request under a policy from `source` (or a policy file).
+pub fn decide_from(source: &policies::Source, req: &DecideRequest) -> Result<Decision, AppError> {
+    let policy = source.open(req.policy_id()?)?;
+    decide_with(&policy, req)
+}
+
 /// Decides a request under a policy from the folder `dir` (or a policy file).
 pub fn decide_in(dir: &Path, req: &DecideRequest) -> Result<Decision, AppError> {
-    let policy = policies::open(dir, req.policy_id()?)?;
-    decide_with(&policy, req)
+    decide_from(&policies::Source::Dir(dir.to_path_buf()), req)
 }
 
 /// Decides a request under a policy from a loaded set.

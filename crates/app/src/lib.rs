@@ -12,7 +12,7 @@
 //!
 //! | module | use cases |
 //! |---|---|
-//! | [`policies`] | find and load the policy files; list, validate, diff; find one by id or path |
+//! | [`policies`] | find and load the policy files (a folder, or the set built into the binary); list, validate, diff; find one by id or path |
 //! | [`decisions`] | decide a case (and record it with receipt and trace in a store) |
 //! | [`calculators`] | list the calculators (rekentools), run one with its receipt |
 //! | [`timelines`] | a policy's timeline on a date and what is due next |
@@ -39,6 +39,7 @@ pub mod claims;
 pub mod contracts;
 pub mod decisions;
 pub mod demo;
+mod embedded;
 mod error;
 pub mod policies;
 pub mod portal_demo;

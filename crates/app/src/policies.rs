@@ -1,35 +1,123 @@
 //! Finding, loading, listing, validating and comparing the policy files.
 //!
-//! Where the policies are: an explicit folder, else `$ZORGINKOOP_POLICIES`, else `./policies`,
-//! else the repository's `policies/` (for a binary run from a checkout).
+//! Where the policies are ([`source`]): an explicit folder, else `$ZORGINKOOP_POLICIES`, else
+//! `./policies`, else the policies built into the binary ([`Source::Embedded`]: the repository's
+//! `policies/*.toml` and `policies/texts/*.txt` as they were when it was compiled), so that an
+//! installed binary works in any folder. An embedded policy has the same bytes, so the same
+//! SHA-256 and the same receipts, as the file it was built from.
 
-use crate::AppError;
+use crate::{AppError, embedded};
 use chrono::NaiveDate;
 use serde::Serialize;
+use std::collections::BTreeMap;
+use std::fmt;
 use std::path::{Path, PathBuf};
 use zorginkoop_policy::{Policy, PolicyDiff, PolicySet};
 
-/// The folder the policies are read from.
-pub fn policy_dir(explicit: Option<&Path>) -> PathBuf {
+/// Where a set of policies is read from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Source {
+    /// A folder with `*.toml` policy files and their document texts in `texts/`.
+    Dir(PathBuf),
+    /// The policies and texts built into the binary.
+    Embedded,
+}
+
+impl fmt::Display for Source {
+    /// The folder, or `(ingebouwd)` for the embedded set.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Source::Dir(d) => write!(f, "{}", d.display()),
+            Source::Embedded => f.write_str(embedded::LABEL),
+        }
+    }
+}
+
+impl Source {
+    /// Loads every policy; all problems are reported at once.
+    pub fn load(&self) -> Result<PolicySet, AppError> {
+        let loaded = match self {
+            Source::Dir(dir) => PolicySet::load_dir(dir),
+            Source::Embedded => PolicySet::from_files(
+                embedded::POLICIES
+                    .iter()
+                    .map(|(name, bytes)| (PathBuf::from(embedded::label(name)), *bytes)),
+                embedded_texts(),
+            ),
+        };
+        loaded.map_err(|errors| AppError::PolicyLoad {
+            dir: PathBuf::from(self.to_string()),
+            problems: errors.iter().map(|e| e.to_string()).collect(),
+        })
+    }
+
+    /// A policy by id from this source, or the policy file itself when `id_or_path` is a path
+    /// to an existing `.toml` file (to try a draft policy before it is published).
+    pub fn open(&self, id_or_path: &str) -> Result<Policy, AppError> {
+        let p = Path::new(id_or_path);
+        if id_or_path.ends_with(".toml") && p.exists() {
+            return Policy::load(p).map_err(|e| AppError::PolicyLoad {
+                dir: p.to_path_buf(),
+                problems: vec![e.to_string()],
+            });
+        }
+        let set = self.load()?;
+        find(&set, id_or_path).cloned()
+    }
+}
+
+/// Where the policies are: `explicit`, else `$ZORGINKOOP_POLICIES`, else `./policies` (when it
+/// holds a `README.md` or `texts/`), else the embedded set.
+pub fn source(explicit: Option<&Path>) -> Source {
     if let Some(d) = explicit {
-        return d.to_path_buf();
+        return Source::Dir(d.to_path_buf());
     }
     if let Some(d) = std::env::var_os("ZORGINKOOP_POLICIES") {
-        return PathBuf::from(d);
+        return Source::Dir(PathBuf::from(d));
     }
     let local = PathBuf::from("policies");
     if local.join("README.md").exists() || local.join("texts").exists() {
-        return local;
+        return Source::Dir(local);
     }
-    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../policies"))
+    Source::Embedded
+}
+
+/// The policies a front end without a `--policies` option uses: those of [`source`]`(None)`.
+pub fn load_default() -> Result<PolicySet, AppError> {
+    source(None).load()
+}
+
+/// The policies built into the binary.
+pub fn load_embedded() -> Result<PolicySet, AppError> {
+    Source::Embedded.load()
+}
+
+/// The embedded policy files as `(file name, contents)`, sorted by name.
+pub fn embedded_files() -> &'static [(&'static str, &'static [u8])] {
+    embedded::POLICIES
+}
+
+/// The embedded document texts (`policies/texts/*.txt`) by file name.
+pub fn embedded_texts() -> BTreeMap<String, String> {
+    embedded::TEXTS
+        .iter()
+        .map(|(name, text)| (name.to_string(), text.to_string()))
+        .collect()
+}
+
+/// The folder the policies are read from: `explicit`, else `$ZORGINKOOP_POLICIES`, else
+/// `./policies`. Only folders: [`source`] also falls back to the embedded policies, and is
+/// what a front end should use.
+pub fn policy_dir(explicit: Option<&Path>) -> PathBuf {
+    match source(explicit) {
+        Source::Dir(d) => d,
+        Source::Embedded => PathBuf::from("policies"),
+    }
 }
 
 /// Loads every policy of `dir`; all problems are reported at once.
 pub fn load(dir: &Path) -> Result<PolicySet, AppError> {
-    PolicySet::load_dir(dir).map_err(|errors| AppError::PolicyLoad {
-        dir: dir.to_path_buf(),
-        problems: errors.iter().map(|e| e.to_string()).collect(),
-    })
+    Source::Dir(dir.to_path_buf()).load()
 }
 
 /// Finds a policy by id in `set`.
@@ -41,17 +129,9 @@ pub fn find<'a>(set: &'a PolicySet, id: &str) -> Result<&'a Policy, AppError> {
 }
 
 /// A policy by id from the folder `dir`, or the policy file itself when `id_or_path` is a path
-/// to a `.toml` file (to try a draft policy before it is published).
+/// to a `.toml` file (see [`Source::open`]).
 pub fn open(dir: &Path, id_or_path: &str) -> Result<Policy, AppError> {
-    let p = Path::new(id_or_path);
-    if id_or_path.ends_with(".toml") && p.exists() {
-        return Policy::load(p).map_err(|e| AppError::PolicyLoad {
-            dir: p.to_path_buf(),
-            problems: vec![e.to_string()],
-        });
-    }
-    let set = load(dir)?;
-    find(&set, id_or_path).cloned()
+    Source::Dir(dir.to_path_buf()).open(id_or_path)
 }
 
 /// One line of the policy list.

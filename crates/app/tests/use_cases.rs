@@ -195,7 +195,7 @@ fn the_demo_decides_every_example_and_keeps_the_decisions() {
     let set = policies::load(&dir()).unwrap();
     let req = demo::DemoRequest {
         db: tmp.path().join("demo.db"),
-        examples: repo().join("examples"),
+        examples: repo().join("examples").into(),
         date: None,
         decided_at: "2026-11-27T12:00:00Z".into(),
     };

@@ -105,8 +105,8 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
             dir,
         } => {
             let history = (!no_history).then_some(history);
-            let summary = app::claims::check(
-                &dir.dir(),
+            let summary = app::claims::check_from(
+                &dir.source(),
                 app::claims::CheckRequest {
                     files,
                     context,
@@ -155,7 +155,7 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
             out,
             dir,
         } => {
-            let g = app::claims::generate(&dir.dir(), lines, seed, &out)?;
+            let g = app::claims::generate_from(&dir.source(), lines, seed, &out)?;
             println!(
                 "{} declaratieregels in {} bestanden ({} zorgaanbieders, {} verzekerden, {} contracten) in {}/claims, context in {}/context",
                 g.lines,

@@ -68,7 +68,7 @@ pub fn decide(args: DecideArgs) -> Result<ExitCode> {
         date: args.date,
         today: today(),
     };
-    let decision = app::decisions::decide_in(&args.dir.dir(), &request)?;
+    let decision = app::decisions::decide_from(&args.dir.source(), &request)?;
     if args.json {
         println!("{}", serde_json::to_string_pretty(&decision)?);
     } else {
@@ -99,8 +99,8 @@ pub fn calc(args: CalcArgs) -> Result<ExitCode> {
     let name = args.name.expect("clap requires a name without --list");
     app::calculators::find(&name)?;
     let input = read_json_or_toml(&args.input.expect("clap requires --input"))?;
-    let result = app::calculators::run_in(
-        &args.dir.dir(),
+    let result = app::calculators::run_from(
+        &args.dir.source(),
         app::calculators::CalcRequest {
             name: &name,
             input,

@@ -11,7 +11,7 @@ use zorginkoop_app as app;
 
 #[derive(Args)]
 pub struct DemoArgs {
-    /// Directory with example case files (default: ./examples, or the repository's examples/)
+    /// Directory with example case files (default: ./examples, or the examples built into the binary)
     #[arg(long, value_name = "DIR")]
     examples: Option<PathBuf>,
     /// Show the full trace with citations for every decision
@@ -39,14 +39,18 @@ pub struct DemoArgs {
 pub fn run(args: DemoArgs) -> Result<ExitCode> {
     let set = args.dir.load()?;
     println!("zorginkoop {} — demo\n", env!("CARGO_PKG_VERSION"));
-    println!("Beleidsdocumenten ({}):", args.dir.dir().display());
+    let from = match args.dir.source() {
+        app::policies::Source::Dir(d) => d.display().to_string(),
+        app::policies::Source::Embedded => "ingebouwd".into(),
+    };
+    println!("Beleidsdocumenten ({from}):");
     for p in app::policies::list(&set) {
         println!(
             "  {:<24} {} – {}  {} modules  {}",
             p.id, p.period_start, p.period_end, p.modules, p.title
         );
     }
-    let examples = app::demo::examples_dir(args.examples.as_deref());
+    let examples = app::demo::examples(args.examples.as_deref());
     let report = app::demo::run(
         &set,
         &app::demo::DemoRequest {
@@ -62,7 +66,11 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         report.contracts,
         report.seeded.added.len()
     );
-    println!("\nVoorbeeldaanvragen ({}):\n", examples.display());
+    let from = match &examples {
+        app::demo::Examples::Dir(d) => d.display().to_string(),
+        app::demo::Examples::Embedded => "ingebouwd".into(),
+    };
+    println!("\nVoorbeeldaanvragen ({from}):\n");
     for d in &report.decisions {
         println!("── {} ──", d.file.display());
         print!(

@@ -3,7 +3,7 @@
 //! A thin adapter over `zorginkoop-app`, the use cases every front end shares: this crate parses
 //! arguments, calls one use case and prints its result. Output is for people by default (Dutch);
 //! `--json` gives the same content for machines. Policies are read from `--policies DIR` (default: `$ZORGINKOOP_POLICIES`, else
-//! `./policies`, else the repository's `policies/`).
+//! `./policies`, else the policies built into the binary).
 
 mod claims_cmd;
 mod decide_cmd;
@@ -34,24 +34,25 @@ struct Cli {
 /// Options shared by the commands that read policies.
 #[derive(Args, Clone)]
 pub struct PolicyDir {
-    /// Directory with the policy files (default: $ZORGINKOOP_POLICIES, ./policies, or the repository's policies/)
+    /// Directory with the policy files (default: $ZORGINKOOP_POLICIES, ./policies, or the policies built into the binary)
     #[arg(long, global = true, value_name = "DIR")]
     pub policies: Option<PathBuf>,
 }
 
 impl PolicyDir {
-    pub fn dir(&self) -> PathBuf {
-        app::policies::policy_dir(self.policies.as_deref())
+    /// Where the policies are read from: the folder, or the embedded set.
+    pub fn source(&self) -> app::policies::Source {
+        app::policies::source(self.policies.as_deref())
     }
 
     /// Loads every policy; all problems are reported at once.
     pub fn load(&self) -> Result<PolicySet> {
-        Ok(app::policies::load(&self.dir())?)
+        Ok(self.source().load()?)
     }
 
     /// Finds a policy by id, or loads a file when given a path.
     pub fn policy(&self, id_or_path: &str) -> Result<Policy> {
-        Ok(app::policies::open(&self.dir(), id_or_path)?)
+        Ok(self.source().open(id_or_path)?)
     }
 }
 

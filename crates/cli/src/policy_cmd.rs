@@ -76,10 +76,15 @@ pub fn run(cmd: PolicyCommand, dir: &PolicyDir) -> Result<ExitCode> {
             }
         }
         PolicyCommand::Validate => {
-            let v = app::policies::validate(&dir.load()?);
+            let source = dir.source();
+            let v = app::policies::validate(&source.load()?);
             if v.is_valid() {
+                let from = match &source {
+                    app::policies::Source::Dir(d) => format!("in {}", d.display()),
+                    app::policies::Source::Embedded => "(ingebouwd)".into(),
+                };
                 println!(
-                    "{} beleidsbestanden, {} regels met bronvermelding: alles geldig (bronteksten: {})",
+                    "{} beleidsbestanden {from}, {} regels met bronvermelding: alles geldig (bronteksten: {})",
                     v.policies,
                     v.sourced_rules,
                     if v.documents == 0 {

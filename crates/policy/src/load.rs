@@ -628,7 +628,7 @@ impl Policy {
 #[derive(Debug, Clone, Default)]
 pub struct PolicySet {
     pub policies: Vec<Policy>,
-    /// Source document texts from `<dir>/texts/`, by file name.
+    /// Source document texts (`<dir>/texts/*.txt` for a folder), by file name.
     pub texts: BTreeMap<String, String>,
 }
 
@@ -650,22 +650,52 @@ impl PolicySet {
         if paths.is_empty() {
             return Err(vec![LoadError::Empty(dir.to_path_buf())]);
         }
-        let mut set = PolicySet::default();
-        let mut errors = Vec::new();
-        let texts_dir = dir.join("texts");
-        if let Ok(entries) = std::fs::read_dir(&texts_dir) {
+        let mut texts = BTreeMap::new();
+        if let Ok(entries) = std::fs::read_dir(dir.join("texts")) {
             for e in entries.flatten() {
                 let p = e.path();
                 if p.extension().is_some_and(|x| x == "txt")
                     && let Ok(t) = std::fs::read_to_string(&p)
                 {
-                    set.texts
-                        .insert(e.file_name().to_string_lossy().into_owned(), t);
+                    texts.insert(e.file_name().to_string_lossy().into_owned(), t);
                 }
             }
         }
-        for p in paths {
-            match Policy::load(&p) {
+        let mut files = Vec::new();
+        let mut errors = Vec::new();
+        for path in paths {
+            match std::fs::read(&path) {
+                Ok(bytes) => files.push((path, bytes)),
+                Err(source) => errors.push(LoadError::Io { path, source }),
+            }
+        }
+        let loaded = Self::from_files(files.iter().map(|(p, b)| (p.clone(), b.as_slice())), texts);
+        match loaded {
+            Ok(set) if errors.is_empty() => Ok(set),
+            Ok(_) => Err(errors),
+            Err(more) => {
+                errors.extend(more);
+                Err(errors)
+            }
+        }
+    }
+
+    /// Builds a set from policy files already in memory: `(name, bytes)` in the order given,
+    /// where the name is what messages call the file (a path, or a label such as
+    /// `(ingebouwd) gp-2022-2023.toml`), and the document texts by file name. The hash of a
+    /// policy is that of its bytes, so the same file gives the same receipts wherever it was
+    /// read from. Collects the problems of all files instead of stopping at the first.
+    pub fn from_files<'a>(
+        files: impl IntoIterator<Item = (PathBuf, &'a [u8])>,
+        texts: BTreeMap<String, String>,
+    ) -> Result<PolicySet, Vec<LoadError>> {
+        let mut set = PolicySet {
+            policies: Vec::new(),
+            texts,
+        };
+        let mut errors = Vec::new();
+        for (path, bytes) in files {
+            match Policy::from_bytes(&path, bytes) {
                 Ok(policy) => set.policies.push(policy),
                 Err(e) => errors.push(e),
             }
@@ -935,6 +965,40 @@ source = { document = "doc.txt", section = "M", quote = "the module m exists" }
         let msg = errs[0].to_string();
         assert!(msg.contains("geen beleidsbestanden"), "{msg}");
         assert!(msg.contains("zorginkoop-empty-"), "{msg}");
+    }
+
+    #[test]
+    fn files_in_memory_load_under_their_label_with_the_hash_of_their_bytes() {
+        let good = MINIMAL.replace("requires = [\"base\"]", "");
+        let from_disk = Policy::from_bytes(Path::new("policies/a.toml"), good.as_bytes()).unwrap();
+        let texts = BTreeMap::from([("doc.txt".to_string(), "this is the policy".to_string())]);
+        let set = PolicySet::from_files(
+            [(PathBuf::from("(ingebouwd) a.toml"), good.as_bytes())],
+            texts.clone(),
+        )
+        .unwrap();
+        assert_eq!(set.policies[0].sha256, from_disk.sha256);
+        assert_eq!(set.texts, texts);
+        assert_eq!(set.policies[0].path, Path::new("(ingebouwd) a.toml"));
+
+        // every file's problems, each under its own label; a duplicate id is one more
+        let errs = PolicySet::from_files(
+            [
+                (PathBuf::from("(ingebouwd) a.toml"), good.as_bytes()),
+                (PathBuf::from("(ingebouwd) b.toml"), MINIMAL.as_bytes()),
+                (PathBuf::from("(ingebouwd) c.toml"), good.as_bytes()),
+            ],
+            BTreeMap::new(),
+        )
+        .unwrap_err();
+        let msgs: Vec<String> = errs.iter().map(|e| e.to_string()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "(ingebouwd) b.toml: module `m`: vereist onbekende module `base`",
+                "(ingebouwd) c.toml: beleid: beleids-id `test-2022` wordt ook door een ander bestand gebruikt",
+            ]
+        );
     }
 
     #[test]
