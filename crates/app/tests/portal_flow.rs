@@ -44,7 +44,7 @@ fn answers(pairs: &[(&str, serde_json::Value)]) -> BTreeMap<String, Option<serde
 
 #[test]
 fn from_catalogue_to_signed_contract_on_every_backend() {
-    let set = policies::load(&policies::policy_dir(None)).unwrap();
+    let set = policies::load_default().unwrap();
     for t in testing::databases() {
         let db = &t.db;
         assert!(portal_demo::seed(db, now()).unwrap());
@@ -256,5 +256,45 @@ fn from_catalogue_to_signed_contract_on_every_backend() {
                 .all(|e| e.organisation_id == Some(other.organisation_id))
         );
         assert_eq!(signer.role, Role::ProviderSigner);
+    }
+}
+
+#[test]
+fn attachments_are_bounded_typed_by_content_and_private_on_every_backend() {
+    use zorginkoop_app::attachments;
+    let set = policies::load_default().unwrap();
+    for t in testing::databases() {
+        let db = &t.db;
+        portal_demo::seed(db, now()).unwrap();
+        let employee = login(db, "medewerker@delinde.example");
+        let purchaser = login(db, "inkoper@zorgverzekeraar.example");
+        let other = login(db, "medewerker@hetplein.example");
+        let id =
+            applications::start(db, &set, &employee, "gp-2022-2023", "basiszorg", now()).unwrap();
+        let pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n";
+        let aid = attachments::add(
+            db,
+            &employee,
+            id,
+            "C:\\stukken\\accreditatie.pdf",
+            pdf,
+            now(),
+        )
+        .unwrap();
+        let (a, bytes) = attachments::get(db, &purchaser, aid).unwrap();
+        assert_eq!(a.file_name, "accreditatie.pdf");
+        assert_eq!(a.content_type, "application/pdf");
+        assert_eq!(bytes, pdf.to_vec(), "{:?}", t.backend());
+        assert!(matches!(
+            attachments::get(db, &other, aid),
+            Err(AppError::NotFound(_))
+        ));
+        assert!(attachments::add(db, &other, id, "x.pdf", pdf, now()).is_err());
+        let exe = attachments::add(db, &employee, id, "rapport.pdf", b"MZ\x90\x00\x03", now())
+            .unwrap_err();
+        assert!(exe.to_string().contains("alleen PDF"), "{exe}");
+        let big = vec![b'a'; attachments::MAX_BYTES + 1];
+        assert!(attachments::add(db, &employee, id, "groot.txt", &big, now()).is_err());
+        assert_eq!(attachments::list(db, &employee, id).unwrap().len(), 1);
     }
 }
