@@ -298,3 +298,26 @@ fn attachments_are_bounded_typed_by_content_and_private_on_every_backend() {
         assert_eq!(attachments::list(db, &employee, id).unwrap().len(), 1);
     }
 }
+
+#[test]
+fn an_administrative_contract_only_for_a_module_the_providers_kind_may_contract() {
+    let set = policies::load_default().unwrap();
+    let t = testing::sqlite();
+    let db = &t.db;
+    portal_demo::seed(db, now()).unwrap();
+    let purchaser = login(db, "inkoper@zorgverzekeraar.example");
+    let lab = login(db, "analist@labmidden.example");
+    let p = NewProposal {
+        application_id: None,
+        organisation_id: lab.organisation_id,
+        policy_id: "gp-2022-2023".into(),
+        module: "basiszorg".into(),
+        terms: Vec::new(),
+        start: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+        end: None,
+        ceiling_cents: None,
+    };
+    let err = proposals::record_administrative(db, &set, &purchaser, &p, now()).unwrap_err();
+    assert!(matches!(err, AppError::Invalid { .. }), "{err}");
+    assert!(Store { db: db.clone() }.contracts().unwrap().is_empty());
+}
