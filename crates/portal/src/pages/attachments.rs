@@ -117,3 +117,39 @@ async fn download(
     )
         .into_response())
 }
+
+/// The attachments of an application's thread, and (when `can_upload`) the upload form.
+pub fn section(
+    user: &CurrentUser,
+    application_id: i64,
+    list: &[attachments::Attachment],
+    can_upload: bool,
+) -> maud::Markup {
+    maud::html! {
+        section aria-labelledby="bijlagen" {
+            h3 id="bijlagen" { "Bijlagen" }
+            @if list.is_empty() {
+                p { "Geen bijlagen." }
+            } @else {
+                ul {
+                    @for a in list {
+                        li {
+                            a href={"/bijlagen/" (a.id)} { (a.file_name) }
+                            " (" (a.size_bytes / 1024 + 1) " kB, " (a.author) ", "
+                            (crate::html::timestamp_nl(&a.created_at)) ")"
+                        }
+                    }
+                }
+            }
+            @if can_upload {
+                form method="post" action={"/aanvragen/" (application_id) "/bijlagen"} enctype="multipart/form-data" {
+                    (crate::html::csrf_field(user))
+                    label for="bestand" { "Bestand toevoegen" }
+                    input id="bestand" name="bestand" type="file" accept=".pdf,.png,.jpg,.jpeg,.txt,application/pdf,image/png,image/jpeg,text/plain" required aria-describedby="bestand-hint";
+                    p.hint id="bestand-hint" { "PDF, PNG, JPEG of platte tekst, hoogstens " (attachments::MAX_BYTES / 1024 / 1024) " MB." }
+                    p { button type="submit" { "Bijlage toevoegen" } }
+                }
+            }
+        }
+    }
+}

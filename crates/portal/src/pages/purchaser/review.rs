@@ -24,6 +24,7 @@ use zorginkoop_app::proposals::{self, Proposal};
 struct Loaded {
     app: Application,
     messages: Vec<Message>,
+    attachments: Vec<zorginkoop_app::attachments::Attachment>,
     proposals: Vec<Proposal>,
 }
 
@@ -33,6 +34,7 @@ async fn load(state: &AppState, user: &CurrentUser, id: i64) -> Result<Loaded, A
         .run(move |s| {
             let app = applications::get(&s.db, &actor, id)?;
             let messages = applications::messages(&s.db, &actor, id)?;
+            let attachments = zorginkoop_app::attachments::list(&s.db, &actor, id)?;
             let proposals = proposals::list_for(&s.db, &actor, app.organisation_id)?
                 .into_iter()
                 .filter(|p| p.application_id == Some(id))
@@ -40,6 +42,7 @@ async fn load(state: &AppState, user: &CurrentUser, id: i64) -> Result<Loaded, A
             Ok(Loaded {
                 app,
                 messages,
+                attachments,
                 proposals,
             })
         })
@@ -123,6 +126,7 @@ fn render(
         }
         (actions(user, app, &l.proposals))
         (thread(user, app, &l.messages))
+        (crate::pages::attachments::section(user, app.id, &l.attachments, acts(user)))
     };
     html::page(
         state,
