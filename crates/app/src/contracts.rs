@@ -53,9 +53,20 @@ pub fn open_existing(db: &Path) -> Result<Store, AppError> {
     Store::open(db).map_err(AppError::store(db))
 }
 
-/// Writes the contracts of the database `db` as `contracts.csv` at `out`; returns how many.
-pub fn export(db: &Path, out: &Path) -> Result<usize, AppError> {
-    let store = open_existing(db)?;
+/// Opens an existing database by URL: `postgres://...` for PostgreSQL, else a SQLite file that
+/// must exist.
+pub fn open_existing_url(url: &str) -> Result<Store, AppError> {
+    if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+        return Store::connect(url).map_err(AppError::store(url));
+    }
+    open_existing(Path::new(url.strip_prefix("sqlite:").unwrap_or(url)))
+}
+
+/// Writes the contracts of the database `db` (a SQLite file or a PostgreSQL URL) as
+/// `contracts.csv` at `out`; returns how many. The portal's signed and administrative contracts
+/// are rows of the same table: this is how they reach the claims checker.
+pub fn export(db: &str, out: &Path) -> Result<usize, AppError> {
+    let store = open_existing_url(db)?;
     let rows = store.contracts().map_err(AppError::store(db))?;
     let contracts = rows
         .into_iter()

@@ -23,6 +23,7 @@
 //! | [`applications`] | a provider's application for a module: draft, live decision, submit, review, thread |
 //! | [`proposals`] | contract proposals, the signer's answer with its receipt, administrative contracts |
 //! | [`portal_demo`] | the portal's demo organisations and accounts |
+//! | [`attachments`] | files in an application's thread: bounded in size, type by content |
 //! | [`audit`] | the append-only audit log, written in the same transaction as each change |
 //!
 //! Errors are [`AppError`]s with Dutch messages that a front end can show as they are.
@@ -33,6 +34,7 @@
 
 pub mod accounts;
 pub mod applications;
+pub mod attachments;
 pub mod audit;
 pub mod calculators;
 pub mod claims;

@@ -383,6 +383,20 @@ pub fn record_administrative(
     now: DateTime<Utc>,
 ) -> Result<i64, AppError> {
     actor.require(&[Role::Purchaser], "een administratief contract vastleggen")?;
+    let policy = crate::policies::find(set, &p.policy_id)?;
+    let org = db.read(|tx| accounts::organisation_in(tx, p.organisation_id))?;
+    if !applications::catalogue(policy, &org)
+        .iter()
+        .any(|m| m.id == p.module)
+    {
+        return Err(AppError::Invalid {
+            field: "module".into(),
+            problem: format!(
+                "{} ({}) kan module {} van {} niet contracteren",
+                org.name, org.kind, p.module, p.policy_id
+            ),
+        });
+    }
     insert(db, set, actor, p, true, now)
 }
 

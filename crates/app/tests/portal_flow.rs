@@ -44,7 +44,7 @@ fn answers(pairs: &[(&str, serde_json::Value)]) -> BTreeMap<String, Option<serde
 
 #[test]
 fn from_catalogue_to_signed_contract_on_every_backend() {
-    let set = policies::load(&policies::policy_dir(None)).unwrap();
+    let set = policies::load_default().unwrap();
     for t in testing::databases() {
         let db = &t.db;
         assert!(portal_demo::seed(db, now()).unwrap());
@@ -257,4 +257,67 @@ fn from_catalogue_to_signed_contract_on_every_backend() {
         );
         assert_eq!(signer.role, Role::ProviderSigner);
     }
+}
+
+#[test]
+fn attachments_are_bounded_typed_by_content_and_private_on_every_backend() {
+    use zorginkoop_app::attachments;
+    let set = policies::load_default().unwrap();
+    for t in testing::databases() {
+        let db = &t.db;
+        portal_demo::seed(db, now()).unwrap();
+        let employee = login(db, "medewerker@delinde.example");
+        let purchaser = login(db, "inkoper@zorgverzekeraar.example");
+        let other = login(db, "medewerker@hetplein.example");
+        let id =
+            applications::start(db, &set, &employee, "gp-2022-2023", "basiszorg", now()).unwrap();
+        let pdf = b"%PDF-1.4\n1 0 obj\n<<>>\nendobj\n%%EOF\n";
+        let aid = attachments::add(
+            db,
+            &employee,
+            id,
+            "C:\\stukken\\accreditatie.pdf",
+            pdf,
+            now(),
+        )
+        .unwrap();
+        let (a, bytes) = attachments::get(db, &purchaser, aid).unwrap();
+        assert_eq!(a.file_name, "accreditatie.pdf");
+        assert_eq!(a.content_type, "application/pdf");
+        assert_eq!(bytes, pdf.to_vec(), "{:?}", t.backend());
+        assert!(matches!(
+            attachments::get(db, &other, aid),
+            Err(AppError::NotFound(_))
+        ));
+        assert!(attachments::add(db, &other, id, "x.pdf", pdf, now()).is_err());
+        let exe = attachments::add(db, &employee, id, "rapport.pdf", b"MZ\x90\x00\x03", now())
+            .unwrap_err();
+        assert!(exe.to_string().contains("alleen PDF"), "{exe}");
+        let big = vec![b'a'; attachments::MAX_BYTES + 1];
+        assert!(attachments::add(db, &employee, id, "groot.txt", &big, now()).is_err());
+        assert_eq!(attachments::list(db, &employee, id).unwrap().len(), 1);
+    }
+}
+
+#[test]
+fn an_administrative_contract_only_for_a_module_the_providers_kind_may_contract() {
+    let set = policies::load_default().unwrap();
+    let t = testing::sqlite();
+    let db = &t.db;
+    portal_demo::seed(db, now()).unwrap();
+    let purchaser = login(db, "inkoper@zorgverzekeraar.example");
+    let lab = login(db, "analist@labmidden.example");
+    let p = NewProposal {
+        application_id: None,
+        organisation_id: lab.organisation_id,
+        policy_id: "gp-2022-2023".into(),
+        module: "basiszorg".into(),
+        terms: Vec::new(),
+        start: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+        end: None,
+        ceiling_cents: None,
+    };
+    let err = proposals::record_administrative(db, &set, &purchaser, &p, now()).unwrap_err();
+    assert!(matches!(err, AppError::Invalid { .. }), "{err}");
+    assert!(Store { db: db.clone() }.contracts().unwrap().is_empty());
 }

@@ -170,7 +170,7 @@ fn seeding_the_demo_contracts_twice_adds_them_once_and_they_export() {
     assert!(second.added.is_empty(), "nothing added again: {second:?}");
     assert_eq!(second.present, first.added.len());
     let out = tmp.path().join("contracts.csv");
-    let n = contracts::export(&db, &out).unwrap();
+    let n = contracts::export(db.to_str().unwrap(), &out).unwrap();
     assert_eq!(n, first.added.len());
     let text = std::fs::read_to_string(&out).unwrap();
     assert_eq!(
@@ -184,7 +184,7 @@ fn seeding_the_demo_contracts_twice_adds_them_once_and_they_export() {
 fn exporting_from_a_missing_database_does_not_create_one() {
     let tmp = tempfile::tempdir().unwrap();
     let db = tmp.path().join("none.db");
-    let err = contracts::export(&db, &tmp.path().join("c.csv")).unwrap_err();
+    let err = contracts::export(db.to_str().unwrap(), &tmp.path().join("c.csv")).unwrap_err();
     assert!(matches!(err, AppError::NoDatabase(_)));
     assert!(!db.exists());
 }
@@ -292,5 +292,27 @@ fn a_calculation_reads_an_overridden_example_parameter_and_the_receipt_names_it(
     assert!(
         err.contains("kan niet per aanvraag worden aangepast"),
         "{err}"
+    );
+}
+
+#[test]
+fn contracts_export_from_postgresql_as_from_sqlite() {
+    let Some(pg) = zorginkoop_store::testing::postgres() else {
+        return;
+    };
+    let mut store = zorginkoop_store::Store { db: pg.db.clone() };
+    let seeded = contracts::seed_demo(&mut store, std::path::Path::new("postgres")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("contracts.csv");
+    let n = contracts::export(&pg.url, &out).unwrap();
+    assert_eq!(n, seeded.added.len());
+    let sqlite_db = tmp.path().join("portal.db");
+    contracts::seed_demo_db(&sqlite_db).unwrap();
+    let out2 = tmp.path().join("contracts-sqlite.csv");
+    contracts::export(sqlite_db.to_str().unwrap(), &out2).unwrap();
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(&out2).unwrap(),
+        "the same contracts.csv from either database"
     );
 }

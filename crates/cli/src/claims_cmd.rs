@@ -75,9 +75,9 @@ pub enum ClaimsCommand {
 pub enum ContractsCommand {
     /// Write the contracts of the portal database as contracts.csv for `claims check --context`.
     Export {
-        /// The portal's SQLite database.
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        /// The portal's database: a SQLite file or postgres://user@host/db
+        #[arg(long, visible_alias = "database-url", value_name = "FILE|URL")]
+        db: String,
         /// Output file (contracts.csv).
         #[arg(long, value_name = "FILE")]
         out: PathBuf,

@@ -25,6 +25,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0003_contracts_agb_text.sql"),
     ),
     ("0004_portal", include_str!("../migrations/0004_portal.sql")),
+    (
+        "0005_attachments",
+        include_str!("../migrations/0005_attachments.sql"),
+    ),
 ];
 
 /// The PostgreSQL migrations, in order: the same versions as [`MIGRATIONS`].
@@ -44,6 +48,10 @@ pub const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0004_portal",
         include_str!("../migrations/postgres/0004_portal.sql"),
+    ),
+    (
+        "0005_attachments",
+        include_str!("../migrations/postgres/0005_attachments.sql"),
     ),
 ];
 

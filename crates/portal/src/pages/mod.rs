@@ -1,7 +1,8 @@
 //! The portal's pages, by audience: logging in ([`login`]), what every user shares
-//! ([`common`]: static files, the policy passages), the care provider's side ([`provider`]) and
+//! ([`common`]: static files, the policy passages; [`attachments`]: files in a thread), the care provider's side ([`provider`]) and
 //! the insurer's side ([`purchaser`]).
 
+pub mod attachments;
 pub mod common;
 pub mod login;
 pub mod provider;
@@ -16,6 +17,7 @@ use zorginkoop_app::AppError;
 pub fn routes() -> Vec<Route> {
     let mut r = login::routes();
     r.extend(common::routes());
+    r.extend(attachments::routes());
     r.extend(provider::routes());
     r.extend(purchaser::routes());
     r

@@ -22,7 +22,7 @@ pub struct Portal {
 
 /// The policies, loaded once per test binary.
 pub fn policy_set() -> zorginkoop_app::policy::PolicySet {
-    policies::load(&policies::policy_dir(None)).expect("policies load")
+    policies::load_default().expect("policies load")
 }
 
 impl Portal {
