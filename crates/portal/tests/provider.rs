@@ -541,6 +541,26 @@ async fn the_lists_and_the_thread_with_the_purchaser() {
         assert!(page.body.contains("Mila Medewerker"), "{b}");
         assert!(page.body.contains("Ja, 1 uur per week."), "{b}");
         assert!(page.body.contains("zorginkoper"), "{b}: the author's role");
+        // files in the thread are listed, with the upload form
+        let employee_actor = actor(&p, EMPLOYEE);
+        let file = p.blocking(move |s| {
+            zorginkoop_app::attachments::add(
+                &s.db,
+                &employee_actor,
+                id,
+                "rooster.txt",
+                b"ma 17-19 uur",
+                s.now(),
+            )
+            .unwrap()
+        });
+        let page = c.get(&format!("/aanvragen/{id}")).await;
+        assert!(
+            page.body.contains(&format!("href=\"/bijlagen/{file}\"")),
+            "{b}"
+        );
+        assert!(page.body.contains("rooster.txt"), "{b}");
+        assert!(page.body.contains(">Bijlage toevoegen</button>"), "{b}");
         let empty = c
             .post(&format!("/aanvragen/{id}/berichten"), &[("bericht", "  ")])
             .await;

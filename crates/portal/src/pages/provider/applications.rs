@@ -1,7 +1,8 @@
 //! Applications: the organisation's list, starting one from the catalogue, and one application
 //! with its questions as a form (generated from the policy's fact declarations), the live
 //! decision (`<section id="beslissing" aria-live="polite">`, which htmx replaces after every
-//! change), submission, and the question-and-answer thread with the purchaser.
+//! change), submission, and the question-and-answer thread with the purchaser (with its
+//! attachments, uploaded through [`crate::pages::attachments`]).
 //!
 //! Without JavaScript every form is a plain POST followed by a 303 to the page; with htmx a
 //! change in the form saves the answers and only the decision comes back.
@@ -21,6 +22,7 @@ use std::collections::BTreeMap;
 use zorginkoop_app::AppError;
 use zorginkoop_app::accounts::{self, Role};
 use zorginkoop_app::applications::{self, Application, Message, State as AppStateKind};
+use zorginkoop_app::attachments::{self, Attachment};
 use zorginkoop_app::engine::ModuleDecision;
 use zorginkoop_app::policy::FactDecl;
 use zorginkoop_app::proposals::{self, Proposal};
@@ -72,6 +74,8 @@ pub struct View {
     /// The engine's decision on the answers so far, as if submitted today (editable states).
     pub live: Option<ModuleDecision>,
     pub messages: Vec<Message>,
+    /// The files added to the thread.
+    pub attachments: Vec<Attachment>,
     /// The proposals that follow from this application.
     pub proposals: Vec<Proposal>,
 }
@@ -111,6 +115,7 @@ pub async fn load(state: &AppState, user: &CurrentUser, id: i64) -> Result<View,
                 None
             };
             let messages = applications::messages(&s.db, &actor, id)?;
+            let attachments = attachments::list(&s.db, &actor, id)?;
             let proposals = proposals::list_for(&s.db, &actor, app.organisation_id)?
                 .into_iter()
                 .filter(|p| p.application_id == Some(id))
@@ -120,6 +125,7 @@ pub async fn load(state: &AppState, user: &CurrentUser, id: i64) -> Result<View,
                 decls,
                 live,
                 messages,
+                attachments,
                 proposals,
             })
         })
@@ -237,6 +243,7 @@ fn thread(user: &CurrentUser, view: &View, extra: &Extra) -> Markup {
                     aria-describedby=[extra.message_error.as_ref().map(|_| "bericht-fout")] { (extra.message_text) }
                 p { button type="submit" { "Versturen" } }
             }
+            (crate::pages::attachments::section(user, id, &view.attachments, true))
         }
     }
 }
