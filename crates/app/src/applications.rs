@@ -217,11 +217,24 @@ pub fn decide_module(
     request_date: NaiveDate,
 ) -> Result<ModuleDecision, AppError> {
     let contracted = db.read(|tx| contracted_modules(tx, org, request_date))?;
+    decide_module_with(policy, org, module, facts, &contracted, request_date)
+}
+
+/// [`decide_module`] with the organisation's contracted modules already read (a page that
+/// decides every module of the catalogue reads them once).
+pub fn decide_module_with(
+    policy: &Policy,
+    org: &Organisation,
+    module: &str,
+    facts: &BTreeMap<String, serde_json::Value>,
+    contracted: &[String],
+    request_date: NaiveDate,
+) -> Result<ModuleDecision, AppError> {
     let case = case_for(
         policy,
         org,
         facts,
-        contracted,
+        contracted.to_vec(),
         vec![module.to_string()],
         request_date,
     )?;

@@ -93,11 +93,18 @@ pub async fn page(
             let apps = applications::list_for(&s.db, &actor, org.id)?;
             let open = open_applications(&apps, policy.id());
             let empty = BTreeMap::new();
+            let contracted =
+                s.db.read(|tx| applications::contracted_modules(tx, &org, today))?;
             let mut decisions: Vec<ModuleDecision> = Vec::new();
             for m in applications::catalogue(policy, &org) {
                 let facts = open.get(m.id.as_str()).map_or(&empty, |a| &a.facts);
-                decisions.push(applications::decide_module(
-                    &s.db, policy, &org, &m.id, facts, today,
+                decisions.push(applications::decide_module_with(
+                    policy,
+                    &org,
+                    &m.id,
+                    facts,
+                    &contracted,
+                    today,
                 )?);
             }
             let id = policy.id().to_string();
