@@ -217,11 +217,24 @@ pub fn decide_module(
     request_date: NaiveDate,
 ) -> Result<ModuleDecision, AppError> {
     let contracted = db.read(|tx| contracted_modules(tx, org, request_date))?;
+    decide_module_with(policy, org, module, facts, &contracted, request_date)
+}
+
+/// [`decide_module`] with the organisation's contracted modules already read (a page that
+/// decides every module of the catalogue reads them once).
+pub fn decide_module_with(
+    policy: &Policy,
+    org: &Organisation,
+    module: &str,
+    facts: &BTreeMap<String, serde_json::Value>,
+    contracted: &[String],
+    request_date: NaiveDate,
+) -> Result<ModuleDecision, AppError> {
     let case = case_for(
         policy,
         org,
         facts,
-        contracted,
+        contracted.to_vec(),
         vec![module.to_string()],
         request_date,
     )?;
@@ -673,4 +686,111 @@ pub fn messages(db: &Db, actor: &Actor, id: i64) -> Result<Vec<Message>, AppErro
             })
         })
         .collect()
+}
+
+/// The facts a provider answers for a module, in the order the form asks them: the inputs of
+/// the module's calculations, then what its exclusions, questionnaires and conditions read
+/// (the engine's order of evaluation), each once, with its declaration (label = the fact's
+/// description or the question's text). Facts the engine computes itself (derived facts) are
+/// not asked.
+pub fn module_facts(
+    policy: &Policy,
+    module: &str,
+) -> Result<Vec<zorginkoop_policy::FactDecl>, AppError> {
+    let i = policy
+        .compiled
+        .module_index(module)
+        .ok_or_else(|| AppError::NotFound(format!("module {module} in {}", policy.id())))?;
+    let cm = &policy.compiled.modules[i];
+    let mut names: Vec<String> = Vec::new();
+    for d in &cm.derive {
+        names.extend(d.inputs.iter().map(|(_, fact)| fact.to_string()));
+    }
+    for rule in &cm.exclusions {
+        rule.check.facts(&mut names);
+    }
+    names.extend(cm.questions.iter().map(|q| q.fact.to_string()));
+    for rule in &cm.conditions {
+        rule.check.facts(&mut names);
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    Ok(names
+        .into_iter()
+        .filter(|n| policy.derivation(n).is_none())
+        .filter(|n| seen.insert(n.clone()))
+        .filter_map(|n| policy.fact(&n))
+        .collect())
+}
+
+#[cfg(test)]
+mod module_facts_tests {
+    use super::*;
+    use zorginkoop_policy::FactType;
+
+    fn gp() -> zorginkoop_policy::Policy {
+        let set = crate::policies::load_default().unwrap();
+        crate::policies::find(&set, "gp-2022-2023").unwrap().clone()
+    }
+
+    #[test]
+    fn a_module_asks_the_facts_its_rules_read_but_not_the_ones_it_computes() {
+        let policy = gp();
+        let facts = module_facts(&policy, "poh-ggz").unwrap();
+        let ids: Vec<&str> = facts.iter().map(|f| f.id.as_str()).collect();
+        // the calculation's input comes first, then the conditions in file order
+        assert_eq!(ids[0], "registered_patients", "{ids:?}");
+        assert!(ids.contains(&"poh_ggz_requested_hours"), "{ids:?}");
+        assert!(ids.contains(&"poh_ggz_room_in_practice"), "{ids:?}");
+        assert!(
+            !ids.contains(&"poh_ggz_norm_hours"),
+            "derived by the engine, not asked: {ids:?}"
+        );
+        let patients = &facts[0];
+        assert_eq!(patients.ty, FactType::Count);
+        let room = facts
+            .iter()
+            .find(|f| f.id == "poh_ggz_room_in_practice")
+            .unwrap();
+        assert_eq!(room.ty, FactType::YesNo);
+        assert!(room.label.contains("werkruimte"), "{}", room.label);
+    }
+
+    #[test]
+    fn each_fact_is_asked_once_and_an_unknown_module_is_not_found() {
+        let policy = gp();
+        let facts = module_facts(&policy, "praktijkmanagement").unwrap();
+        let mut ids: Vec<&str> = facts.iter().map(|f| f.id.as_str()).collect();
+        assert!(ids.contains(&"pm_works_for_collaboration"));
+        assert!(ids.contains(&"pm_hours_are_doctors_assistant_hours"));
+        let n = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n, "no fact twice");
+        assert!(matches!(
+            module_facts(&policy, "bestaat-niet"),
+            Err(AppError::NotFound(_))
+        ));
+    }
+
+    #[test]
+    fn questionnaire_answers_are_asked_with_the_question_text() {
+        let set = crate::policies::load_default().unwrap();
+        let policy = set
+            .policies
+            .iter()
+            .find(|p| !p.file.questionnaires.is_empty())
+            .expect("a policy with a questionnaire");
+        let module = policy
+            .file
+            .modules
+            .iter()
+            .find(|m| !m.questionnaires.is_empty())
+            .unwrap();
+        let q = policy.questionnaire(&module.questionnaires[0]).unwrap();
+        let facts = module_facts(policy, &module.id).unwrap();
+        let first = format!("{}.{}", q.id, q.questions[0].id);
+        let asked = facts.iter().find(|f| f.id == first).expect("asked");
+        assert_eq!(asked.label, q.questions[0].text);
+        assert_eq!(asked.ty, FactType::YesNo);
+    }
 }
