@@ -156,10 +156,17 @@ export async function axeProblems(page) {
     .map((v) => `${v.impact} ${v.id}: ${v.help} [${v.nodes.join(' | ')}]`);
 }
 
-/** A full-page screenshot into e2e/artifacts/NAME.png. */
-export async function screenshot(page, name) {
+/** A screenshot (the whole page, or what the window shows) into e2e/artifacts/NAME.png. */
+export async function screenshot(page, name, { fullPage = true } = {}) {
   mkdirSync(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
+  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage });
+}
+
+/** Clicks (a submit button, a link) and waits until the page it leads to has loaded. */
+export async function clickAndLoad(page, locator) {
+  const navigated = page.waitForNavigation({ waitUntil: 'load' });
+  await locator.click();
+  await navigated;
 }
 
 /** The session's CSRF token: every logged-in page carries it (the logout form). */

@@ -251,7 +251,7 @@ impl Session {
             ]),
         )
         .expect("POST /login");
-        assert_eq!(res.status, 303, "login {email}: {}", res.body);
+        assert_eq!(res.status, 303, "login {email}: {}", gist(&res.body));
         let cookie = cookie_of(&res, "zk_sessie").expect("session cookie");
         let account = request(addr, "GET", "/account", &cookie, None).expect("GET /account");
         let csrf = hidden(&account.body, "csrf").expect("session csrf");
@@ -265,7 +265,7 @@ impl Session {
     fn get(&self, path: &str) -> Res {
         let res = request(&self.addr, "GET", path, &self.cookie, None)
             .unwrap_or_else(|e| panic!("GET {path}: {e}"));
-        assert_eq!(res.status, 200, "GET {path}: {}", res.body);
+        assert_eq!(res.status, 200, "GET {path}: {}", gist(&res.body));
         res
     }
 
@@ -295,8 +295,8 @@ fn catalogue_modules(s: &Session) -> Vec<String> {
 
 /// Answers the application's form as a browser user would who says yes to everything: each
 /// radio group its "Ja" (or true) value, each checkbox checked, each number a figure, each
-/// select its first option. Returns the answers posted.
-fn answer_everything(s: &Session, id: i64) -> Vec<(String, String)> {
+/// select its first option. Returns whether the answers were accepted.
+fn answer_everything(s: &Session, id: i64) -> bool {
     let action = format!("/aanvragen/{id}/antwoorden");
     let page = s.get(&format!("/aanvragen/{id}"));
     let form = form_with_action(&page.body, &action)
@@ -318,7 +318,11 @@ fn answer_everything(s: &Session, id: i64) -> Vec<(String, String)> {
                 answers.insert(name, if value.is_empty() { "on".into() } else { value });
             }
             "number" => {
-                answers.insert(name, "2350".into());
+                // a practice of 2,350 patients, or the largest figure the field allows
+                answers.insert(name, attr(t, "max").unwrap_or_else(|| "2350".into()));
+            }
+            "text" if attr(t, "inputmode").as_deref() == Some("decimal") => {
+                answers.insert(name, "10".into());
             }
             "hidden" | "text" | "date" => {
                 answers.entry(name).or_insert(value);
@@ -341,12 +345,27 @@ fn answer_everything(s: &Session, id: i64) -> Vec<(String, String)> {
     let pairs: Vec<(String, String)> = answers.into_iter().collect();
     let res = s.post(&action, &pairs).expect("POST answers");
     assert!(
-        res.status == 303 || res.status == 200,
+        [200, 303, 422].contains(&res.status),
         "saving answers of {id}: {} {}",
         res.status,
-        res.body
+        gist(&res.body)
     );
-    pairs
+    // ready when the decision lists no missing answers any more
+    res.status != 422 && !s.get(&format!("/aanvragen/{id}")).body.contains("class=\"missing\"")
+}
+
+/// What a page says went wrong (its alerts), or its start: for assertion messages.
+fn gist(body: &str) -> String {
+    let alerts: Vec<&str> = body
+        .split("role=\"alert\">")
+        .skip(1)
+        .filter_map(|rest| rest.split("</").next())
+        .collect();
+    if alerts.is_empty() {
+        body.chars().take(300).collect()
+    } else {
+        alerts.join(" | ")
+    }
 }
 
 /// Starts a draft for `module` over HTTP; returns its id.
@@ -457,7 +476,7 @@ fn next(state: &mut u64) -> u64 {
 fn a_killed_server_leaves_every_application_submitted_or_a_draft() {
     let started = Instant::now();
     let seed = seed();
-    eprintln!("crash test: seed {seed} (CRASH_SEED={seed} replays the kill moments)");
+    eprintln!("crash test: seed {seed} (CRASH_SEED={seed} repeats the random choices)");
     let mut rng = seed;
     let dir = tempfile::tempdir().expect("temporary folder");
     let (mut total_submitted, mut total_left) = (0, 0);
@@ -477,8 +496,9 @@ fn a_killed_server_leaves_every_application_submitted_or_a_draft() {
             }
             for module in catalogue_modules(s) {
                 if let Some(id) = start_draft(s, &module) {
-                    answer_everything(s, id);
-                    ready.push((org.clone(), id));
+                    if answer_everything(s, id) {
+                        ready.push((org.clone(), id));
+                    }
                 }
             }
         }
@@ -553,22 +573,36 @@ fn a_killed_server_leaves_every_application_submitted_or_a_draft() {
                 "round {round}: application {id} was confirmed as submitted, then lost"
             );
         }
+        let ready_left = ready
+            .iter()
+            .filter(|(_, id)| after[id].state == "draft")
+            .count();
         eprintln!(
-            "round {round}: {} ready, {submitted} submitted before the kill, {drafts} still drafts",
+            "round {round}: {} drafts ready to submit; after the kill {submitted} submitted, \
+             {ready_left} of the ready ones still drafts ({drafts} drafts in all)",
             ready.len()
         );
         total_submitted += submitted;
-        total_left += drafts;
+        total_left += ready_left;
 
         // a draft the crash left behind is a normal draft: it can be submitted now
-        if let Some((id, _)) = after.iter().find(|(_, a)| a.state == "draft") {
-            let owner = ready.iter().find(|(_, i)| i == id).expect("ours").0.clone();
+        let left = ready
+            .iter()
+            .find(|(_, id)| after[id].state == "draft")
+            .cloned();
+        if let Some((owner, id)) = left {
+            let id = &id;
             let email = USERS.iter().find(|(o, _)| *o == owner).expect("user").1;
             let s = Session::login(&server.addr, email);
             let res = s
                 .post(&format!("/aanvragen/{id}/indienen"), &[])
                 .expect("submit after restart");
-            assert_eq!(res.status, 303, "submit {id} after restart: {}", res.body);
+            assert_eq!(
+                res.status,
+                303,
+                "submit {id} after restart: {}",
+                gist(&res.body)
+            );
             let row = &applications(&db_path)[id];
             assert!(
                 row.state == "submitted" && row.decision && row.submitted_audit == 1,
