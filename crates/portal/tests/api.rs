@@ -23,7 +23,13 @@ async fn token_of(c: &mut Client) -> String {
 }
 
 /// A request with only a bearer token (no cookie).
-async fn bearer(p: &Portal, method: &str, path: &str, token: &str, body: Option<serde_json::Value>) -> common::Res {
+async fn bearer(
+    p: &Portal,
+    method: &str,
+    path: &str,
+    token: &str,
+    body: Option<serde_json::Value>,
+) -> common::Res {
     let mut c = p.anonymous();
     let mut b = Request::builder()
         .method(method)
@@ -61,7 +67,9 @@ async fn a_token_made_on_the_account_page_works_until_revoked() {
             let actor = accounts::api_actor(&s.db, &token, None).unwrap().unwrap();
             accounts::api_tokens(&s.db, &actor).unwrap()[0].id
         });
-        let res = c.post(&format!("/account/tokens/{id}/intrekken"), &[]).await;
+        let res = c
+            .post(&format!("/account/tokens/{id}/intrekken"), &[])
+            .await;
         assert_eq!(res.status, StatusCode::SEE_OTHER, "{}", res.body);
         let me = bearer(&p, "GET", "/api/v1/me", &token, None).await;
         assert_eq!(me.status, StatusCode::UNAUTHORIZED);
@@ -75,9 +83,14 @@ async fn a_token_made_on_the_account_page_works_until_revoked() {
             accounts::api_tokens(&s.db, &actor).unwrap()[0].id
         });
         let mut other = p.login("medewerker@hetplein.example").await;
-        let res = other.post(&format!("/account/tokens/{id}/intrekken"), &[]).await;
+        let res = other
+            .post(&format!("/account/tokens/{id}/intrekken"), &[])
+            .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND);
-        assert_eq!(bearer(&p, "GET", "/api/v1/me", &token, None).await.status, StatusCode::OK);
+        assert_eq!(
+            bearer(&p, "GET", "/api/v1/me", &token, None).await.status,
+            StatusCode::OK
+        );
     }
 }
 
@@ -111,12 +124,21 @@ async fn with_the_session_cookie_a_post_needs_the_csrf_header() {
     let start = json!({"policy": "gp-2022-2023", "module": "basiszorg"});
     let mut no_csrf = c.clone();
     no_csrf.csrf = String::new();
-    let res = no_csrf.json("POST", "/api/v1/applications", &start, None).await;
+    let res = no_csrf
+        .json("POST", "/api/v1/applications", &start, None)
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN, "{}", res.body);
-    assert!(res.json()["fout"].as_str().unwrap().contains("X-CSRF-Token"));
+    assert!(
+        res.json()["fout"]
+            .as_str()
+            .unwrap()
+            .contains("X-CSRF-Token")
+    );
     let mut wrong = c.clone();
     wrong.csrf = "verkeerd".into();
-    let res = wrong.json("POST", "/api/v1/applications/1/submit", &json!({}), None).await;
+    let res = wrong
+        .json("POST", "/api/v1/applications/1/submit", &json!({}), None)
+        .await;
     assert_eq!(res.status, StatusCode::FORBIDDEN);
     let n = p.blocking(|s| {
         s.db.read(|tx| tx.query_one("SELECT count(*) AS n FROM applications", &[]))
@@ -151,7 +173,10 @@ async fn bodies_are_bounded_and_must_be_json() {
         .header(header::CONTENT_TYPE, "text/plain")
         .body(Body::from("{}"))
         .unwrap();
-    assert_eq!(anon.send(req).await.status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    assert_eq!(
+        anon.send(req).await.status,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE
+    );
 
     let res = c
         .json("POST", "/api/v1/decide", &json!("geen aanvraag"), None)
@@ -187,23 +212,40 @@ async fn decide_gives_the_situation_back_with_outcome_trace_and_receipt() {
             .expect("every module is decided");
         assert_eq!(poh["outcome"], "eligible");
         let step = &poh["steps"][0];
-        assert!(step["source"]["quote"].as_str().is_some_and(|q| !q.is_empty()));
+        assert!(
+            step["source"]["quote"]
+                .as_str()
+                .is_some_and(|q| !q.is_empty())
+        );
 
         // a reference date asked for wins over the case's request date
         let res = c
             .json("POST", "/api/v1/decide?date=2021-11-01", &case, None)
             .await;
-        assert_eq!(res.json()["decision"]["receipt"]["reference_date"], "2021-11-01");
+        assert_eq!(
+            res.json()["decision"]["receipt"]["reference_date"],
+            "2021-11-01"
+        );
 
         // an unknown fact is refused, naming it
         let mut bad = case.clone();
         bad["facts"]["bestaat_niet"] = json!(true);
         let res = c.json("POST", "/api/v1/decide", &bad, None).await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.json()["fout"].as_str().unwrap().contains("bestaat_niet"));
+        assert!(
+            res.json()["fout"]
+                .as_str()
+                .unwrap()
+                .contains("bestaat_niet")
+        );
         // a policy file path is not opened: only loaded policies count
         let res = c
-            .json("POST", "/api/v1/decide?policy=/etc/passwd.toml", &case, None)
+            .json(
+                "POST",
+                "/api/v1/decide?policy=/etc/passwd.toml",
+                &case,
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND, "{}", res.body);
     }
@@ -214,14 +256,13 @@ async fn calc_gives_the_input_back_with_output_and_receipt() {
     for p in portals() {
         let mut c = p.login("medewerker@delinde.example").await;
         let list = c.get("/api/v1/calc").await.json();
-        assert!(
-            list.as_array()
-                .unwrap()
-                .iter()
-                .any(|k| k["name"] == "poh-ggz-hours" && k["inputs"][0]["name"] == "registered_patients")
-        );
+        assert!(list.as_array().unwrap().iter().any(
+            |k| k["name"] == "poh-ggz-hours" && k["inputs"][0]["name"] == "registered_patients"
+        ));
         let input = json!({"registered_patients": 4700});
-        let res = c.json("POST", "/api/v1/calc/poh-ggz-hours", &input, None).await;
+        let res = c
+            .json("POST", "/api/v1/calc/poh-ggz-hours", &input, None)
+            .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         let v = res.json();
         assert_eq!(v["input"], input);
@@ -235,13 +276,25 @@ async fn calc_gives_the_input_back_with_output_and_receipt() {
         assert_eq!(hours, rust_decimal::Decimal::from(24));
         assert_eq!(v["receipt"]["policy_id"], "gp-2022-2023");
 
-        let res = c.json("POST", "/api/v1/calc/bestaat-niet", &input, None).await;
+        let res = c
+            .json("POST", "/api/v1/calc/bestaat-niet", &input, None)
+            .await;
         assert_eq!(res.status, StatusCode::NOT_FOUND);
         let res = c
-            .json("POST", "/api/v1/calc/poh-ggz-hours", &json!({"registered_patients": -1}), None)
+            .json(
+                "POST",
+                "/api/v1/calc/poh-ggz-hours",
+                &json!({"registered_patients": -1}),
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY);
-        assert!(res.json()["fout"].as_str().unwrap().contains("registered_patients"));
+        assert!(
+            res.json()["fout"]
+                .as_str()
+                .unwrap()
+                .contains("registered_patients")
+        );
     }
 }
 
@@ -267,27 +320,52 @@ async fn from_application_to_signed_contract_over_the_api() {
 
         // start: a draft with a live decision that names the missing answers
         let res = employee
-            .json("POST", "/api/v1/applications", &json!({"policy": "gp-2022-2023", "module": "poh-ggz"}), None)
+            .json(
+                "POST",
+                "/api/v1/applications",
+                &json!({"policy": "gp-2022-2023", "module": "poh-ggz"}),
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
         let app = res.json();
         let id = app["id"].as_i64().unwrap();
         assert_eq!(app["live_decision"]["outcome"], "needs-information");
-        assert!(!app["live_decision"]["missing_facts"].as_array().unwrap().is_empty());
+        assert!(
+            !app["live_decision"]["missing_facts"]
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
 
         // a provider cannot review; a purchaser cannot start or answer
         let res = purchaser
-            .json("POST", "/api/v1/applications", &json!({"policy": "gp-2022-2023", "module": "poh-ggz"}), None)
+            .json(
+                "POST",
+                "/api/v1/applications",
+                &json!({"policy": "gp-2022-2023", "module": "poh-ggz"}),
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
 
         // answers: a wrong type is refused, the right ones are kept
         let res = employee
-            .json("PUT", &format!("/api/v1/applications/{id}/facts"), &json!({"registered_patients": "veel"}), None)
+            .json(
+                "PUT",
+                &format!("/api/v1/applications/{id}/facts"),
+                &json!({"registered_patients": "veel"}),
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
         let res = employee
-            .json("PUT", &format!("/api/v1/applications/{id}/facts"), &linde_facts(), None)
+            .json(
+                "PUT",
+                &format!("/api/v1/applications/{id}/facts"),
+                &linde_facts(),
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         let app = res.json();
@@ -299,7 +377,12 @@ async fn from_application_to_signed_contract_over_the_api() {
         assert_eq!(res.status, StatusCode::NOT_FOUND);
         assert!(!res.body.contains("De Linde"));
         let res = other
-            .json("PUT", &format!("/api/v1/applications/{id}/facts"), &json!({"registered_patients": 1}), None)
+            .json(
+                "PUT",
+                &format!("/api/v1/applications/{id}/facts"),
+                &json!({"registered_patients": 1}),
+                None,
+            )
             .await;
         assert!(
             matches!(res.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
@@ -311,7 +394,12 @@ async fn from_application_to_signed_contract_over_the_api() {
 
         // submit: the request date is the demo date, the earliest start follows from it
         let res = employee
-            .json("POST", &format!("/api/v1/applications/{id}/submit"), &json!({}), None)
+            .json(
+                "POST",
+                &format!("/api/v1/applications/{id}/submit"),
+                &json!({}),
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         let app = res.json();
@@ -322,28 +410,58 @@ async fn from_application_to_signed_contract_over_the_api() {
         assert!(app["live_decision"].is_null());
 
         // the purchaser's queue has it; the provider's review is refused
-        let queue = purchaser.get("/api/v1/applications?queue=true").await.json();
+        let queue = purchaser
+            .get("/api/v1/applications?queue=true")
+            .await
+            .json();
         assert!(queue.as_array().unwrap().iter().any(|a| a["id"] == id));
         let res = employee
-            .json("POST", &format!("/api/v1/applications/{id}/review"), &json!({"action": "grant"}), None)
+            .json(
+                "POST",
+                &format!("/api/v1/applications/{id}/review"),
+                &json!({"action": "grant"}),
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::FORBIDDEN);
         let res = purchaser
-            .json("POST", &format!("/api/v1/applications/{id}/review"), &json!({"action": "refuse"}), None)
+            .json(
+                "POST",
+                &format!("/api/v1/applications/{id}/review"),
+                &json!({"action": "refuse"}),
+                None,
+            )
             .await;
-        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "a refusal needs a reason");
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "a refusal needs a reason"
+        );
         let res = purchaser
-            .json("POST", &format!("/api/v1/applications/{id}/review"), &json!({"action": "grant"}), None)
+            .json(
+                "POST",
+                &format!("/api/v1/applications/{id}/review"),
+                &json!({"action": "grant"}),
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
         assert_eq!(res.json()["state"], "granted");
 
         // a message in the thread
         let res = employee
-            .json("POST", &format!("/api/v1/applications/{id}/messages"), &json!({"body": "Dank u wel"}), None)
+            .json(
+                "POST",
+                &format!("/api/v1/applications/{id}/messages"),
+                &json!({"body": "Dank u wel"}),
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
-        let app = purchaser.get(&format!("/api/v1/applications/{id}")).await.json();
+        let app = purchaser
+            .get(&format!("/api/v1/applications/{id}"))
+            .await
+            .json();
         assert_eq!(app["messages"][0]["body"], "Dank u wel");
 
         // the purchaser proposes (through the use case, as the purchaser's page does)
@@ -367,7 +485,11 @@ async fn from_application_to_signed_contract_over_the_api() {
                     organisation_id: 0,
                     policy_id: String::new(),
                     module: String::new(),
-                    terms: proposals::tariff_terms(policy, "poh-ggz", s.today()),
+                    terms: proposals::tariff_terms(
+                        policy,
+                        "poh-ggz",
+                        chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
+                    ),
                     start: chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
                     end: None,
                     ceiling_cents: None,
@@ -380,19 +502,49 @@ async fn from_application_to_signed_contract_over_the_api() {
         let list = employee.get("/api/v1/proposals").await.json();
         assert_eq!(list[0]["id"], pid);
         assert_eq!(list[0]["state"], "proposed");
-        let prop = employee.get(&format!("/api/v1/proposals/{pid}")).await.json();
+        let prop = employee
+            .get(&format!("/api/v1/proposals/{pid}"))
+            .await
+            .json();
         let sha = prop["text_sha256"].as_str().unwrap().to_string();
-        assert!(prop["text"].as_str().unwrap().contains("Huisartsenpraktijk De Linde"));
-        assert_eq!(other.get(&format!("/api/v1/proposals/{pid}")).await.status, StatusCode::NOT_FOUND);
-        assert!(other.get("/api/v1/proposals").await.json().as_array().unwrap().is_empty());
+        assert!(
+            prop["text"]
+                .as_str()
+                .unwrap()
+                .contains("Huisartsenpraktijk De Linde")
+        );
+        assert_eq!(
+            other.get(&format!("/api/v1/proposals/{pid}")).await.status,
+            StatusCode::NOT_FOUND
+        );
+        assert!(
+            other
+                .get("/api/v1/proposals")
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
 
         // only the signer answers, and only for the text read
         let accept = json!({"answer": "accept", "text_sha256": sha});
         let path = format!("/api/v1/proposals/{pid}/answer");
-        assert_eq!(employee.json("POST", &path, &accept, None).await.status, StatusCode::FORBIDDEN);
-        assert_eq!(other.json("POST", &path, &accept, None).await.status, StatusCode::NOT_FOUND);
+        assert_eq!(
+            employee.json("POST", &path, &accept, None).await.status,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            other.json("POST", &path, &accept, None).await.status,
+            StatusCode::NOT_FOUND
+        );
         let res = signer
-            .json("POST", &path, &json!({"answer": "accept", "text_sha256": "0".repeat(64)}), None)
+            .json(
+                "POST",
+                &path,
+                &json!({"answer": "accept", "text_sha256": "0".repeat(64)}),
+                None,
+            )
             .await;
         assert_eq!(res.status, StatusCode::CONFLICT);
         let res = signer.json("POST", &path, &accept, None).await;
@@ -408,14 +560,26 @@ async fn from_application_to_signed_contract_over_the_api() {
         assert_eq!(contracts.as_array().unwrap().len(), 1);
         assert_eq!(contracts[0]["provider_agb"], "01012345");
         assert_eq!(contracts[0]["module"], "poh-ggz");
-        assert!(other.get("/api/v1/contracts").await.json().as_array().unwrap().is_empty());
+        assert!(
+            other
+                .get("/api/v1/contracts")
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .is_empty()
+        );
         let all = purchaser.get("/api/v1/contracts").await.json();
         assert_eq!(all.as_array().unwrap().len(), 1);
 
         // the audit log: the provider's own organisation, with the signature
         let log = signer.get("/api/v1/audit").await.json();
-        assert!(log.as_array().unwrap().iter().any(|e| e["action"] == "voorstel ondertekend"
-            && e["after"]["text_sha256"] == sha));
+        assert!(
+            log.as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["action"] == "voorstel ondertekend" && e["after"]["text_sha256"] == sha)
+        );
         let other_log = other.get("/api/v1/audit").await.json();
         assert!(!other_log.to_string().contains("De Linde"));
     }
@@ -430,7 +594,10 @@ async fn the_openapi_document_and_the_api_page_are_public() {
     let doc = doc.json();
     assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
     assert!(doc["paths"]["/api/v1/decide"]["post"].is_object());
-    assert_eq!(doc["components"]["securitySchemes"]["token"]["scheme"], "bearer");
+    assert_eq!(
+        doc["components"]["securitySchemes"]["token"]["scheme"],
+        "bearer"
+    );
     let page = anon.get("/api").await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("POST /api/v1/proposals/{id}/answer"));

@@ -35,8 +35,10 @@ fn problems(w: &World, what: &str, status: StatusCode, body: &str) -> Vec<String
         out.push(format!("{what}: status {status}"));
     }
     let lower = body.to_lowercase();
+    // what B sent itself (a proposal's SHA-256 in a body) may come back
+    let sent = what.to_lowercase();
     for m in w.markers() {
-        if lower.contains(&m) {
+        if lower.contains(&m) && !sent.contains(&m) {
             out.push(format!("{what}: status {status}, shows A's {m:?}"));
         }
     }
@@ -47,7 +49,7 @@ fn problems(w: &World, what: &str, status: StatusCode, body: &str) -> Vec<String
 async fn no_route_shows_or_changes_anything_of_another_organisation() {
     for p in portals() {
         let w = walk::set_up(&p);
-        let before = walk::snapshot(&p, &w);
+        let mut before = walk::snapshot(&p, &w);
         let routes = zorginkoop_portal::route_list();
         assert!(routes.len() >= 20, "{} routes", routes.len());
         let mut failures: Vec<String> = Vec::new();
@@ -84,7 +86,14 @@ async fn no_route_shows_or_changes_anything_of_another_organisation() {
                         .any(|id| path.split('/').any(|seg| seg == id.to_string()));
                     for (i, (what, res)) in answers.iter().enumerate() {
                         let what = format!("{email}: {what}");
-                        failures.extend(problems(&w, &what, res.status, &res.body));
+                        // B's own record (an id of B's that is also one of A's) may be in a
+                        // state that refuses the change
+                        let status = if names_own_record && res.status == StatusCode::CONFLICT {
+                            StatusCode::UNPROCESSABLE_ENTITY
+                        } else {
+                            res.status
+                        };
+                        failures.extend(problems(&w, &what, status, &res.body));
                         // A's record must answer as one that does not exist
                         if let Some(m) = missing.get(i)
                             && !path.contains('?')
@@ -104,7 +113,7 @@ async fn no_route_shows_or_changes_anything_of_another_organisation() {
                         "{email}: {} {} changed A's records:\nvoor:\n{before}na:\n{after}",
                         route.method, route.path
                     ));
-                    break;
+                    before = after;
                 }
                 walk::keep_logged_in(&p, email, &mut c, &mut token).await;
             }
@@ -140,5 +149,13 @@ async fn the_walk_sees_a_leak_when_there_is_one() {
     }
     assert!(!problems(&w, "x", StatusCode::INTERNAL_SERVER_ERROR, "").is_empty());
     assert!(!problems(&w, "x", StatusCode::CONFLICT, "").is_empty());
-    assert!(problems(&w, "x", StatusCode::NOT_FOUND, "{\"fout\": \"aanvraag 3 bestaat niet\"}").is_empty());
+    assert!(
+        problems(
+            &w,
+            "x",
+            StatusCode::NOT_FOUND,
+            "{\"fout\": \"aanvraag 3 bestaat niet\"}"
+        )
+        .is_empty()
+    );
 }

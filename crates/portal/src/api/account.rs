@@ -12,13 +12,18 @@ use zorginkoop_app::{audit, policies};
 
 pub const ME: &str = "wie ben ik: naam, rol en organisatie";
 pub const POLICIES: &str = "de beleidsdocumenten met versie en SHA-256";
-pub const AUDIT: &str =
-    "het auditlog, nieuwste eerst (de zorgverzekeraar alles, een zorgaanbieder de eigen organisatie)";
+pub const AUDIT: &str = "het auditlog, nieuwste eerst (de zorgverzekeraar alles, een zorgaanbieder de eigen organisatie)";
 
 pub fn routes() -> Vec<Route> {
     vec![
         Route::new("GET", "/api/v1/me", Access::User, ME, get(me)),
-        Route::new("GET", "/api/v1/policies", Access::User, POLICIES, get(list_policies)),
+        Route::new(
+            "GET",
+            "/api/v1/policies",
+            Access::User,
+            POLICIES,
+            get(list_policies),
+        ),
         Route::new("GET", "/api/v1/audit", Access::User, AUDIT, get(audit_log)),
     ]
 }

@@ -19,20 +19,33 @@ use zorginkoop_app::accounts::{self, Actor};
 use zorginkoop_app::applications::{self, Application, Review};
 use zorginkoop_app::{AppError, policies};
 
-pub const LIST: &str = "aanvragen: een zorgaanbieder de eigen, de zorgverzekeraar alle (of de werkvoorraad)";
-pub const START: &str = "een aanvraag starten voor een module uit de catalogus (of de open aanvraag)";
+pub const LIST: &str =
+    "aanvragen: een zorgaanbieder de eigen, de zorgverzekeraar alle (of de werkvoorraad)";
+pub const START: &str =
+    "een aanvraag starten voor een module uit de catalogus (of de open aanvraag)";
 pub const GET: &str = "een aanvraag: antwoorden, beslissing, live beslissing en berichten";
 pub const FACTS: &str = "antwoorden opslaan (null wist een antwoord)";
 pub const SUBMIT: &str = "een aanvraag indienen: de indiendatum bepaalt de vroegste startdatum";
-pub const REVIEW: &str =
-    "een aanvraag beoordelen (zorginkoper): in behandeling nemen, toekennen, informatie vragen of afwijzen";
+pub const REVIEW: &str = "een aanvraag beoordelen (zorginkoper): in behandeling nemen, toekennen, informatie vragen of afwijzen";
 pub const MESSAGE: &str = "een bericht plaatsen bij een aanvraag";
 
 pub fn routes() -> Vec<Route> {
     vec![
         Route::new("GET", "/api/v1/applications", Access::User, LIST, get(list)),
-        Route::new("POST", "/api/v1/applications", Access::Provider, START, post(start)),
-        Route::new("GET", "/api/v1/applications/{id}", Access::User, GET, get(detail)),
+        Route::new(
+            "POST",
+            "/api/v1/applications",
+            Access::Provider,
+            START,
+            post(start),
+        ),
+        Route::new(
+            "GET",
+            "/api/v1/applications/{id}",
+            Access::User,
+            GET,
+            get(detail),
+        ),
         Route::new(
             "PUT",
             "/api/v1/applications/{id}/facts",

@@ -17,8 +17,7 @@ use zorginkoop_app::decisions::{self, DecideRequest};
 use zorginkoop_app::engine::calc::{CalcError, Field};
 use zorginkoop_app::{AppError, policies};
 
-pub const DECIDE: &str =
-    "een aanvraag laten beslissen: de situatie terug met per module de uitkomst, de redenering en het ontvangstbewijs";
+pub const DECIDE: &str = "een aanvraag laten beslissen: de situatie terug met per module de uitkomst, de redenering en het ontvangstbewijs";
 pub const CALCULATORS: &str = "de rekentools met hun invoer en uitvoer";
 pub const CALC: &str =
     "een rekentool laten rekenen: de invoer terug met de uitkomst en het ontvangstbewijs";
@@ -27,7 +26,13 @@ pub fn routes() -> Vec<Route> {
     vec![
         Route::new("POST", "/api/v1/decide", Access::User, DECIDE, post(decide)),
         Route::new("GET", "/api/v1/calc", Access::User, CALCULATORS, get(list)),
-        Route::new("POST", "/api/v1/calc/{name}", Access::User, CALC, post(calc)),
+        Route::new(
+            "POST",
+            "/api/v1/calc/{name}",
+            Access::User,
+            CALC,
+            post(calc),
+        ),
     ]
 }
 

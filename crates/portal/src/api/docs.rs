@@ -276,12 +276,7 @@ pub fn page_body(doc: &Value) -> Markup {
                 .collect()
         })
         .unwrap_or_default();
-    let tag_of = |o: &Operation| {
-        o.op["tags"][0]
-            .as_str()
-            .unwrap_or("overig")
-            .to_string()
-    };
+    let tag_of = |o: &Operation| o.op["tags"][0].as_str().unwrap_or("overig").to_string();
     html! {
         p { (doc["info"]["description"].as_str().unwrap_or("")) }
         p { "De machineleesbare beschrijving (OpenAPI 3.1): " a href="/api/openapi.json" { "/api/openapi.json" } "." }
@@ -356,7 +351,13 @@ mod tests {
             .filter(|r| r.path.starts_with("/api/v1"))
         {
             let op = &doc["paths"][r.path][r.method.to_lowercase()];
-            assert_eq!(op["summary"].as_str(), Some(r.about), "{} {}", r.method, r.path);
+            assert_eq!(
+                op["summary"].as_str(),
+                Some(r.about),
+                "{} {}",
+                r.method,
+                r.path
+            );
         }
     }
 

@@ -103,7 +103,7 @@ pub fn query<T>(
 
 /// Refuses a request made with the session cookie without the session's CSRF token in the
 /// `X-CSRF-Token` header (a bearer token needs none: a browser does not send it by itself).
-fn check_csrf(user: &CurrentUser, headers: &HeaderMap) -> Result<(), Response> {
+fn check_csrf(user: &CurrentUser, headers: &HeaderMap) -> Result<(), PortalError> {
     if user.via_token {
         return Ok(());
     }
@@ -116,8 +116,7 @@ fn check_csrf(user: &CurrentUser, headers: &HeaderMap) -> Result<(), Response> {
     } else {
         Err(PortalError::api(AppError::Forbidden(
             "met de sessiecookie moet het CSRF-token van de sessie mee in de header X-CSRF-Token (of gebruik een API-token)".into(),
-        ))
-        .into_response())
+        )))
     }
 }
 
@@ -140,7 +139,7 @@ impl FromRequestParts<AppState> for Changing {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         let user = api_user(parts, state).await?;
-        check_csrf(&user, &parts.headers)?;
+        check_csrf(&user, &parts.headers).map_err(IntoResponse::into_response)?;
         Ok(Changing(user))
     }
 }
@@ -161,7 +160,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJson<T> {
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
         let (mut parts, body) = req.into_parts();
         let user = api_user(&mut parts, state).await?;
-        check_csrf(&user, &parts.headers)?;
+        check_csrf(&user, &parts.headers).map_err(IntoResponse::into_response)?;
         if let Some(ct) = parts.headers.get(header::CONTENT_TYPE) {
             let ct = ct.to_str().unwrap_or("");
             if !ct.starts_with("application/json") {
@@ -189,8 +188,8 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJson<T> {
             })
             .into_response()
         };
-        let raw: serde_json::Value = serde_json::from_slice(&bytes)
-            .map_err(|e| invalid(format!("ongeldige JSON: {e}")))?;
+        let raw: serde_json::Value =
+            serde_json::from_slice(&bytes).map_err(|e| invalid(format!("ongeldige JSON: {e}")))?;
         let body: T = serde_json::from_value(raw.clone()).map_err(|e| invalid(e.to_string()))?;
         Ok(ApiJson { user, body, raw })
     }

@@ -18,15 +18,19 @@ use zorginkoop_app::proposals::{self, Signature};
 pub const LIST: &str =
     "voorstellen en contracten: een zorgaanbieder de eigen, de zorgverzekeraar alle";
 pub const GET: &str = "een voorstel: de exacte tekst met SHA-256, de tarieven en wie antwoordde";
-pub const ANSWER: &str =
-    "een voorstel ondertekenen of weigeren (alleen de tekenbevoegde, met de SHA-256 van de gelezen tekst)";
-pub const CONTRACTS: &str =
-    "de contracten zoals de declaratiecontrole ze leest: van de eigen organisatie, of alle voor de zorgverzekeraar";
+pub const ANSWER: &str = "een voorstel ondertekenen of weigeren (alleen de tekenbevoegde, met de SHA-256 van de gelezen tekst)";
+pub const CONTRACTS: &str = "de contracten zoals de declaratiecontrole ze leest: van de eigen organisatie, of alle voor de zorgverzekeraar";
 
 pub fn routes() -> Vec<Route> {
     vec![
         Route::new("GET", "/api/v1/proposals", Access::User, LIST, get(list)),
-        Route::new("GET", "/api/v1/proposals/{id}", Access::User, GET, get(detail)),
+        Route::new(
+            "GET",
+            "/api/v1/proposals/{id}",
+            Access::User,
+            GET,
+            get(detail),
+        ),
         Route::new(
             "POST",
             "/api/v1/proposals/{id}/answer",
@@ -34,7 +38,13 @@ pub fn routes() -> Vec<Route> {
             ANSWER,
             post(answer),
         ),
-        Route::new("GET", "/api/v1/contracts", Access::User, CONTRACTS, get(list_contracts)),
+        Route::new(
+            "GET",
+            "/api/v1/contracts",
+            Access::User,
+            CONTRACTS,
+            get(list_contracts),
+        ),
     ]
 }
 

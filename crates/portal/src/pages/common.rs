@@ -179,7 +179,12 @@ async fn account(State(state): State<AppState>, user: CurrentUser) -> Response {
 /// The longest label of an API token.
 const MAX_TOKEN_LABEL: usize = 100;
 
-fn tokens_page(state: &AppState, user: &CurrentUser, new_token: Option<(&str, &str)>, list: Vec<accounts::ApiToken>) -> Response {
+fn tokens_page(
+    state: &AppState,
+    user: &CurrentUser,
+    new_token: Option<(&str, &str)>,
+    list: Vec<accounts::ApiToken>,
+) -> Response {
     let body = html! {
         @if let Some((label, token)) = new_token {
             section.notice role="status" aria-live="polite" {
@@ -234,7 +239,9 @@ async fn tokens(
     user: CurrentUser,
 ) -> Result<Response, crate::error::PortalError> {
     let actor = user.actor.clone();
-    let list = state.run(move |s| accounts::api_tokens(&s.db, &actor)).await?;
+    let list = state
+        .run(move |s| accounts::api_tokens(&s.db, &actor))
+        .await?;
     Ok(tokens_page(&state, &user, None, list))
 }
 

@@ -135,7 +135,7 @@ pub fn set_up(p: &Portal) -> World {
         // A's ids apart from B's own (its organisation, users and tokens), so that a route that
         // answers for B's own record is not taken for one that answers for A's
         let auditor = actor(db, "auditor@zorgverzekeraar.example");
-        for _ in 0..12 {
+        for _ in 0..30 {
             accounts::create_api_token(db, &auditor, "opvulling", now()).unwrap();
         }
         db.write(|tx| {
@@ -177,7 +177,7 @@ pub fn set_up(p: &Portal) -> World {
                     organisation_id: 0,
                     policy_id: String::new(),
                     module: String::new(),
-                    terms: proposals::tariff_terms(policy, module, today),
+                    terms: proposals::tariff_terms(policy, module, NaiveDate::from_ymd_opt(2022, 1, 1).unwrap()),
                     start: NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
                     end: Some(NaiveDate::from_ymd_opt(2023, 12, 31).unwrap()),
                     ceiling_cents: Some(1_234_500),
@@ -337,14 +337,7 @@ pub fn params(pattern: &str) -> Vec<String> {
 /// `{name}`, else each of A's ids (and A's modules and policy, for a parameter that names one).
 pub fn values(name: &str, w: &World, p: &Portal) -> Vec<String> {
     match name {
-        "document" => p
-            .state
-            .policies
-            .texts
-            .keys()
-            .take(1)
-            .cloned()
-            .collect(),
+        "document" => p.state.policies.texts.keys().take(1).cloned().collect(),
         "name" | "calculator" => vec!["poh-ggz-hours".into()],
         _ => {
             let mut v: Vec<String> = w.ids().iter().map(|i| i.to_string()).collect();
@@ -527,10 +520,7 @@ pub async fn requests(
         }
     } else {
         for f in forms(w) {
-            out.push((
-                format!("{m} {path} {f:?}"),
-                send_form(c, m, path, &f).await,
-            ));
+            out.push((format!("{m} {path} {f:?}"), send_form(c, m, path, &f).await));
         }
     }
     out
