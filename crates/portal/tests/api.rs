@@ -9,7 +9,6 @@ use axum::http::{Request, StatusCode, header};
 use common::{Client, Portal, portals};
 use serde_json::json;
 use zorginkoop_app::accounts;
-use zorginkoop_app::proposals::{self, NewProposal};
 
 /// Makes a token on the account page and reads it from the page (shown once).
 async fn token_of(c: &mut Client) -> String {
@@ -464,40 +463,45 @@ async fn from_application_to_signed_contract_over_the_api() {
             .json();
         assert_eq!(app["messages"][0]["body"], "Dank u wel");
 
-        // the purchaser proposes (through the use case, as the purchaser's page does)
-        let pid = p.blocking(|s| {
-            let purchaser = accounts::login(
-                &s.db,
-                "inkoper@zorgverzekeraar.example",
-                zorginkoop_app::portal_demo::DEMO_PASSWORD,
-                &accounts::Client::default(),
-                chrono::Utc::now(),
+        // the purchaser proposes: the tariffs from the policy, one replaced
+        let propose = format!("/api/v1/applications/{id}/proposal");
+        let body = json!({"start": "2022-01-01", "ceiling": "12.500,00", "tariffs": {}});
+        assert_eq!(
+            employee.json("POST", &propose, &body, None).await.status,
+            StatusCode::FORBIDDEN
+        );
+        let res = purchaser
+            .json(
+                "POST",
+                &propose,
+                &json!({"start": "2022-01-01", "tariffs": {"bestaat-niet": "1"}}),
+                None,
             )
-            .unwrap()
-            .actor;
-            let policy = zorginkoop_app::policies::find(&s.policies, "gp-2022-2023").unwrap();
-            proposals::propose(
-                &s.db,
-                &s.policies,
-                &purchaser,
-                &NewProposal {
-                    application_id: Some(id),
-                    organisation_id: 0,
-                    policy_id: String::new(),
-                    module: String::new(),
-                    terms: proposals::tariff_terms(
-                        policy,
-                        "poh-ggz",
-                        chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
-                    ),
-                    start: chrono::NaiveDate::from_ymd_opt(2022, 1, 1).unwrap(),
-                    end: None,
-                    ceiling_cents: None,
-                },
-                s.now(),
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", res.body);
+        let res = purchaser
+            .json(
+                "POST",
+                &propose,
+                &json!({"start": "2022-01-01", "ceiling": "12500,00"}),
+                None,
             )
-            .unwrap()
-        });
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        let proposed = res.json();
+        let pid = proposed["id"].as_i64().unwrap();
+        assert_eq!(proposed["state"], "proposed");
+        assert_eq!(proposed["ceiling_cents"], 1_250_000);
+        let term = &proposed["terms"][0];
+        assert_eq!(term["proposed_value"], term["policy_value"], "{proposed}");
+        assert_eq!(
+            purchaser
+                .json("POST", &propose, &json!({"start": "2022-01-01"}), None)
+                .await
+                .status,
+            StatusCode::CONFLICT,
+            "one open proposal per application"
+        );
 
         let list = employee.get("/api/v1/proposals").await.json();
         assert_eq!(list[0]["id"], pid);
@@ -571,6 +575,35 @@ async fn from_application_to_signed_contract_over_the_api() {
         );
         let all = purchaser.get("/api/v1/contracts").await.json();
         assert_eq!(all.as_array().unwrap().len(), 1);
+
+        // an administrative contract: at once a contract, for the purchaser only
+        let org = other.get("/api/v1/me").await.json()["organisation"]["id"].clone();
+        let admin = json!({"organisation": org, "policy": "gp-2022-2023", "module": "poh-ggz",
+            "start": "2022-01-01", "end": "2022-12-31"});
+        assert_eq!(
+            other
+                .json("POST", "/api/v1/contracts", &admin, None)
+                .await
+                .status,
+            StatusCode::FORBIDDEN
+        );
+        let res = purchaser
+            .json("POST", "/api/v1/contracts", &admin, None)
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        assert_eq!(res.json()["state"], "administrative");
+        let theirs = other.get("/api/v1/contracts").await.json();
+        assert_eq!(theirs[0]["provider_agb"], "01056789");
+        assert_eq!(
+            signer
+                .get("/api/v1/contracts")
+                .await
+                .json()
+                .as_array()
+                .unwrap()
+                .len(),
+            1
+        );
 
         // the audit log: the provider's own organisation, with the signature
         let log = signer.get("/api/v1/audit").await.json();

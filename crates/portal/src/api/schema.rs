@@ -1,6 +1,9 @@
 //! The API's request and response types, as the OpenAPI document describes them. Engine types
 //! (a case, a decision, a receipt) are free-form objects here: their shape is
 //! `zorginkoop.decision/2`, described in `crates/engine/DECISION-JSON.md`.
+//!
+//! The doc comments of these types become the descriptions in the OpenAPI document and on the
+//! `/api` page, which users read: they are in Dutch.
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -11,42 +14,39 @@ use zorginkoop_app::audit::AuditRecord;
 use zorginkoop_app::proposals::{Proposal, TariffTerm};
 use zorginkoop_app::store::ContractRow;
 
-/// Where the decision JSON is described.
-pub const DECISION_DOC: &str = "crates/engine/DECISION-JSON.md";
-
-/// An error: the Dutch message and the HTTP status.
+/// Een fout: de melding en de HTTP-status.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 pub struct ApiError {
-    /// What went wrong, in Dutch.
+    /// Wat er misging.
     pub fout: String,
     pub status: u16,
 }
 
-/// An organisation, briefly.
+/// Een organisatie, kort.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct OrganisationRef {
     pub id: i64,
     pub name: String,
-    /// A provider kind of the policies (`practice`, `zorggroep`, ...) or `insurer`.
+    /// Een soort zorgaanbieder uit het beleid (`practice`, `zorggroep`, ...) of `insurer`.
     pub kind: String,
 }
 
-/// The logged-in user.
+/// De ingelogde gebruiker.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Me {
     pub user_id: i64,
     pub name: String,
     pub email: String,
-    /// `provider-user`, `provider-signer`, `purchaser`, `auditor` or `admin`.
+    /// `provider-user`, `provider-signer`, `purchaser`, `auditor` of `admin`.
     pub role: String,
-    /// The role in Dutch.
+    /// De rol in het Nederlands.
     pub role_label: String,
     pub organisation: OrganisationRef,
-    /// Authenticated with an API token (else with the session cookie).
+    /// Ingelogd met een API-token (anders met de sessiecookie).
     pub via_token: bool,
 }
 
-/// A policy document as loaded.
+/// Een beleidsdocument zoals geladen.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct PolicyInfo {
     pub id: String,
@@ -55,89 +55,90 @@ pub struct PolicyInfo {
     pub domain: String,
     pub period_start: NaiveDate,
     pub period_end: NaiveDate,
-    /// The source document's file name.
+    /// De bestandsnaam van het brondocument.
     pub document: String,
-    /// How many modules it has.
+    /// Het aantal modules.
     pub modules: usize,
-    /// SHA-256 of the policy file (the receipts name it).
+    /// SHA-256 van het beleidsbestand (de ontvangstbewijzen noemen haar).
     pub sha256: String,
 }
 
-/// Which policy and reference date to use (both optional).
+/// Welk beleid en welke peildatum (beide optioneel).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct PolicyDate {
-    /// Policy id; default: the case's `policy` (decide) or the calculator's own policy (calc).
+    /// Beleid-id; standaard het `policy` van de aanvraag (decide) of het eigen beleid van de rekentool (calc).
     pub policy: Option<String>,
-    /// Reference date `YYYY-MM-DD`; default: the case's `request_date`, else today (decide),
-    /// or the policy's period start (calc).
+    /// Peildatum `JJJJ-MM-DD`; standaard de `request_date` van de aanvraag, anders vandaag
+    /// (decide), of het begin van de beleidsperiode (calc).
     pub date: Option<NaiveDate>,
 }
 
-/// The situation sent, with the engine's decision.
+/// De gestuurde situatie, met de beslissing.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DecideAnswer {
-    /// The case as sent (as in `examples/*.json`).
+    /// De aanvraag zoals gestuurd (zoals in `examples/*.json`).
     #[schema(value_type = Object)]
     pub case: serde_json::Value,
-    /// The decision in `zorginkoop.decision/2` form: the receipt (policy id, version, SHA-256,
-    /// engine, dates) and per module the outcome, the earliest start, the missing facts and the
-    /// trace (`steps`, each with the passage it rests on). See crates/engine/DECISION-JSON.md.
+    /// De beslissing in de vorm `zorginkoop.decision/2`: het ontvangstbewijs (beleid, versie,
+    /// SHA-256, engine, data) en per module de uitkomst, de vroegste start, de ontbrekende
+    /// feiten en de redenering (`steps`, elk met de passage waarop ze rust). Zie
+    /// crates/engine/DECISION-JSON.md.
     #[schema(value_type = Object)]
     pub decision: serde_json::Value,
 }
 
-/// A calculator's input or output field.
+/// Een invoer- of uitvoerveld van een rekentool.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct FieldInfo {
     pub name: String,
-    /// `decimal`, `integer`, `bool`, `text`, `date`, `list` or `object`.
+    /// `decimal`, `integer`, `bool`, `text`, `date`, `list` of `object`.
     #[serde(rename = "type")]
     pub ty: String,
     pub doc: String,
 }
 
-/// A calculator (rekentool).
+/// Een rekentool.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CalculatorInfo {
     pub name: String,
     pub summary: String,
-    /// The policy whose parameters it uses unless told otherwise.
+    /// Het beleid waarvan ze de parameters gebruikt, tenzij anders gevraagd.
     pub policy: String,
     pub inputs: Vec<FieldInfo>,
     pub outputs: Vec<FieldInfo>,
 }
 
-/// The input sent, with the calculator's output and the receipt.
+/// De gestuurde invoer, met de uitkomst en het ontvangstbewijs.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CalcAnswer {
     pub calculator: String,
-    /// The input as sent.
+    /// De invoer zoals gestuurd.
     #[schema(value_type = Object)]
     pub input: serde_json::Value,
-    /// The result, per the calculator's output fields (decimals as exact text).
+    /// De uitkomst, per uitvoerveld van de rekentool (decimalen als exacte tekst).
     #[schema(value_type = Object)]
     pub output: serde_json::Value,
-    /// Which policy (id, version, SHA-256), which engine and which date: the receipt of
+    /// Welk beleid (id, versie, SHA-256), welke engine en welke datum: het ontvangstbewijs van
     /// crates/engine/DECISION-JSON.md.
     #[schema(value_type = Object)]
     pub receipt: serde_json::Value,
 }
 
-/// Filters for the list of applications.
+/// Filters voor de lijst van aanvragen.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ApplicationFilter {
-    /// Only this organisation's (a care provider sees only its own).
+    /// Alleen die van deze organisatie (een zorgaanbieder ziet alleen de eigen).
     pub organisation: Option<i64>,
-    /// Only in this state: `draft`, `submitted`, `under-review`, `information-requested`,
+    /// Alleen in deze status: `draft`, `submitted`, `under-review`, `information-requested`,
     /// `granted`, `refused`.
     pub state: Option<String>,
-    /// The purchaser's queue (submitted, under review, information asked), oldest first.
+    /// De werkvoorraad van de zorginkoper (ingediend, in behandeling, informatie gevraagd), oudste eerst.
     pub queue: Option<bool>,
 }
 
-/// An application, briefly.
+/// Een aanvraag, kort.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApplicationSummary {
     pub id: i64,
@@ -145,9 +146,9 @@ pub struct ApplicationSummary {
     pub organisation_name: String,
     pub policy_id: String,
     pub module: String,
-    /// `draft`, `submitted`, `under-review`, `information-requested`, `granted`, `refused`.
+    /// `draft`, `submitted`, `under-review`, `information-requested`, `granted` of `refused`.
     pub state: String,
-    /// The state in Dutch.
+    /// De status in het Nederlands.
     pub state_label: String,
     pub submitted_at: Option<String>,
     pub request_date: Option<NaiveDate>,
@@ -173,7 +174,7 @@ impl From<&Application> for ApplicationSummary {
     }
 }
 
-/// A message in an application's thread.
+/// Een bericht bij een aanvraag.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct MessageView {
     pub id: i64,
@@ -195,96 +196,97 @@ impl From<Message> for MessageView {
     }
 }
 
-/// An application in full: the answers, the decision kept at submission, the live decision
-/// while it can still be changed, and the thread.
+/// Een aanvraag volledig: de antwoorden, de beslissing bij indienen, de live beslissing zolang
+/// ze nog kan veranderen, en de berichten.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApplicationDetail {
     #[serde(flatten)]
     pub summary: ApplicationSummary,
-    /// The answers so far: fact name to value.
+    /// De antwoorden tot nu toe: feitnaam met waarde.
     #[schema(value_type = Object)]
     pub facts: BTreeMap<String, serde_json::Value>,
-    /// Why it was refused, or what information is asked.
+    /// Waarom afgewezen, of welke informatie gevraagd is.
     pub reason: Option<String>,
     pub created_at: String,
-    /// The engine's decision at submission (`zorginkoop.decision/2`, with receipt and trace;
-    /// see crates/engine/DECISION-JSON.md).
+    /// De beslissing bij indienen (`zorginkoop.decision/2`, met ontvangstbewijs en redenering;
+    /// zie crates/engine/DECISION-JSON.md).
     #[schema(value_type = Option<Object>)]
     pub decision: Option<serde_json::Value>,
-    /// While the answers can change: the engine's decision on the module now (a
-    /// ModuleDecision of crates/engine/DECISION-JSON.md: outcome, missing facts, trace).
+    /// Zolang de antwoorden kunnen veranderen: de beslissing over de module nu (een
+    /// ModuleDecision van crates/engine/DECISION-JSON.md: uitkomst, ontbrekende feiten, redenering).
     #[schema(value_type = Option<Object>)]
     pub live_decision: Option<serde_json::Value>,
     pub messages: Vec<MessageView>,
 }
 
-/// Start an application for a module of the catalogue (or get the open one).
+/// Een aanvraag starten voor een module uit de catalogus (of de open aanvraag krijgen).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct StartApplication {
-    /// Policy id, e.g. `gp-2022-2023`.
+    /// Beleid-id, bijvoorbeeld `gp-2022-2023`.
     pub policy: String,
-    /// Module id in that policy, e.g. `basiszorg`.
+    /// Module-id in dat beleid, bijvoorbeeld `basiszorg`.
     pub module: String,
 }
 
 /// Answers to save: fact name to value (true/false, a number, a text); `null` removes an
-/// answer. Answers not named stay as they are.
+/// answer. Answers not named stay as they are. (Described in the handler's request body.)
 #[derive(Debug, Deserialize)]
 pub struct Answers(pub BTreeMap<String, Option<serde_json::Value>>);
 
-/// What the purchaser decides.
+/// Wat de zorginkoper besluit.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum ReviewAction {
-    /// Take it into review.
+    /// In behandeling nemen.
     #[serde(alias = "in-behandeling")]
     Start,
     #[serde(alias = "toekennen")]
     Grant,
-    /// Ask the provider for information (`text` is the question).
+    /// De zorgaanbieder om informatie vragen (`text` is de vraag).
     #[serde(alias = "informatie")]
     RequestInformation,
-    /// Refuse (`text` is the reason the provider reads).
+    /// Afwijzen (`text` is de reden die de zorgaanbieder leest).
     #[serde(alias = "afwijzen")]
     Refuse,
 }
 
-/// A purchaser's step on a submitted application.
+/// Een stap van de zorginkoper op een ingediende aanvraag: `start`, `grant`,
+/// `request-information` of `refuse`.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct ReviewRequest {
     pub action: ReviewAction,
-    /// The question (request-information) or the reason (refuse).
+    /// De vraag (request-information) of de reden (refuse).
     pub text: Option<String>,
 }
 
-/// A message for an application's thread.
+/// Een bericht voor een aanvraag.
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct NewMessage {
     pub body: String,
 }
 
-/// A message posted.
+/// Het geplaatste bericht.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct Created {
     pub id: i64,
 }
 
-/// Filter for proposals (the insurer's staff see every organisation's).
+/// Filter voor voorstellen (de zorgverzekeraar ziet die van elke organisatie).
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct OrganisationFilter {
-    /// Only this organisation's.
+    /// Alleen die van deze organisatie.
     pub organisation: Option<i64>,
 }
 
-/// A tariff item of a proposal: the policy's value beside the proposed one.
+/// Een tarief van een voorstel: de waarde uit het beleid naast de voorgestelde.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct TermView {
     pub parameter: String,
     pub label: String,
     /// `eur`, `ratio`, `hours`, ...
     pub unit: String,
-    /// The policy's value on the start date (exact decimal text).
+    /// De waarde uit het beleid op de startdatum (exacte decimale tekst).
     pub policy_value: Option<String>,
     pub proposed_value: String,
 }
@@ -301,7 +303,7 @@ impl From<&TariffTerm> for TermView {
     }
 }
 
-/// A proposal or contract, briefly.
+/// Een voorstel of contract, kort.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProposalSummary {
     pub id: i64,
@@ -310,18 +312,18 @@ pub struct ProposalSummary {
     pub application_id: Option<i64>,
     pub policy_id: String,
     pub module: String,
-    /// `proposed`, `accepted`, `refused` or `administrative`.
+    /// `proposed`, `accepted`, `refused` of `administrative`.
     pub state: String,
     pub state_label: String,
     pub start: NaiveDate,
     pub end: Option<NaiveDate>,
-    /// The main tariff in cents.
+    /// Het hoofdtarief in centen.
     pub tariff_cents: i64,
     pub ceiling_cents: Option<i64>,
     pub proposed_at: String,
     pub contract_id: Option<i64>,
-    /// Whether the contract runs today (`actief`, `getekend, start later`, `beëindigd`); absent
-    /// when there is no contract.
+    /// Of het contract vandaag loopt (`actief`, `getekend, start later`, `beëindigd`); afwezig
+    /// als er geen contract is.
     pub contract_status: Option<String>,
 }
 
@@ -347,16 +349,16 @@ impl ProposalSummary {
     }
 }
 
-/// A proposal in full: the exact text the signer reads and its SHA-256, the tariffs, and who
-/// answered when and from where.
+/// Een voorstel volledig: de exacte tekst die de tekenbevoegde leest en haar SHA-256, de
+/// tarieven, en wie wanneer en vanaf waar antwoordde.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ProposalDetail {
     #[serde(flatten)]
     pub summary: ProposalSummary,
     pub terms: Vec<TermView>,
-    /// The exact text.
+    /// De exacte tekst.
     pub text: String,
-    /// Send this back to accept or refuse: it proves which text was read.
+    /// Stuur deze mee bij accepteren of weigeren: ze bewijst welke tekst gelezen is.
     pub text_sha256: String,
     pub proposed_by: String,
     pub answered_by: Option<String>,
@@ -364,7 +366,7 @@ pub struct ProposalDetail {
     pub answered_ip: Option<String>,
     pub answered_user_agent: Option<String>,
     pub refusal_reason: Option<String>,
-    /// Once signed: the signing receipt (the text, who, when, from where, the SHA-256).
+    /// Na ondertekening: het ontvangstbewijs (de tekst, wie, wanneer, vanaf waar, de SHA-256).
     pub receipt: Option<String>,
 }
 
@@ -386,7 +388,7 @@ impl ProposalDetail {
     }
 }
 
-/// The signer's answer.
+/// Het antwoord van de tekenbevoegde: `accept` of `refuse`.
 #[derive(Debug, Clone, Copy, Deserialize, ToSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum Answer {
@@ -396,24 +398,24 @@ pub enum Answer {
     Refuse,
 }
 
-/// Accept or refuse a proposal (only the organisation's signer).
+/// Een voorstel accepteren of weigeren (alleen de tekenbevoegde van de organisatie).
 #[derive(Debug, Deserialize, ToSchema)]
 pub struct AnswerRequest {
     pub answer: Answer,
-    /// The `text_sha256` of the proposal as read: the answer holds only for that text.
+    /// De `text_sha256` van het voorstel zoals gelezen: het antwoord geldt alleen voor die tekst.
     pub text_sha256: String,
-    /// Why refused (required to refuse).
+    /// Waarom geweigerd (verplicht bij weigeren).
     pub reason: Option<String>,
 }
 
-/// A contract as the claims checker reads it.
+/// Een contract zoals de declaratiecontrole het leest.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ContractView {
     pub id: Option<i64>,
-    /// 8 digits, leading zeros kept.
+    /// 8 cijfers, voorloopnullen behouden.
     pub provider_agb: String,
     pub module: String,
-    /// Prestatie codes agreed explicitly (empty: every code of the module).
+    /// Uitdrukkelijk afgesproken prestatiecodes (leeg: elke code van de module).
     pub prestatie_codes: Vec<String>,
     pub start: NaiveDate,
     pub end: Option<NaiveDate>,
@@ -438,15 +440,16 @@ impl From<ContractRow> for ContractView {
     }
 }
 
-/// How many audit entries.
+/// Hoeveel regels van het auditlog.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct AuditFilter {
-    /// At most this many, newest first (default 100, at most 1000).
+    /// Hoogstens zoveel, nieuwste eerst (standaard 100, hoogstens 1000).
     pub limit: Option<i64>,
 }
 
-/// An audit log entry: who, when, what, the state before and after, the policy receipt.
+/// Een regel van het auditlog: wie, wanneer, wat, de toestand ervoor en erna, het
+/// ontvangstbewijs van het beleid.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct AuditEntryView {
     pub id: i64,
@@ -487,4 +490,39 @@ impl From<AuditRecord> for AuditEntryView {
             ip: r.ip,
         }
     }
+}
+
+/// Een contractvoorstel van de zorginkoper voor een toegekende aanvraag: de tarieven komen uit
+/// het beleid op de startdatum; `tariffs` vervangt er enkele.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ProposeRequest {
+    pub start: NaiveDate,
+    /// Laatste dag (afwezig: onbepaalde tijd).
+    pub end: Option<NaiveDate>,
+    /// Omzetplafond in euro als tekst (`"12500,00"`), optioneel.
+    pub ceiling: Option<String>,
+    /// Tariefparameter-id met de voorgestelde waarde (exacte decimale tekst of een getal).
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub tariffs: BTreeMap<String, serde_json::Value>,
+}
+
+/// Een elders gemaakte afspraak, vastgelegd als administratief contract (geen ondertekening;
+/// na vastleggen niet meer te wijzigen).
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AdministrativeRequest {
+    /// Het organisatie-id van de zorgaanbieder.
+    pub organisation: i64,
+    /// Beleid-id, bijvoorbeeld `gp-2022-2023`.
+    pub policy: String,
+    /// Module-id in dat beleid.
+    pub module: String,
+    pub start: NaiveDate,
+    pub end: Option<NaiveDate>,
+    /// Omzetplafond in euro als tekst, optioneel.
+    pub ceiling: Option<String>,
+    /// Tariefparameter-id met de afgesproken waarde.
+    #[serde(default)]
+    #[schema(value_type = Object)]
+    pub tariffs: BTreeMap<String, serde_json::Value>,
 }

@@ -210,7 +210,7 @@ fn tokens_page(
             p { "U heeft nog geen API-tokens." }
         } @else {
             table {
-                thead { tr { th scope="col" { "Naam" } th scope="col" { "Gemaakt" } th scope="col" { "Status" } th scope="col" { span.visually-hidden { "Actie" } } } }
+                thead { tr { th scope="col" { "Naam" } th scope="col" { "Gemaakt" } th scope="col" { "Status" } th scope="col" { "Actie" } } }
                 tbody {
                     @for t in &list {
                         tr {

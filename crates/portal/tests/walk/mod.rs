@@ -438,6 +438,10 @@ pub fn json_bodies(w: &World) -> Vec<serde_json::Value> {
             "organisation": w.org_a,
             "application_id": w.granted,
             "label": "van B",
+            "start": "2022-01-01",
+            "end": "2022-12-31",
+            "ceiling": "1000",
+            "tariffs": {},
         })
     };
     vec![
