@@ -463,6 +463,39 @@ async fn from_application_to_signed_contract_over_the_api() {
             .json();
         assert_eq!(app["messages"][0]["body"], "Dank u wel");
 
+        // an attachment: the type by its content, for whoever may see the application
+        let mut req = axum::http::Request::builder()
+            .method("POST")
+            .uri(format!(
+                "/api/v1/applications/{id}/attachments?name=begroting.pdf"
+            ))
+            .header(header::CONTENT_TYPE, "application/octet-stream")
+            .header("x-csrf-token", &employee.csrf);
+        req = req.header(header::COOKIE, &employee.cookie);
+        let res = employee
+            .send(req.body(Body::from("%PDF-1.4 begroting")).unwrap())
+            .await;
+        assert_eq!(res.status, StatusCode::CREATED, "{}", res.body);
+        let att = res.json();
+        assert_eq!(att["content_type"], "application/pdf");
+        let aid = att["id"].as_i64().unwrap();
+        let file = purchaser.get(&format!("/api/v1/attachments/{aid}")).await;
+        assert_eq!(file.status, StatusCode::OK);
+        assert_eq!(file.bytes, b"%PDF-1.4 begroting");
+        assert_eq!(file.headers[header::CONTENT_TYPE], "application/pdf");
+        assert_eq!(
+            other
+                .get(&format!("/api/v1/attachments/{aid}"))
+                .await
+                .status,
+            StatusCode::NOT_FOUND
+        );
+        let app = employee
+            .get(&format!("/api/v1/applications/{id}"))
+            .await
+            .json();
+        assert_eq!(app["attachments"][0]["file_name"], "begroting.pdf");
+
         // the purchaser proposes: the tariffs from the policy, one replaced
         let propose = format!("/api/v1/applications/{id}/proposal");
         let body = json!({"start": "2022-01-01", "ceiling": "12.500,00", "tariffs": {}});

@@ -3,8 +3,9 @@
 //! the `applications` use case the pages use; it decides who may see and do what.
 
 use super::schema::{
-    Answers, ApiError, ApplicationDetail, ApplicationFilter, ApplicationSummary, Created,
-    MessageView, NewMessage, ReviewAction, ReviewRequest, StartApplication,
+    Answers, ApiError, ApplicationDetail, ApplicationFilter, ApplicationSummary, AttachmentName,
+    AttachmentView, Created, MessageView, NewMessage, ReviewAction, ReviewRequest,
+    StartApplication,
 };
 use super::{ApiJson, ApiResult, Changing, ok, parse_id, query, reply, run};
 use crate::auth::CurrentUser;
@@ -17,7 +18,7 @@ use axum::routing::{get, post, put};
 use chrono::NaiveDate;
 use zorginkoop_app::accounts::{self, Actor};
 use zorginkoop_app::applications::{self, Application, Review};
-use zorginkoop_app::{AppError, policies};
+use zorginkoop_app::{AppError, attachments, policies};
 
 pub const LIST: &str =
     "aanvragen: een zorgaanbieder de eigen, de zorgverzekeraar alle (of de werkvoorraad)";
@@ -28,6 +29,8 @@ pub const FACTS: &str = "antwoorden opslaan (null wist een antwoord)";
 pub const SUBMIT: &str = "een aanvraag indienen: de indiendatum bepaalt de vroegste startdatum";
 pub const REVIEW: &str = "een aanvraag beoordelen (zorginkoper): in behandeling nemen, toekennen, informatie vragen of afwijzen";
 pub const MESSAGE: &str = "een bericht plaatsen bij een aanvraag";
+pub const ATTACH: &str = "een bijlage toevoegen aan een aanvraag (PDF, PNG, JPEG of platte tekst, hoogstens 4 MiB; de body is het bestand)";
+pub const ATTACHMENT: &str = "een bijlage downloaden";
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -74,6 +77,20 @@ pub fn routes() -> Vec<Route> {
             MESSAGE,
             post(message),
         ),
+        Route::new(
+            "POST",
+            "/api/v1/applications/{id}/attachments",
+            Access::User,
+            ATTACH,
+            post(attach),
+        ),
+        Route::new(
+            "GET",
+            "/api/v1/attachments/{id}",
+            Access::User,
+            ATTACHMENT,
+            get(attachment),
+        ),
     ]
 }
 
@@ -96,6 +113,10 @@ fn detail_of(
         .into_iter()
         .map(MessageView::from)
         .collect();
+    let attachments = attachments::list(&s.db, actor, app.id)?
+        .into_iter()
+        .map(AttachmentView::from)
+        .collect();
     Ok(ApplicationDetail {
         summary: ApplicationSummary::from(&app),
         facts: app.facts.clone(),
@@ -107,6 +128,7 @@ fn detail_of(
             .map(|d| serde_json::to_value(d).expect("a decision serialises")),
         live_decision: live,
         messages,
+        attachments,
     })
 }
 
@@ -307,4 +329,83 @@ pub async fn message(
     })
     .await?;
     Ok(reply(StatusCode::CREATED, &Created { id: mid }))
+}
+
+#[utoipa::path(post, path = "/api/v1/applications/{id}/attachments", tag = "aanvragen", summary = ATTACH,
+    description = "Stuur het bestand zelf als body (elk Content-Type); het soort bestand wordt aan \
+        de inhoud bepaald, niet aan de naam.",
+    params(("id" = i64, Path, description = "de aanvraag"), AttachmentName),
+    request_body(content = Vec<u8>, content_type = "application/octet-stream", description = "het bestand"),
+    responses((status = 201, body = AttachmentView),
+        (status = 401, body = ApiError),
+        (status = 403, body = ApiError),
+        (status = 404, body = ApiError),
+        (status = 413, description = "groter dan 4 MiB", body = ApiError),
+        (status = 422, description = "leeg, of geen PDF, PNG, JPEG of platte tekst", body = ApiError)))]
+pub async fn attach(
+    State(state): State<AppState>,
+    Changing(user): Changing,
+    Path(id): Path<String>,
+    q: Result<Query<AttachmentName>, QueryRejection>,
+    body: axum::body::Body,
+) -> ApiResult {
+    let id = parse_id(&id, "aanvraag")?;
+    let name = query(q)?.name.unwrap_or_else(|| "bijlage".into());
+    let bytes = axum::body::to_bytes(body, attachments::MAX_BYTES)
+        .await
+        .map_err(|_| {
+            super::error_reply(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                &format!(
+                    "de bijlage is te groot (hoogstens {} kB)",
+                    attachments::MAX_BYTES / 1024
+                ),
+            )
+        });
+    let bytes = match bytes {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
+    };
+    let now = state.now();
+    let a = run(&state, move |s| {
+        let aid = attachments::add(&s.db, &user.actor, id, &name, &bytes, now)?;
+        Ok(attachments::get(&s.db, &user.actor, aid)?.0)
+    })
+    .await?;
+    Ok(reply(StatusCode::CREATED, &AttachmentView::from(a)))
+}
+
+#[utoipa::path(get, path = "/api/v1/attachments/{id}", tag = "aanvragen", summary = ATTACHMENT,
+    params(("id" = i64, Path, description = "de bijlage")),
+    responses((status = 200, description = "het bestand, met zijn Content-Type", content_type = "application/octet-stream", body = Vec<u8>),
+        (status = 401, body = ApiError),
+        (status = 404, description = "bestaat niet of u mag haar niet zien", body = ApiError)))]
+pub async fn attachment(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path(id): Path<String>,
+) -> ApiResult {
+    let id = parse_id(&id, "bijlage")?;
+    let (a, content) = run(&state, move |s| attachments::get(&s.db, &user.actor, id)).await?;
+    Ok((
+        [
+            (header::CONTENT_TYPE, a.content_type.clone()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!(
+                    "attachment; filename=\"{}\"",
+                    a.file_name
+                        .chars()
+                        .map(|c| if c.is_ascii_graphic() || c == ' ' {
+                            c
+                        } else {
+                            '_'
+                        })
+                        .collect::<String>()
+                ),
+            ),
+        ],
+        content,
+    )
+        .into_response())
 }

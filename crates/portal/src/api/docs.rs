@@ -62,6 +62,8 @@ pub fn routes() -> Vec<Route> {
         applications::submit,
         applications::review,
         applications::message,
+        applications::attach,
+        applications::attachment,
         proposals::list,
         proposals::detail,
         proposals::answer,

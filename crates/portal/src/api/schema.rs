@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use utoipa::{IntoParams, ToSchema};
 use zorginkoop_app::applications::{Application, Message};
+use zorginkoop_app::attachments::Attachment;
 use zorginkoop_app::audit::AuditRecord;
 use zorginkoop_app::proposals::{Proposal, TariffTerm};
 use zorginkoop_app::store::ContractRow;
@@ -217,6 +218,45 @@ pub struct ApplicationDetail {
     #[schema(value_type = Option<Object>)]
     pub live_decision: Option<serde_json::Value>,
     pub messages: Vec<MessageView>,
+    /// De bijlagen bij de berichten (zonder inhoud: haal die op met GET /api/v1/attachments/{id}).
+    pub attachments: Vec<AttachmentView>,
+}
+
+/// Een bijlage, zonder inhoud.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AttachmentView {
+    pub id: i64,
+    pub application_id: i64,
+    pub author: String,
+    pub file_name: String,
+    /// `application/pdf`, `image/png`, `image/jpeg` of `text/plain` (bepaald aan de inhoud).
+    pub content_type: String,
+    pub size_bytes: i64,
+    pub sha256: String,
+    pub created_at: String,
+}
+
+impl From<Attachment> for AttachmentView {
+    fn from(a: Attachment) -> Self {
+        AttachmentView {
+            id: a.id,
+            application_id: a.application_id,
+            author: a.author,
+            file_name: a.file_name,
+            content_type: a.content_type,
+            size_bytes: a.size_bytes,
+            sha256: a.sha256,
+            created_at: a.created_at,
+        }
+    }
+}
+
+/// De bestandsnaam van een bijlage.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AttachmentName {
+    /// De bestandsnaam (standaard `bijlage`).
+    pub name: Option<String>,
 }
 
 /// Een aanvraag starten voor een module uit de catalogus (of de open aanvraag krijgen).

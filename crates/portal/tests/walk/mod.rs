@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 use zorginkoop_app::accounts::{self, Actor, Client as LoginClient};
 use zorginkoop_app::applications::{self, Review};
 use zorginkoop_app::proposals::{self, NewProposal, Signature};
-use zorginkoop_app::{policies, portal_demo};
+use zorginkoop_app::{attachments, policies, portal_demo};
 use zorginkoop_portal::RouteInfo;
 
 /// Organisation A (De Linde) and its users.
@@ -29,6 +29,9 @@ pub const A_PATIENTS: i64 = 2987;
 pub const A_MESSAGE: &str = "Bericht-van-De-Linde-7731";
 /// The purchaser's question to A.
 pub const A_QUESTION: &str = "Vraag-aan-De-Linde-4410";
+/// The content and the file name of A's attachment.
+pub const A_ATTACHMENT: &str = "Bijlage-van-De-Linde-5521";
+pub const A_ATTACHMENT_NAME: &str = "begroting-linde-8812.txt";
 
 /// What A has: a draft, a submitted application, two granted ones with a proposal each (one
 /// waiting for the signer, one signed, with its contract), messages and an API token.
@@ -43,6 +46,7 @@ pub struct World {
     pub signed_proposal: i64,
     pub contract: i64,
     pub token_a: i64,
+    pub attachment: i64,
     pub shas: Vec<String>,
     pub modules: Vec<String>,
 }
@@ -60,6 +64,7 @@ impl World {
             self.signed_proposal,
             self.contract,
             self.token_a,
+            self.attachment,
         ];
         ids.sort();
         ids.dedup();
@@ -76,6 +81,8 @@ impl World {
             A_PATIENTS.to_string(),
             A_MESSAGE.to_lowercase(),
             A_QUESTION.to_lowercase(),
+            A_ATTACHMENT.to_lowercase(),
+            A_ATTACHMENT_NAME.to_lowercase(),
         ];
         m.extend(self.shas.iter().cloned());
         m
@@ -197,6 +204,15 @@ pub fn set_up(p: &Portal) -> World {
         submit(submitted);
         applications::post_message(db, &purchaser, submitted, A_QUESTION, now()).unwrap();
         applications::post_message(db, &employee, submitted, A_MESSAGE, now()).unwrap();
+        let attachment = attachments::add(
+            db,
+            &employee,
+            submitted,
+            A_ATTACHMENT_NAME,
+            A_ATTACHMENT.as_bytes(),
+            now(),
+        )
+        .unwrap();
         let granted = apply(modules[2]);
         submit(granted);
         applications::review(db, &purchaser, granted, &Review::Grant, now()).unwrap();
@@ -233,6 +249,7 @@ pub fn set_up(p: &Portal) -> World {
             signed_proposal,
             contract: signed.contract_id.unwrap(),
             token_a,
+            attachment,
             shas: vec![open_sha, sha],
             modules: modules.iter().map(|m| m.to_string()).collect(),
         }
@@ -286,7 +303,13 @@ pub fn snapshot(p: &Portal, w: &World) -> String {
                 "SELECT count(*) AS n FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE u.organisation_id = ? AND t.revoked_at IS NOT NULL",
                 zorginkoop_store::args![org],
             )?;
-            out += &format!("contracts {contracts}\nmessages {messages}\ntokens revoked {revoked}\n");
+            let attached = count(
+                "SELECT count(*) AS n FROM attachments f JOIN applications a ON a.id = f.application_id WHERE a.organisation_id = ?",
+                zorginkoop_store::args![org],
+            )?;
+            out += &format!(
+                "contracts {contracts}\nmessages {messages}\ntokens revoked {revoked}\nattachments {attached}\n"
+            );
             Ok::<_, zorginkoop_store::StoreError>(out)
         })
         .expect("snapshot")
@@ -310,6 +333,7 @@ pub fn own_ids(p: &Portal, email: &str) -> Vec<i64> {
                 "SELECT id AS n FROM applications WHERE organisation_id = ?",
                 "SELECT id AS n FROM proposals WHERE organisation_id = ?",
                 "SELECT m.id AS n FROM application_messages m JOIN applications a ON a.id = m.application_id WHERE a.organisation_id = ?",
+                "SELECT f.id AS n FROM attachments f JOIN applications a ON a.id = f.application_id WHERE a.organisation_id = ?",
             ] {
                 for r in tx.query(sql, zorginkoop_store::args![org])? {
                     ids.push(r.int("n")?);
