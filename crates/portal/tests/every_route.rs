@@ -44,6 +44,12 @@ async fn every_route_answers_without_a_server_error_for_every_role() {
                 walk::keep_logged_in(&p, email, &mut c, &mut token).await;
             }
         }
+        eprintln!(
+            "{}: {} routes, {requests} requests by {} roles",
+            p.backend(),
+            routes.len(),
+            ROLES.len()
+        );
         assert!(
             failures.is_empty(),
             "{}: {} of {requests} requests failed:\n{}",

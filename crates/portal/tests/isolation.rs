@@ -118,6 +118,11 @@ async fn no_route_shows_or_changes_anything_of_another_organisation() {
                 walk::keep_logged_in(&p, email, &mut c, &mut token).await;
             }
         }
+        eprintln!(
+            "{}: {} routes, {requests} requests as organisation B",
+            p.backend(),
+            routes.len()
+        );
         assert!(
             failures.is_empty(),
             "{}: {} of {requests} requests leak or fail:\n{}",
