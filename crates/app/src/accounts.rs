@@ -550,6 +550,72 @@ pub fn users_of(
         .collect()
 }
 
+/// An API token as listed for its owner (never the token itself: only its SHA-256 is kept).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApiToken {
+    pub id: i64,
+    pub label: String,
+    pub created_at: String,
+    pub revoked_at: Option<String>,
+}
+
+/// The actor's own API tokens, newest first.
+pub fn api_tokens(db: &Db, actor: &Actor) -> Result<Vec<ApiToken>, AppError> {
+    let rows = db.read(|tx| {
+        tx.query(
+            "SELECT id, label, created_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC",
+            args![actor.user_id],
+        )
+    })?;
+    rows.iter()
+        .map(|r| {
+            Ok(ApiToken {
+                id: r.int("id")?,
+                label: r.text("label")?,
+                created_at: r.text("created_at")?,
+                revoked_at: r.opt_text("revoked_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Revokes one of the actor's own API tokens (another user's token is "not found"); revoking
+/// twice is refused as a conflict.
+pub fn revoke_api_token(
+    db: &Db,
+    actor: &Actor,
+    id: i64,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
+    db.write(|tx| {
+        let row = tx
+            .query_one(
+                "SELECT revoked_at FROM api_tokens WHERE id = ? AND user_id = ?",
+                args![id, actor.user_id],
+            )?
+            .ok_or_else(|| AppError::NotFound(format!("API-token {id}")))?;
+        if row.opt_text("revoked_at")?.is_some() {
+            return Err(AppError::Conflict(format!(
+                "API-token {id} is al ingetrokken"
+            )));
+        }
+        let changed = tx.execute(
+            "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+            args![now.to_rfc3339(), id, actor.user_id],
+        )?;
+        if changed == 0 {
+            return Err(AppError::Conflict(format!(
+                "API-token {id} is al ingetrokken"
+            )));
+        }
+        audit::append(
+            tx,
+            &AuditEntry::new(actor, "API-token ingetrokken", "api_token", Some(id), now),
+        )?;
+        Ok(())
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

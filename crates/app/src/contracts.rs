@@ -100,3 +100,31 @@ pub fn seed_demo_db(db: &Path) -> Result<Seeded, AppError> {
     let mut store = Store::open(db).map_err(AppError::store(db))?;
     seed_demo(&mut store, db)
 }
+
+/// The contracts an actor may see, by id: the insurer's staff every contract, a care provider's
+/// users those of their organisation's AGB code (none when it has no AGB code).
+pub fn visible(
+    db: &zorginkoop_store::Db,
+    actor: &crate::accounts::Actor,
+) -> Result<Vec<ContractRow>, AppError> {
+    const SELECT: &str = "SELECT id, provider_agb, module, prestatie_codes, start_date, end_date,
+            tariff_cents, ceiling_cents, contract_type FROM contracts";
+    let rows = if actor.role.is_insurer() {
+        db.read(|tx| tx.query(&format!("{SELECT} ORDER BY id"), &[]))?
+    } else {
+        let org = crate::accounts::organisation(db, actor, actor.organisation_id)?;
+        let Some(agb) = org.agb else {
+            return Ok(Vec::new());
+        };
+        db.read(|tx| {
+            tx.query(
+                &format!("{SELECT} WHERE provider_agb = ? ORDER BY id"),
+                zorginkoop_store::args![&agb],
+            )
+        })?
+    };
+    Ok(rows
+        .iter()
+        .map(zorginkoop_store::contract_from_row)
+        .collect::<Result<_, _>>()?)
+}

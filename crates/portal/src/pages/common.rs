@@ -1,17 +1,18 @@
 //! What every visitor shares: the stylesheet and the vendored htmx, and the policy documents'
 //! passages that every decision links to (the document text with the quoted passage marked).
 
-use crate::auth::CurrentUser;
+use crate::auth::{CurrentUser, Posted};
 use crate::html;
 use crate::routes::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header;
-use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
 use maud::html;
 use serde::Deserialize;
 use zorginkoop_app::AppError;
+use zorginkoop_app::accounts;
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -42,6 +43,27 @@ pub fn routes() -> Vec<Route> {
             Access::User,
             "de tekst van een beleidsdocument met de geciteerde passage gemarkeerd",
             get(passage),
+        ),
+        Route::new(
+            "GET",
+            "/account/tokens",
+            Access::User,
+            "mijn API-tokens: maken en intrekken",
+            get(tokens),
+        ),
+        Route::new(
+            "POST",
+            "/account/tokens",
+            Access::User,
+            "een API-token maken (het wordt één keer getoond)",
+            post(create_token),
+        ),
+        Route::new(
+            "POST",
+            "/account/tokens/{id}/intrekken",
+            Access::User,
+            "een eigen API-token intrekken",
+            post(revoke_token),
         ),
     ]
 }
@@ -149,8 +171,123 @@ async fn account(State(state): State<AppState>, user: CurrentUser) -> Response {
             dt { "Rol" } dd { (a.role.label()) }
             dt { "Organisatie" } dd { (a.organisation_name) }
         }
+        p { a href="/account/tokens" { "API-tokens beheren" } " · " a href="/api" { "Over de API" } }
     };
     html::page(&state, Some(&user), "Mijn account", body).into_response()
+}
+
+/// The longest label of an API token.
+const MAX_TOKEN_LABEL: usize = 100;
+
+fn tokens_page(
+    state: &AppState,
+    user: &CurrentUser,
+    new_token: Option<(&str, &str)>,
+    list: Vec<accounts::ApiToken>,
+) -> Response {
+    let body = html! {
+        @if let Some((label, token)) = new_token {
+            section.notice role="status" aria-live="polite" {
+                h2 { "Nieuw token: " (label) }
+                p { "Kopieer het token nu: het wordt maar één keer getoond." }
+                p { label for="nieuw-token" { "Token" } }
+                p { input id="nieuw-token" type="text" readonly value=(token) size="60"; }
+            }
+        }
+        p { "Met een API-token gebruikt een programma de " a href="/api" { "API" } " met uw rechten: stuur het mee als "
+            code { "Authorization: Bearer <token>" } ". Trek een token in als u het niet meer gebruikt of als het is uitgelekt." }
+        h2 { "Token maken" }
+        form method="post" action="/account/tokens" {
+            (html::csrf_field(user))
+            p {
+                label for="label" { "Naam van het token" }
+                input id="label" name="label" type="text" required maxlength=(MAX_TOKEN_LABEL) placeholder="bijvoorbeeld: boekhouding";
+            }
+            p { button type="submit" { "Token maken" } }
+        }
+        h2 { "Mijn tokens" }
+        @if list.is_empty() {
+            p { "U heeft nog geen API-tokens." }
+        } @else {
+            table {
+                thead { tr { th scope="col" { "Naam" } th scope="col" { "Gemaakt" } th scope="col" { "Status" } th scope="col" { "Actie" } } }
+                tbody {
+                    @for t in &list {
+                        tr {
+                            th scope="row" { (t.label) }
+                            td { (html::timestamp_nl(&t.created_at)) }
+                            td { @match &t.revoked_at { Some(r) => { "ingetrokken op " (html::timestamp_nl(r)) }, None => "actief" } }
+                            td {
+                                @if t.revoked_at.is_none() {
+                                    form method="post" action={"/account/tokens/" (t.id) "/intrekken"} {
+                                        (html::csrf_field(user))
+                                        button type="submit" aria-label={"Token " (t.label) " intrekken"} { "Intrekken" }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    };
+    html::page(state, Some(user), "API-tokens", body).into_response()
+}
+
+async fn tokens(
+    State(state): State<AppState>,
+    user: CurrentUser,
+) -> Result<Response, crate::error::PortalError> {
+    let actor = user.actor.clone();
+    let list = state
+        .run(move |s| accounts::api_tokens(&s.db, &actor))
+        .await?;
+    Ok(tokens_page(&state, &user, None, list))
+}
+
+#[derive(Debug, Deserialize)]
+pub struct TokenForm {
+    #[serde(default)]
+    label: String,
+}
+
+async fn create_token(
+    State(state): State<AppState>,
+    posted: Posted<TokenForm>,
+) -> Result<Response, crate::error::PortalError> {
+    let user = posted.user;
+    let label = posted.form.label.trim().to_string();
+    if label.is_empty() || label.chars().count() > MAX_TOKEN_LABEL {
+        return Err(AppError::Invalid {
+            field: "naam van het token".into(),
+            problem: format!("vul een naam in van hoogstens {MAX_TOKEN_LABEL} tekens"),
+        }
+        .into());
+    }
+    let (actor, now) = (user.actor.clone(), state.now());
+    let l = label.clone();
+    let (token, list) = state
+        .run(move |s| {
+            let token = accounts::create_api_token(&s.db, &actor, &l, now)?;
+            Ok((token, accounts::api_tokens(&s.db, &actor)?))
+        })
+        .await?;
+    Ok(tokens_page(&state, &user, Some((&label, &token)), list))
+}
+
+async fn revoke_token(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    posted: Posted<crate::pages::login::Empty>,
+) -> Result<Response, crate::error::PortalError> {
+    let id: i64 = id
+        .parse()
+        .map_err(|_| AppError::NotFound(format!("API-token {id}")))?;
+    let (actor, now) = (posted.user.actor, state.now());
+    state
+        .run(move |s| accounts::revoke_api_token(&s.db, &actor, id, now))
+        .await?;
+    Ok(Redirect::to("/account/tokens").into_response())
 }
 
 #[cfg(test)]

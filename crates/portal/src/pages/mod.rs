@@ -23,8 +23,11 @@ pub fn routes() -> Vec<Route> {
     r
 }
 
-/// The page for an address that does not exist.
-pub async fn not_found() -> Response {
+/// The page for an address that does not exist (JSON under `/api/`).
+pub async fn not_found(uri: axum::http::Uri) -> Response {
     use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        return PortalError::api(AppError::NotFound("dit adres van de API".into())).into_response();
+    }
     PortalError::page(AppError::NotFound("deze pagina".into())).into_response()
 }
