@@ -52,7 +52,9 @@ status=$(curl -s -o "$WORK/catalogus.html" -w '%{http_code}' -H "Cookie: $SESSIO
 # an API token of the practice, made through the account page
 PAGE_CSRF=$(curl -s -H "Cookie: $SESSION" "$BASE/account" | grep -o 'name="csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
 TOKEN=$(curl -s -H "Cookie: $SESSION" --data-urlencode "csrf=$PAGE_CSRF" \
-    --data-urlencode 'naam=belastingtest' "$BASE/account/tokens" | grep -o 'zk_[A-Za-z0-9_-]\{20,\}' | head -n 1 || true)
+    --data-urlencode 'label=belastingtest' "$BASE/account/tokens" |
+    grep -o 'id="nieuw-token"[^>]*value="[0-9a-f]*"' | sed 's/.*value="//; s/"$//' || true)
+[ -n "$TOKEN" ] || { echo "no API token" >&2; exit 1; }
 
 # the decide request: the example case of the practice
 CASE_JSON=$(cat examples/practice-de-linde.json)

@@ -39,7 +39,14 @@ impl Server {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
         let mut child = Command::new(env!("CARGO_BIN_EXE_zorginkoop"))
             .env("ZORGINKOOP_POLICIES", root.join("policies"))
-            .args(["serve", "--demo-data", "--today", "2021-11-01", "--port", "0"])
+            .args([
+                "serve",
+                "--demo-data",
+                "--today",
+                "2021-11-01",
+                "--port",
+                "0",
+            ])
             .arg("--database-url")
             .arg(db)
             .stdout(Stdio::piped())
@@ -155,7 +162,11 @@ fn request(
     let chunked = headers.iter().any(|(k, v)| {
         k.eq_ignore_ascii_case("transfer-encoding") && v.eq_ignore_ascii_case("chunked")
     });
-    let body = if chunked { dechunk(rest) } else { rest.to_string() };
+    let body = if chunked {
+        dechunk(rest)
+    } else {
+        rest.to_string()
+    };
     Ok(Res {
         status,
         headers,
@@ -351,7 +362,11 @@ fn answer_everything(s: &Session, id: i64) -> bool {
         gist(&res.body)
     );
     // ready when the decision lists no missing answers any more
-    res.status != 422 && !s.get(&format!("/aanvragen/{id}")).body.contains("class=\"missing\"")
+    res.status != 422
+        && !s
+            .get(&format!("/aanvragen/{id}"))
+            .body
+            .contains("class=\"missing\"")
 }
 
 /// What a page says went wrong (its alerts), or its start: for assertion messages.
