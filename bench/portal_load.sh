@@ -53,7 +53,7 @@ status=$(curl -s -o "$WORK/catalogus.html" -w '%{http_code}' -H "Cookie: $SESSIO
 PAGE_CSRF=$(curl -s -H "Cookie: $SESSION" "$BASE/account" | grep -o 'name="csrf" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
 TOKEN=$(curl -s -H "Cookie: $SESSION" --data-urlencode "csrf=$PAGE_CSRF" \
     --data-urlencode 'label=belastingtest' "$BASE/account/tokens" |
-    grep -o 'id="nieuw-token"[^>]*value="[0-9a-f]*"' | sed 's/.*value="//; s/"$//' || true)
+    grep -o 'id="nieuw-token"[^>]*value="[^"]*"' | sed 's/.*value="//; s/"$//' || true)
 [ -n "$TOKEN" ] || { echo "no API token" >&2; exit 1; }
 
 # the decide request: the example case of the practice

@@ -510,10 +510,10 @@ fn a_killed_server_leaves_every_application_submitted_or_a_draft() {
                 continue;
             }
             for module in catalogue_modules(s) {
-                if let Some(id) = start_draft(s, &module) {
-                    if answer_everything(s, id) {
-                        ready.push((org.clone(), id));
-                    }
+                if let Some(id) = start_draft(s, &module)
+                    && answer_everything(s, id)
+                {
+                    ready.push((org.clone(), id));
                 }
             }
         }
