@@ -170,12 +170,12 @@ fn a_bad_context_file_is_reported_once_in_dutch_with_file_line_and_column() {
 fn demo_starts_on_sqlite_with_demo_contracts_and_keeps_its_decisions() {
     let db = std::env::temp_dir().join(format!("zk-demo-{}.db", std::process::id()));
     std::fs::remove_file(&db).ok();
-    let (ok, out, err) = zorginkoop(&["demo", "--db", db.to_str().unwrap()]);
+    let (ok, out, err) = zorginkoop(&["demo", "--no-serve", "--db", db.to_str().unwrap()]);
     assert!(ok, "{err}");
     assert!(out.contains("(SQLite): 5 contracten"), "{out}");
     assert!(out.contains("Beslissingen in"), "{out}");
     // a second run adds its decisions to the same database, contracts are not seeded twice
-    let (ok, out2, err) = zorginkoop(&["demo", "--db", db.to_str().unwrap()]);
+    let (ok, out2, err) = zorginkoop(&["demo", "--no-serve", "--db", db.to_str().unwrap()]);
     assert!(ok, "{err}");
     assert!(out2.contains("(SQLite): 5 contracten"), "{out2}");
     let count = |s: &str| -> u64 {

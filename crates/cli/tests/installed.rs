@@ -120,7 +120,7 @@ fn decide_gives_the_same_receipts_as_from_the_repository() {
 #[test]
 fn the_demo_runs_on_the_embedded_examples() {
     let (dir, exe) = installed();
-    let out = run(&exe, dir.path(), &["demo", "--db", "x.db"]);
+    let out = run(&exe, dir.path(), &["demo", "--no-serve", "--db", "x.db"]);
     assert!(dir.path().join("x.db").is_file());
     assert!(out.contains("Beleidsdocumenten (ingebouwd):"), "{out}");
     assert!(out.contains("Voorbeeldaanvragen (ingebouwd):"), "{out}");
@@ -136,7 +136,11 @@ fn the_demo_runs_on_the_embedded_examples() {
 
     // the same policies (version and hash) behind every decision as in the repository folder
     let db = dir.path().join("repo.db");
-    let there = run(&exe, &repo(), &["demo", "--db", db.to_str().unwrap()]);
+    let there = run(
+        &exe,
+        &repo(),
+        &["demo", "--no-serve", "--db", db.to_str().unwrap()],
+    );
     let receipts = |s: &str| -> Vec<String> {
         s.lines()
             .filter(|l| l.starts_with("Beleid ") && l.contains("sha256"))
