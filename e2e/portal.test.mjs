@@ -200,7 +200,7 @@ for (const backend of ['sqlite', 'postgres']) {
       await login(signer, SIGNER);
       await signer.goto(`/voorstellen/${proposalId}`);
       await look(signer, 'voorstel-tekenbevoegde');
-      const signedSha = await signer.locator('input[name="text_sha256"]').getAttribute('value');
+      const signedSha = await signer.locator(`form[action="/voorstellen/${proposalId}/ondertekenen"] input[name="text_sha256"]`).getAttribute('value');
       assert.match(signedSha, /^[0-9a-f]{64}$/);
       await clickAndLoad(signer, signer.getByRole('button', { name: 'Ondertekenen' }));
       await signer.goto(`/voorstellen/${proposalId}`);
