@@ -294,7 +294,11 @@ fn proposal_text(
         "Beleid: {} (versie {}, SHA-256 {})\n",
         policy.file.policy.title, policy.file.policy.version, policy.sha256
     ));
-    t.push_str(&format!("Module: {module_name} ({})\n", p.module));
+    if module_name.contains(&format!("({})", p.module)) {
+        t.push_str(&format!("Module: {module_name}\n"));
+    } else {
+        t.push_str(&format!("Module: {module_name} ({})\n", p.module));
+    }
     t.push_str(&format!(
         "Looptijd: {} tot en met {}\n",
         p.start,
@@ -302,7 +306,11 @@ fn proposal_text(
             .map(|e| e.to_string())
             .unwrap_or_else(|| "onbepaalde tijd".into())
     ));
-    t.push_str("Tarieven:\n");
+    if p.terms.is_empty() {
+        t.push_str("Tarieven: het beleid noemt voor deze module geen tariefparameters\n");
+    } else {
+        t.push_str("Tarieven:\n");
+    }
     for term in &p.terms {
         t.push_str(&format!(
             "- {} ({}): {} (beleid: {})\n",
@@ -675,7 +683,12 @@ pub fn receipt_text(p: &Proposal) -> Option<String> {
          \n--- getekende tekst ---\n{}",
         p.id,
         p.answered_by.as_deref().unwrap_or("-"),
-        p.answered_at.as_deref().unwrap_or("-"),
+        p.answered_at
+            .as_deref()
+            .map(|t| chrono::DateTime::parse_from_rfc3339(t)
+                .map(|d| d.format("%d-%m-%Y %H:%M:%S UTC").to_string())
+                .unwrap_or_else(|_| t.to_string()))
+            .unwrap_or_else(|| "-".into()),
         p.answered_ip.as_deref().unwrap_or("-"),
         p.answered_user_agent.as_deref().unwrap_or("-"),
         p.text_sha256,
