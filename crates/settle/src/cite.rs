@@ -1,0 +1,140 @@
+//! Passages of the policy documents that the settlement cites and that are not already an item
+//! of the policy file (whose own `source` is used where there is one).
+
+use serde::Serialize;
+use zorginkoop_policy::Source;
+
+/// A passage: document, section heading, verbatim quote.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Cite {
+    pub document: String,
+    pub section: String,
+    pub quote: String,
+}
+
+impl From<&Source> for Cite {
+    fn from(s: &Source) -> Self {
+        Cite {
+            document: s.document.clone(),
+            section: s.section.clone(),
+            quote: s.quote.clone(),
+        }
+    }
+}
+
+/// A passage of document 004 written in the code (a rule of the text that is no parameter).
+#[derive(Debug, Clone, Copy)]
+pub struct Passage {
+    pub section: &'static str,
+    pub quote: &'static str,
+}
+
+/// The district nursing 2021 document.
+pub const DOC_004: &str = "004_ff397b22ce59c05b.txt";
+const H4: &str = "4. Hoe bepalen wij onze tarieven en hoeveel zorg wij inkopen?";
+const B6: &str = "Bijlage 6. Doelmatigheidsverbetering";
+
+impl Passage {
+    pub fn cite(self) -> Cite {
+        Cite {
+            document: DOC_004.to_string(),
+            section: self.section.to_string(),
+            quote: self.quote.to_string(),
+        }
+    }
+}
+
+/// The reference revenue: approved AW319 claims of the reference period.
+pub const REFERENCE_CLAIMS: Passage = Passage {
+    section: H4,
+    quote: "Via AW319 goedgekeurde declaraties van 1 maart 2019 tot en met 29 februari 2020 van wijkverpleging aan klanten van Zilveren Kruis (en aanverwante labels)",
+};
+/// The basisbudget.
+pub const BASISBUDGET: Passage = Passage {
+    section: H4,
+    quote: "Dit basisbudget is het volume van 1 maart 2019 tot en met 29 februari 2020, vermenigvuldigd met het voor de zorgaanbieder geldende tarief in 2021.",
+};
+/// The efficiency group comes from the efficiency model.
+pub const EFFICIENCY_GROUP: Passage = Passage {
+    section: H4,
+    quote: "Met het doelmatigheidsmodel stellen wij per zorgaanbieder vast in welke van de 5 doelmatigheidsgroepen een zorgaanbieder valt.",
+};
+/// The cut lapses when the agreement is met (chapter 4).
+pub const CUT_LAPSES: Passage = Passage {
+    section: H4,
+    quote: "Zorgaanbieders die een afslag krijgen kunnen een doelmatigheidsafspraak maken. Bij het behalen van deze afspraak komt de afslag te vervallen.",
+};
+/// Settlement after the year.
+pub const BALANCE: Passage = Passage {
+    section: H4,
+    quote: "Na afloop van het jaar maken wij per zorgaanbieder de balans op en rekenen wij het budget en de aanvullende doelmatigheidsafspraken af.",
+};
+/// Production above the basisbudget.
+pub const ABOVE_BUDGET: Passage = Passage {
+    section: H4,
+    quote: "Levert een zorgaanbieder meer zorg dan is vastgesteld in het basisbudget, dan vergoeden wij deze zorg afhankelijk van de groep waarin de zorgaanbieder is ingedeeld.",
+};
+/// New providers: capped, treated as small for overproduction.
+pub const NEW_PROVIDER: Passage = Passage {
+    section: H4,
+    quote: "Bij mogelijke overproductie wordt u beschouwd als kleine zorgaanbieder",
+};
+/// Bijlage 6 a: the prestaties and labels.
+pub const B6_BASIS: Passage = Passage {
+    section: B6,
+    quote: "De basis zijn de goedgekeurde declaraties van prestatie 1032 t/m 1038 en 1062",
+};
+/// Bijlage 6: the two periods compared.
+pub const B6_PERIODS: Passage = Passage {
+    section: B6,
+    quote: "Wij vergelijken deze van 1 maart 2019 tot en met 29 februari 2020 ten opzichte van 1 januari 2021 tot en met 31 december 2021.",
+};
+/// Bijlage 6 b: hours per client divided by whole months with care.
+pub const B6_MONTHS: Passage = Passage {
+    section: B6,
+    quote: "Per cliënt moeten de totale uren in een jaar gedeeld worden door het aantal maanden waarin de betreffende cliënt zorg heeft ontvangen. Het aantal maanden is dus minimaal 1 en maximaal 12 en altijd een heel getal.",
+};
+/// Bijlage 6 d: the mean over the included clients.
+pub const B6_MEAN: Passage = Passage {
+    section: B6,
+    quote: "Het gemiddelde aantal uren per cliënt per maand van de zorgaanbieder is het gemiddelde van alle geïncludeerde cliënten.",
+};
+/// Bijlage 6 e: the change between the periods.
+pub const B6_CHANGE: Passage = Passage {
+    section: B6,
+    quote: "Het procentuele verschil tussen beide periodes is de verandering in doelmatigheid.",
+};
+/// Bijlage 6: the surcharge repaid pro rata.
+pub const B6_REPAY: Passage = Passage {
+    section: B6,
+    quote: "Wanneer wij vaststellen dat de doelmatigheidsverbetering niet is behaald, dan betaalt de zorgaanbieder de tariefsopslag naar rato terug aan Zilveren Kruis.",
+};
+/// The integral tariff per 5 minutes (hours from amounts).
+pub const PER_5_MINUTES: Passage = Passage {
+    section: H4,
+    quote: "Wij bieden in 2021 alle zorgaanbieders een overeenkomst aan met een integraal tarief (per 5 minuten)",
+};
+
+/// Every passage written in the code (checked against the document text by a test).
+pub const ALL: &[Passage] = &[
+    REFERENCE_CLAIMS,
+    BASISBUDGET,
+    EFFICIENCY_GROUP,
+    CUT_LAPSES,
+    BALANCE,
+    ABOVE_BUDGET,
+    NEW_PROVIDER,
+    B6_BASIS,
+    B6_PERIODS,
+    B6_MONTHS,
+    B6_MEAN,
+    B6_CHANGE,
+    B6_REPAY,
+    PER_5_MINUTES,
+];
+
+/// The prestaties of the efficiency measure (bijlage 6 a): codes named in the text, not
+/// figures; [`crate::rules`] checks that the policy's prestatie table has each of them.
+pub const EFFICIENCY_PRESTATIES: &[&str] = &[
+    "1032", "1033", "1034", "1035", "1036", "1037", "1038", "1062",
+];

@@ -1,0 +1,29 @@
+//! Settlement of a contract year from the claims checker's results, as DataFusion plans over
+//! `results.parquet`, and statements a person can follow line by line.
+//!
+//! This first slice settles district nursing 2021 (policy `district-nursing-2021`, document
+//! 004, chapter 4 and bijlage 6) per provider:
+//!
+//! * [`scan`]: the aggregations over the Parquet claim results (DataFusion SQL): revenue in the
+//!   reference period, production in the contract year, and per client the amount and the number
+//!   of months with care;
+//! * [`rules`]: the parameters and tables of the policy file the settlement uses, each with its
+//!   passage (nothing is hard-coded but the passages themselves);
+//! * [`terms`]: what the claims cannot tell: a 2020 contract, the efficiency group, the tariff
+//!   and the efficiency agreement of each provider;
+//! * [`nursing`]: the settlement itself in exact decimals;
+//! * [`statement`]: the statement (versioned JSON and Dutch text), each line citing its passage.
+
+pub mod cite;
+pub mod error;
+pub mod nursing;
+pub mod rules;
+pub mod scan;
+pub mod statement;
+pub mod terms;
+
+pub use error::SettleError;
+pub use nursing::{settle_nursing, settle_nursing_from_figures};
+pub use rules::NursingRules;
+pub use statement::{Amount, Line, Statement};
+pub use terms::{Agreement, ProviderTerms, TermsSet};

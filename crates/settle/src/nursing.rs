@@ -1,0 +1,591 @@
+//! District nursing 2021 settlement per provider (document 004, chapter 4 and bijlage 6), in
+//! exact decimals from the claim figures of [`crate::scan`], the rules of the policy file and the
+//! provider's terms. Every step becomes a line of the [`Statement`].
+//!
+//! Readings chosen where the text is ambiguous or silent (each is also written on its line):
+//!
+//! * **Volume in euro.** "Volume × tarief 2021": the volume is measured as the approved amount
+//!   of the reference period at that period's tariffs, and the 2021 tariff is that tariff
+//!   indexed with the OVA (parameter `tariff.ova-index`) less the cut of the provider's group;
+//!   so the basisbudget is revenue × (1 + OVA) × (1 − cut), rounded to cents.
+//! * **Underproduction.** Production below the basisbudget is paid as produced, not the budget.
+//! * **"Komt te vervallen" and "naar rato".** Chapter 4 says the cut lapses when the agreement
+//!   is met; bijlage 6 that the surcharge is repaid pro rata when it is not. Read together: a
+//!   provider with an agreement is paid in 2021 at the tariff without the cut (the cut lapses in
+//!   advance, which makes the difference a surcharge); when the improvement falls short it
+//!   repays the surcharge in proportion to the shortfall, (required − achieved) / required, an
+//!   achieved improvement below zero counting as zero. As all amounts scale with the tariff, the
+//!   surcharge is cut × (paid within budget + paid overproduction).
+//! * **Hours** are the approved amount divided by the integral tariff per 5 minutes (of the
+//!   reference period, or that tariff indexed for 2021), times 5/60: the claim results hold
+//!   amounts, not quantities. Mean hours and the improvement are rounded to 4 decimals and
+//!   the next step computes on the rounded figure, so each line can be checked from the lines
+//!   above it.
+//! * **Rounding.** Euro amounts to cents, half away from zero, at each line.
+
+use crate::SettleError;
+use crate::cite::{self, Cite};
+use crate::rules::{Category, NursingRules};
+use crate::scan::{self, ClaimFigures, ClientMonths, Period, ProviderFigures};
+use crate::statement::{Amount, Line, PolicyRef, SCHEMA, Statement, euro, percent};
+use crate::terms::{ProviderTerms, TermsSet};
+use chrono::NaiveDate;
+use rust_decimal::{Decimal, RoundingStrategy};
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+/// Settles every district nursing provider found in `results` (or in `terms`), or only
+/// `provider`.
+pub fn settle_nursing(
+    rules: &NursingRules,
+    results: &[PathBuf],
+    terms: &TermsSet,
+    provider: Option<&str>,
+) -> Result<Vec<Statement>, SettleError> {
+    let figures = scan::scan(rules, results, provider)?;
+    settle_nursing_from_figures(rules, &figures, terms, provider)
+}
+
+/// Settles from figures already read (see [`scan::scan`]).
+pub fn settle_nursing_from_figures(
+    rules: &NursingRules,
+    figures: &ClaimFigures,
+    terms: &TermsSet,
+    provider: Option<&str>,
+) -> Result<Vec<Statement>, SettleError> {
+    let mut agbs: BTreeSet<&str> = figures.providers.keys().map(String::as_str).collect();
+    agbs.extend(terms.providers.keys().map(String::as_str));
+    if let Some(p) = provider {
+        agbs.retain(|a| *a == p);
+        agbs.insert(p);
+    }
+    let zero = ProviderFigures::default();
+    let none = ProviderTerms::default();
+    let empty: Vec<ClientMonths> = Vec::new();
+    agbs.into_iter()
+        .map(|agb| {
+            let clients = |p: Period| {
+                figures
+                    .clients
+                    .get(&(agb.to_string(), p))
+                    .unwrap_or(&empty)
+                    .as_slice()
+            };
+            settle_one(
+                rules,
+                agb,
+                figures.providers.get(agb).unwrap_or(&zero),
+                terms.providers.get(agb).unwrap_or(&none),
+                clients(Period::Reference),
+                clients(Period::Year),
+            )
+        })
+        .collect()
+}
+
+fn cents(c: i64) -> Decimal {
+    Decimal::new(c, 2)
+}
+
+fn round2(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+fn round4(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+}
+
+fn day(d: NaiveDate) -> String {
+    d.format("%-d-%-m-%Y").to_string()
+}
+
+fn mul(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, SettleError> {
+    a.checked_mul(b).ok_or(SettleError::Overflow(what))
+}
+
+struct Builder {
+    lines: Vec<Line>,
+}
+
+impl Builder {
+    fn push(
+        &mut self,
+        step: &'static str,
+        label: impl Into<String>,
+        amount: Amount,
+        calculation: impl Into<String>,
+        source: Cite,
+    ) -> &mut Line {
+        self.lines.push(Line {
+            step,
+            label: label.into(),
+            amount,
+            calculation: calculation.into(),
+            source,
+            choice: None,
+        });
+        self.lines.last_mut().expect("just pushed")
+    }
+}
+
+fn example_note(p: &crate::rules::Param) -> Option<String> {
+    p.example.then(|| {
+        format!(
+            "VOORBEELDWAARDE uit het beleidsbestand (parameter {}): het document noemt de hoogte niet.",
+            p.id
+        )
+    })
+}
+
+/// The mean hours per client-month of one period (bijlage 6 b-d): `(mean, included, excluded)`;
+/// `None` when no client is included.
+fn mean_hours(
+    clients: &[ClientMonths],
+    tariff_cents: Decimal,
+    max_hours: Decimal,
+) -> Result<(Option<Decimal>, i64, i64), SettleError> {
+    let per_hour = mul(tariff_cents, Decimal::from(12), "uurtarief")?;
+    let (mut sum, mut included, mut excluded) = (Decimal::ZERO, 0i64, 0i64);
+    for c in clients {
+        // months is 1-12 by construction (distinct months with an approved line)
+        let h = Decimal::from(c.cents) / per_hour / Decimal::from(c.months.max(1));
+        if h > max_hours {
+            excluded += 1;
+        } else {
+            sum += h;
+            included += 1;
+        }
+    }
+    let mean = (included > 0).then(|| round4(sum / Decimal::from(included)));
+    Ok((mean, included, excluded))
+}
+
+fn settle_one(
+    rules: &NursingRules,
+    agb: &str,
+    fig: &ProviderFigures,
+    terms: &ProviderTerms,
+    clients_ref: &[ClientMonths],
+    clients_year: &[ClientMonths],
+) -> Result<Statement, SettleError> {
+    let mut b = Builder { lines: Vec::new() };
+    let mut missing = Vec::new();
+    let (rs, re) = rules.reference;
+
+    // 1. revenue in the reference period
+    let revenue = cents(fig.reference_cents);
+    b.push(
+        "reference_revenue",
+        format!("Omzet referentieperiode {} t/m {}", day(rs), day(re)),
+        Amount::Euro(revenue),
+        format!(
+            "som van de toegekende bedragen van {} goedgekeurde declaratieregels wijkverpleging (prestaties {}) met een begindatum in de referentieperiode",
+            fig.reference_lines,
+            rules.prestaties.join(", ")
+        ),
+        cite::REFERENCE_CLAIMS.cite(),
+    )
+    .choice = Some("Goedgekeurd = toegekend of verlaagd toegekend door de declaratiecontrole, geteld tegen het toegekende bedrag. De labels van Zilveren Kruis zijn al getoetst door de declaratieregel zk-labels-insured; gemeenten onder Zorg in de Wijk worden (nog) niet uitgesloten: de resultaten hebben geen postcode.".into());
+
+    // 2. 2020 contract and category (table 1)
+    let contract_2020 = terms.contract_2020.unwrap_or(fig.reference_lines > 0);
+    let line = b.push(
+        "contract_2020",
+        "Overeenkomst wijkverpleging 2020",
+        Amount::Text(if contract_2020 { "ja" } else { "nee" }.into()),
+        if terms.contract_2020.is_some() {
+            "opgegeven in de afspraken van de zorgaanbieder".to_string()
+        } else {
+            format!(
+                "niet opgegeven; afgeleid uit de declaraties: {} goedgekeurde regels in de referentieperiode",
+                fig.reference_lines
+            )
+        },
+        rules.category_cite(),
+    );
+    if terms.contract_2020.is_none() {
+        line.choice = Some("Zonder opgave geldt een zorgaanbieder met goedgekeurde declaraties in de referentieperiode als bestaande zorgaanbieder (overeenkomst 2020), anders als nieuwe.".into());
+    }
+    let category = rules.category(contract_2020, revenue)?;
+    let threshold = rules.small_threshold.value;
+    b.push(
+        "category",
+        "Categorie (tabel 1)",
+        Amount::Text(category.dutch().into()),
+        match category {
+            Category::New => "geen overeenkomst wijkverpleging 2020".to_string(),
+            Category::Small => format!(
+                "overeenkomst 2020; omzet {} is kleiner dan {}",
+                euro(revenue),
+                euro(threshold)
+            ),
+            Category::Regular => format!(
+                "overeenkomst 2020; omzet {} is groter dan of gelijk aan {}",
+                euro(revenue),
+                euro(threshold)
+            ),
+        },
+        rules.small_threshold.cite.clone(),
+    );
+
+    // 3. the OVA index
+    let ova = rules.ova_index.value;
+    b.push(
+        "ova_index",
+        "Indexering tarief 2021 (OVA)",
+        Amount::Ratio(ova),
+        "het tarief 2021 is het tarief van de referentieperiode, geïndexeerd met de OVA",
+        rules.ova_index.cite.clone(),
+    )
+    .choice = example_note(&rules.ova_index);
+
+    // 4. efficiency group and cut (regular providers only)
+    let mut group = None;
+    let mut cut = Decimal::ZERO; // the cut the provider's group carries
+    let mut agreement = None;
+    if category == Category::Regular {
+        match terms.efficiency_group {
+            None => missing.push("de doelmatigheidsgroep (uitkomst van het doelmatigheidsmodel) is niet opgegeven in de afspraken".to_string()),
+            Some(g) => {
+                group = Some(g);
+                b.push(
+                    "efficiency_group",
+                    "Doelmatigheidsgroep",
+                    Amount::Count(i64::from(g)),
+                    "opgegeven in de afspraken (uitkomst van het doelmatigheidsmodel)",
+                    cite::EFFICIENCY_GROUP.cite(),
+                );
+                if let Some(p) = rules.cut(g) {
+                    cut = p.value;
+                    agreement = terms.agreement.clone();
+                    let line = b.push(
+                        "tariff_cut",
+                        format!("Afslag op het tarief, groep {g}"),
+                        Amount::Ratio(cut),
+                        if agreement.is_some() {
+                            "vervalt vooraf: er is een doelmatigheidsafspraak gemaakt".to_string()
+                        } else {
+                            format!("tarief 2021 × (1 − {})", percent(cut))
+                        },
+                        p.cite.clone(),
+                    );
+                    let mut note = example_note(p).unwrap_or_default();
+                    if agreement.is_some() {
+                        note.push_str(if note.is_empty() { "" } else { " " });
+                        note.push_str("Met een doelmatigheidsafspraak vervalt de afslag vooraf (‘komt te vervallen’): in 2021 geldt het tarief zonder afslag; wordt de afspraak niet behaald, dan wordt dat verschil (de tariefsopslag) naar rato terugbetaald (bijlage 6).");
+                    }
+                    line.choice = (!note.is_empty()).then_some(note);
+                }
+            }
+        }
+    }
+    if terms.agreement.is_some()
+        && agreement.is_none()
+        && !(category == Category::Regular && group.is_none())
+    {
+        b.push(
+            "agreement",
+            "Doelmatigheidsafspraak",
+            Amount::Text("niet van toepassing".into()),
+            "alleen zorgaanbieders met een afslag (doelmatigheidsgroep 1, 2 of 3) maken een doelmatigheidsafspraak; de opgegeven afspraak telt niet mee",
+            cite::CUT_LAPSES.cite(),
+        );
+    }
+    if category == Category::Regular && group.is_none() {
+        return Ok(finish(rules, agb, category, b, missing, None));
+    }
+    let applied_cut = if agreement.is_some() {
+        Decimal::ZERO
+    } else {
+        cut
+    };
+
+    // 5. basisbudget
+    let factor = (Decimal::ONE + ova) * (Decimal::ONE - applied_cut);
+    let mut budget = round2(mul(revenue, factor, "basisbudget")?);
+    b.push(
+        "basisbudget",
+        "Basisbudget 2021",
+        Amount::Euro(budget),
+        format!(
+            "volume referentieperiode × tarief 2021 = {} × (1 + {}) × (1 − {}) = {}",
+            euro(revenue),
+            percent(ova),
+            percent(applied_cut),
+            euro(budget)
+        ),
+        cite::BASISBUDGET.cite(),
+    )
+    .choice = Some("Het volume is gemeten in euro tegen de tarieven van de referentieperiode; volume × tarief 2021 is dan de omzet × (1 + OVA) × (1 − afslag). Afgerond op centen.".into());
+    if category == Category::New {
+        let max = rules.new_max_budget.value;
+        let capped = budget.min(max);
+        b.push(
+            "new_provider_cap",
+            "Basisbudget nieuwe zorgaanbieder, gemaximeerd",
+            Amount::Euro(capped),
+            format!(
+                "het laagste van {} en het maximum {}",
+                euro(budget),
+                euro(max)
+            ),
+            rules.new_max_budget.cite.clone(),
+        );
+        budget = capped;
+    }
+
+    // 6. production and what is paid within the budget
+    let production = cents(fig.year_cents);
+    b.push(
+        "production",
+        format!("Productie {} t/m {}", day(rules.year.0), day(rules.year.1)),
+        Amount::Euro(production),
+        format!(
+            "som van de toegekende bedragen van {} goedgekeurde declaratieregels wijkverpleging met een begindatum in {}",
+            fig.year_lines,
+            rules.year.0.format("%Y")
+        ),
+        cite::BALANCE.cite(),
+    );
+    let within = production.min(budget);
+    b.push(
+        "within_budget",
+        "Vergoed binnen het basisbudget",
+        Amount::Euro(within),
+        format!("het laagste van productie {} en basisbudget {}", euro(production), euro(budget)),
+        cite::BALANCE.cite(),
+    )
+    .choice = Some("Bij productie onder het basisbudget wordt de productie vergoed, niet het hele basisbudget.".into());
+
+    // 7. overproduction (table 2); new providers as small ones
+    let over = (production - budget).max(Decimal::ZERO);
+    b.push(
+        "overproduction",
+        "Productie boven het basisbudget",
+        Amount::Euro(over),
+        format!(
+            "{} − {}, niet minder dan € 0",
+            euro(production),
+            euro(budget)
+        ),
+        cite::ABOVE_BUDGET.cite(),
+    );
+    let rule = rules.overproduction(category, group)?;
+    let row = match (category, group) {
+        (Category::Regular, Some(g)) => format!("groep {g}"),
+        (Category::New, _) => {
+            "nieuwe zorgaanbieder, behandeld als kleine zorgaanbieder".to_string()
+        }
+        _ => "kleine zorgaanbieder".to_string(),
+    };
+    let counted = match rule.max_ratio {
+        Some(m) => {
+            let cap = round2(mul(m, budget, "maximum overproductie")?);
+            b.push(
+                "overproduction_cap",
+                "Maximaal vergoede overproductie (tabel 2)",
+                Amount::Euro(cap),
+                format!(
+                    "{row}: {} van het basisbudget {} (volume tegen hetzelfde tarief)",
+                    percent(m),
+                    euro(budget)
+                ),
+                rules.overproduction_cite(),
+            );
+            over.min(cap)
+        }
+        None => {
+            b.push(
+                "overproduction_cap",
+                "Maximaal vergoede overproductie (tabel 2)",
+                Amount::Text("vrij volume".into()),
+                format!("{row}: vrij volume"),
+                rules.overproduction_cite(),
+            );
+            over
+        }
+    };
+    let over_paid = round2(mul(rule.paid_ratio, counted, "vergoede overproductie")?);
+    let line = b.push(
+        "overproduction_paid",
+        "Vergoede overproductie (tabel 2)",
+        Amount::Euro(over_paid),
+        format!(
+            "{row}: {} × {} = {}",
+            percent(rule.paid_ratio),
+            euro(counted),
+            euro(over_paid)
+        ),
+        rules.overproduction_cite(),
+    );
+    if category == Category::New {
+        line.choice = Some(format!(
+            "Nieuwe zorgaanbieder: ‘{}’ (hoofdstuk 4).",
+            cite::NEW_PROVIDER.quote
+        ));
+    }
+    let subtotal = within + over_paid;
+    b.push(
+        "subtotal",
+        "Afrekening vóór de doelmatigheidsafspraak",
+        Amount::Euro(subtotal),
+        format!("{} + {}", euro(within), euro(over_paid)),
+        cite::BALANCE.cite(),
+    );
+
+    // 8. the efficiency agreement (bijlage 6)
+    let mut repayment = Decimal::ZERO;
+    if let Some(a) = &agreement {
+        match terms.tariff_ref_cents {
+            None => missing.push("het integrale tarief per 5 minuten van de referentieperiode (tariff_ref_cents) is niet opgegeven: nodig om uren te berekenen".to_string()),
+            Some(t) => {
+                let t_ref = Decimal::from(t);
+                let t_year = mul(t_ref, Decimal::ONE + ova, "tarief 2021")?
+                    .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+                b.push(
+                    "tariff_per_5_minutes",
+                    "Integraal tarief per 5 minuten (referentieperiode; 2021)",
+                    Amount::Text(format!("{}; {}", euro(cents_dec(t_ref)), euro(cents_dec(t_year)))),
+                    format!(
+                        "opgegeven tarief van de referentieperiode; 2021: {} × (1 + {}), afgerond op centen, zonder afslag (doelmatigheidsafspraak)",
+                        euro(cents_dec(t_ref)),
+                        percent(ova)
+                    ),
+                    cite::PER_5_MINUTES.cite(),
+                )
+                .choice = Some("De resultaten van de declaratiecontrole bevatten bedragen, geen aantallen: uren = toegekend bedrag / tarief per 5 minuten × 5/60.".into());
+                let max = rules.max_hours.value;
+                let mut means = [None, None];
+                for (i, (clients, t, step, label)) in [
+                    (clients_ref, t_ref, "hours_reference", format!("Uren per cliënt per maand {} t/m {}", day(rs), day(re))),
+                    (clients_year, t_year, "hours_year", format!("Uren per cliënt per maand {} t/m {}", day(rules.year.0), day(rules.year.1))),
+                ]
+                .into_iter()
+                .enumerate()
+                {
+                    let (mean, included, excluded) = mean_hours(clients, t, max)?;
+                    b.push(
+                        if i == 0 { "clients_excluded_reference" } else { "clients_excluded_year" },
+                        format!("Cliënten buiten beschouwing (meer dan {} uur per maand)", max.normalize()),
+                        Amount::Count(excluded),
+                        format!("{excluded} van de {} cliënten met prestaties {}", clients.len(), cite::EFFICIENCY_PRESTATIES.join(", ")),
+                        rules.max_hours.cite.clone(),
+                    );
+                    match mean {
+                        Some(m) => {
+                            b.push(
+                                step,
+                                label,
+                                Amount::Hours(m),
+                                format!("gemiddelde over {included} cliënten van (uren van de cliënt / aantal hele maanden met zorg), afgerond op 4 decimalen"),
+                                cite::B6_MONTHS.cite(),
+                            );
+                            means[i] = Some(m);
+                        }
+                        None => missing.push(format!("geen cliënten om de uren per cliënt per maand te berekenen ({label})")),
+                    }
+                }
+                if let [Some(m_ref), Some(m_year)] = means {
+                    if m_ref.is_zero() {
+                        missing.push("de uren per cliënt per maand in de referentieperiode zijn 0".to_string());
+                    } else {
+                        let improvement = round4((m_ref - m_year) / m_ref);
+                        b.push(
+                            "improvement",
+                            "Verbetering in doelmatigheid (minder uren per cliënt per maand)",
+                            Amount::Ratio(improvement),
+                            format!("({} − {}) / {}, afgerond op 4 decimalen", m_ref.normalize(), m_year.normalize(), m_ref.normalize()),
+                            cite::B6_CHANGE.cite(),
+                        );
+                        let required = a.required_improvement;
+                        b.push(
+                            "required_improvement",
+                            "Overeengekomen verbetering",
+                            Amount::Ratio(required),
+                            "uit de doelmatigheidsafspraak",
+                            cite::B6_PERIODS.cite(),
+                        );
+                        let surcharge = round2(mul(cut, subtotal, "tariefsopslag")?);
+                        b.push(
+                            "surcharge",
+                            "Tariefsopslag (de vervallen afslag)",
+                            Amount::Euro(surcharge),
+                            format!("{} × {}", percent(cut), euro(subtotal)),
+                            cite::CUT_LAPSES.cite(),
+                        )
+                        .choice = Some("Alle bedragen zijn volume × tarief; tegen het tarief met afslag was de afrekening (1 − afslag) × zoveel geweest, dus de opslag is afslag × de afrekening.".into());
+                        let share = if improvement >= required {
+                            Decimal::ZERO
+                        } else {
+                            round4((required - improvement.max(Decimal::ZERO)) / required)
+                        };
+                        b.push(
+                            "repayment_share",
+                            "Deel van de opslag dat wordt terugbetaald",
+                            Amount::Ratio(share),
+                            if share.is_zero() {
+                                format!("verbetering {} ≥ {}: afspraak behaald", percent(improvement), percent(required))
+                            } else {
+                                format!(
+                                    "({} − {}) / {}",
+                                    percent(required),
+                                    percent(improvement.max(Decimal::ZERO)),
+                                    percent(required)
+                                )
+                            },
+                            cite::B6_REPAY.cite(),
+                        )
+                        .choice = Some("‘Naar rato’ = in verhouding tot het tekort aan verbetering: (vereist − behaald) / vereist; een verslechtering telt als 0 behaald (alles terug); behaald of beter: niets terug.".into());
+                        repayment = round2(mul(surcharge, share, "terugbetaling")?);
+                        b.push(
+                            "repayment",
+                            "Terug te betalen tariefsopslag",
+                            Amount::Euro(repayment),
+                            format!("{} × {}", euro(surcharge), percent(share)),
+                            cite::B6_REPAY.cite(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    if !missing.is_empty() {
+        return Ok(finish(rules, agb, category, b, missing, None));
+    }
+    let total = subtotal - repayment;
+    b.push(
+        "total",
+        "Afgerekend bedrag 2021",
+        Amount::Euro(total),
+        format!("{} − {}", euro(subtotal), euro(repayment)),
+        cite::BALANCE.cite(),
+    );
+    Ok(finish(rules, agb, category, b, missing, Some(total)))
+}
+
+fn cents_dec(c: Decimal) -> Decimal {
+    c / Decimal::ONE_HUNDRED
+}
+
+fn finish(
+    rules: &NursingRules,
+    agb: &str,
+    category: Category,
+    b: Builder,
+    missing: Vec<String>,
+    total: Option<Decimal>,
+) -> Statement {
+    Statement {
+        schema: SCHEMA,
+        policy: PolicyRef {
+            id: rules.policy_id.clone(),
+            version: rules.policy_version.clone(),
+            sha256: rules.policy_sha256.clone(),
+        },
+        provider_agb: agb.to_string(),
+        category,
+        lines: b.lines,
+        missing,
+        total,
+    }
+}

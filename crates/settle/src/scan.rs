@@ -1,0 +1,230 @@
+//! The aggregations over the claims checker's `results.parquet` (schema in crates/claims
+//! README), as DataFusion SQL. Amounts stay whole cents (Int64 sums), never floats.
+//!
+//! "Approved" lines are those with decision `granted` or `reduced`, counted at their granted
+//! amount. The insurer's labels (bijlage 6 a) need no filter here: the checker rejects a line
+//! for anyone not insured with one of them (claim rule `zk-labels-insured`), so an approved
+//! line is one for the labels.
+
+use crate::SettleError;
+use crate::rules::NursingRules;
+use chrono::NaiveDate;
+use datafusion::arrow::array::{Array, Int64Array, StringArray};
+use datafusion::arrow::compute::cast;
+use datafusion::arrow::datatypes::DataType;
+use datafusion::arrow::record_batch::RecordBatch;
+use datafusion::prelude::{ParquetReadOptions, SessionContext};
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+/// Per provider: approved amounts and lines in the reference period and the contract year.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProviderFigures {
+    pub reference_cents: i64,
+    pub reference_lines: i64,
+    pub year_cents: i64,
+    pub year_lines: i64,
+}
+
+/// Which period a client's care is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Period {
+    Reference,
+    Year,
+}
+
+/// One client of one provider in one period (bijlage 6 prestaties only).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientMonths {
+    pub bsn: String,
+    pub cents: i64,
+    /// Whole calendar months with approved care, 1-12.
+    pub months: i64,
+}
+
+/// What the settlement needs from the claims, per provider AGB code.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClaimFigures {
+    pub providers: BTreeMap<String, ProviderFigures>,
+    /// Per provider and period, the clients sorted by BSN.
+    pub clients: BTreeMap<(String, Period), Vec<ClientMonths>>,
+}
+
+fn date(d: NaiveDate) -> String {
+    format!("DATE '{}'", d.format("%Y-%m-%d"))
+}
+
+fn in_list(codes: &[&str]) -> String {
+    codes
+        .iter()
+        .map(|c| format!("'{}'", c.replace('\'', "''")))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Reads the claim figures from one or more Parquet files (or folders of them) with the
+/// schema of `results.parquet`; `provider`, when given, limits them to one AGB code.
+pub fn scan(
+    rules: &NursingRules,
+    results: &[PathBuf],
+    provider: Option<&str>,
+) -> Result<ClaimFigures, SettleError> {
+    if let Some(p) = provider
+        && !crate::error::is_agb(p)
+    {
+        return Err(SettleError::BadAgb(p.to_string()));
+    }
+    if results.is_empty() {
+        return Err(SettleError::Query(
+            "geen resultaatbestanden opgegeven".into(),
+        ));
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| SettleError::Query(e.to_string()))?;
+    rt.block_on(scan_async(rules, results, provider))
+}
+
+async fn scan_async(
+    rules: &NursingRules,
+    results: &[PathBuf],
+    provider: Option<&str>,
+) -> Result<ClaimFigures, SettleError> {
+    let ctx = SessionContext::new();
+    let mut paths = Vec::with_capacity(results.len());
+    for p in results {
+        let meta = std::fs::metadata(p).map_err(|source| SettleError::Io {
+            file: p.clone(),
+            source,
+        })?;
+        let abs = std::path::absolute(p).map_err(|source| SettleError::Io {
+            file: p.clone(),
+            source,
+        })?;
+        let mut s = abs.to_string_lossy().into_owned();
+        if meta.is_dir() && !s.ends_with('/') {
+            s.push('/');
+        }
+        paths.push(s);
+    }
+    let df = ctx
+        .read_parquet(paths, ParquetReadOptions::default())
+        .await?;
+    ctx.register_table("results", df.into_view())?;
+
+    let all: Vec<&str> = rules.prestaties.iter().map(String::as_str).collect();
+    let (rs, re) = (date(rules.reference.0), date(rules.reference.1));
+    let (ys, ye) = (date(rules.year.0), date(rules.year.1));
+    let only = provider
+        .map(|p| format!("AND provider_agb = '{p}'"))
+        .unwrap_or_default();
+    let approved = "decision IN ('granted', 'reduced')";
+
+    // revenue (reference period) and production (contract year) per provider
+    let q = format!(
+        "SELECT provider_agb,
+                SUM(CASE WHEN in_ref THEN granted_cents ELSE 0 END) AS ref_cents,
+                SUM(CASE WHEN in_ref THEN 1 ELSE 0 END) AS ref_lines,
+                SUM(CASE WHEN in_year THEN granted_cents ELSE 0 END) AS year_cents,
+                SUM(CASE WHEN in_year THEN 1 ELSE 0 END) AS year_lines
+         FROM (SELECT provider_agb, granted_cents,
+                      start_date BETWEEN {rs} AND {re} AS in_ref,
+                      start_date BETWEEN {ys} AND {ye} AS in_year
+               FROM results
+               WHERE {approved} AND prestatie IN ({codes}) {only})
+         WHERE in_ref OR in_year
+         GROUP BY provider_agb",
+        codes = in_list(&all)
+    );
+    let mut figures = ClaimFigures::default();
+    for b in ctx.sql(&q).await?.collect().await? {
+        let agb = strings(&b, 0)?;
+        let cols = [ints(&b, 1)?, ints(&b, 2)?, ints(&b, 3)?, ints(&b, 4)?];
+        for i in 0..b.num_rows() {
+            figures.providers.insert(
+                agb.value(i).to_string(),
+                ProviderFigures {
+                    reference_cents: cols[0].value(i),
+                    reference_lines: cols[1].value(i),
+                    year_cents: cols[2].value(i),
+                    year_lines: cols[3].value(i),
+                },
+            );
+        }
+    }
+
+    // per client: amount and whole months with care (bijlage 6 b), bijlage 6 prestaties only
+    let q = format!(
+        "SELECT provider_agb, period, bsn, SUM(granted_cents) AS cents,
+                COUNT(DISTINCT date_part('year', start_date) * 12 + date_part('month', start_date)) AS months
+         FROM (SELECT provider_agb, bsn, granted_cents, start_date,
+                      CASE WHEN start_date BETWEEN {rs} AND {re} THEN 0
+                           WHEN start_date BETWEEN {ys} AND {ye} THEN 1 END AS period
+               FROM results
+               WHERE {approved} AND prestatie IN ({codes}) {only})
+         WHERE period IS NOT NULL
+         GROUP BY provider_agb, period, bsn",
+        codes = in_list(crate::cite::EFFICIENCY_PRESTATIES)
+    );
+    for b in ctx.sql(&q).await?.collect().await? {
+        let agb = strings(&b, 0)?;
+        let period = ints(&b, 1)?;
+        let bsn = strings(&b, 2)?;
+        let cents = ints(&b, 3)?;
+        let months = ints(&b, 4)?;
+        for i in 0..b.num_rows() {
+            let p = if period.value(i) == 0 {
+                Period::Reference
+            } else {
+                Period::Year
+            };
+            figures
+                .clients
+                .entry((agb.value(i).to_string(), p))
+                .or_default()
+                .push(ClientMonths {
+                    bsn: bsn.value(i).to_string(),
+                    cents: cents.value(i),
+                    months: months.value(i),
+                });
+        }
+    }
+    for v in figures.clients.values_mut() {
+        v.sort_by(|a, b| a.bsn.cmp(&b.bsn));
+    }
+    Ok(figures)
+}
+
+/// Column `i` as Utf8 (DataFusion may hand strings out as Utf8View).
+fn strings(b: &RecordBatch, i: usize) -> Result<StringArray, SettleError> {
+    let a = cast(b.column(i), &DataType::Utf8).map_err(|e| SettleError::Query(e.to_string()))?;
+    let s = a
+        .as_any()
+        .downcast_ref::<StringArray>()
+        .ok_or_else(|| SettleError::Query(format!("kolom {i} is geen tekst")))?
+        .clone();
+    if s.null_count() > 0 {
+        return Err(SettleError::Query(format!(
+            "kolom {} bevat lege waarden",
+            b.schema().field(i).name()
+        )));
+    }
+    Ok(s)
+}
+
+/// Column `i` as Int64 (sums of Int64 are Int64; counts Int64).
+fn ints(b: &RecordBatch, i: usize) -> Result<Int64Array, SettleError> {
+    let a = cast(b.column(i), &DataType::Int64).map_err(|e| SettleError::Query(e.to_string()))?;
+    let s = a
+        .as_any()
+        .downcast_ref::<Int64Array>()
+        .ok_or_else(|| SettleError::Query(format!("kolom {i} is geen geheel getal")))?
+        .clone();
+    if s.null_count() > 0 {
+        return Err(SettleError::Query(format!(
+            "kolom {} bevat lege waarden",
+            b.schema().field(i).name()
+        )));
+    }
+    Ok(s)
+}

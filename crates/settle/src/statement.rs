@@ -1,0 +1,189 @@
+//! The settlement statement: per provider, lines a person can follow one by one, each with its
+//! figure, how it was computed, the passage it rests on and, where the text left a choice, the
+//! choice made. As JSON (shape versioned by [`SCHEMA`]) and as Dutch text.
+
+use crate::cite::Cite;
+use crate::rules::Category;
+use rust_decimal::{Decimal, RoundingStrategy};
+use serde::Serialize;
+use std::fmt::Write as _;
+
+/// The version of the JSON shape; a change that breaks readers changes it.
+pub const SCHEMA: &str = "zorginkoop.settlement.district-nursing/1";
+
+/// A figure of a line.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "kind", content = "value", rename_all = "lowercase")]
+pub enum Amount {
+    /// Euro, rounded to cents (a string in JSON: exact).
+    Euro(Decimal),
+    /// A ratio (0.05 = 5 %).
+    Ratio(Decimal),
+    /// Hours.
+    Hours(Decimal),
+    /// A whole number.
+    Count(i64),
+    /// Text (a category, "vrij volume").
+    Text(String),
+}
+
+/// One step of the statement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Line {
+    /// Stable id of the step (e.g. `basisbudget`).
+    pub step: &'static str,
+    /// What the line is, in Dutch.
+    pub label: String,
+    pub amount: Amount,
+    /// How it was computed, with the figures, in Dutch.
+    pub calculation: String,
+    pub source: Cite,
+    /// The reading chosen where the text is ambiguous or silent, in Dutch.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub choice: Option<String>,
+}
+
+/// The policy the statement was computed under.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PolicyRef {
+    pub id: String,
+    pub version: String,
+    pub sha256: String,
+}
+
+/// A provider's settlement statement.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Statement {
+    pub schema: &'static str,
+    pub policy: PolicyRef,
+    pub provider_agb: String,
+    pub category: Category,
+    pub lines: Vec<Line>,
+    /// What cannot be computed yet, in Dutch; empty when the statement is complete.
+    pub missing: Vec<String>,
+    /// The amount settled for the year; `None` while something is missing.
+    pub total: Option<Decimal>,
+}
+
+impl Statement {
+    /// The line of a step.
+    pub fn line(&self, step: &str) -> Option<&Line> {
+        self.lines.iter().find(|l| l.step == step)
+    }
+
+    /// The euro amount of a step.
+    pub fn euro(&self, step: &str) -> Option<Decimal> {
+        match self.line(step)?.amount {
+            Amount::Euro(d) => Some(d),
+            _ => None,
+        }
+    }
+
+    /// The statement as Dutch text.
+    pub fn to_text(&self) -> String {
+        let mut s = String::new();
+        let _ = writeln!(
+            s,
+            "Afrekening wijkverpleging {} - zorgaanbieder {} ({})",
+            self.policy.id.rsplit('-').next().unwrap_or(""),
+            self.provider_agb,
+            self.category.dutch()
+        );
+        let _ = writeln!(
+            s,
+            "Beleid {} versie {} (sha256 {})",
+            self.policy.id, self.policy.version, self.policy.sha256
+        );
+        for (i, l) in self.lines.iter().enumerate() {
+            let _ = writeln!(s, "\n{:>2}. {}: {}", i + 1, l.label, show(&l.amount));
+            let _ = writeln!(s, "    berekening: {}", l.calculation);
+            let _ = writeln!(
+                s,
+                "    bron: {}, {}: \"{}\"",
+                l.source.document, l.source.section, l.source.quote
+            );
+            if let Some(c) = &l.choice {
+                let _ = writeln!(s, "    keuze: {c}");
+            }
+        }
+        s.push('\n');
+        match self.total {
+            Some(t) => {
+                let _ = writeln!(s, "Afgerekend bedrag 2021: {}", euro(t));
+            }
+            None => {
+                let _ = writeln!(s, "Nog niet af te rekenen, want:");
+                for m in &self.missing {
+                    let _ = writeln!(s, "  - {m}");
+                }
+            }
+        }
+        s
+    }
+}
+
+/// A figure as Dutch text.
+pub fn show(a: &Amount) -> String {
+    match a {
+        Amount::Euro(d) => euro(*d),
+        Amount::Ratio(r) => percent(*r),
+        Amount::Hours(h) => format!("{} uur", h.normalize().to_string().replace('.', ",")),
+        Amount::Count(n) => n.to_string(),
+        Amount::Text(t) => t.clone(),
+    }
+}
+
+/// `€ 1.234,56` (minus sign before the euro sign).
+pub fn euro(d: Decimal) -> String {
+    let sign = if d.is_sign_negative() && !d.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    format!("{sign}€ {}", dutch_number(d.abs(), 2))
+}
+
+/// `5 %`, `2,5 %`: a ratio as a percentage, trailing zeros dropped.
+pub fn percent(r: Decimal) -> String {
+    let p = (r * Decimal::ONE_HUNDRED).normalize();
+    format!("{} %", p.to_string().replace('.', ","))
+}
+
+/// A number with `dp` decimals, `.` between thousands and `,` before the decimals.
+pub fn dutch_number(d: Decimal, dp: u32) -> String {
+    let r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
+    let s = format!("{:.*}", dp as usize, r.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(ch);
+    }
+    let sign = if r.is_sign_negative() && !r.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{frac}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dutch_figures() {
+        assert_eq!(euro(Decimal::new(12345678, 2)), "€ 123.456,78");
+        assert_eq!(euro(Decimal::new(-5, 1)), "-€ 0,50");
+        assert_eq!(euro(Decimal::new(100000, 0)), "€ 100.000,00");
+        assert_eq!(percent(Decimal::new(25, 3)), "2,5 %");
+        assert_eq!(percent(Decimal::new(5, 2)), "5 %");
+        assert_eq!(dutch_number(Decimal::new(1234565, 4), 2), "123,46");
+    }
+}

@@ -1,0 +1,168 @@
+//! What the claims cannot tell about a provider: whether it had a 2020 contract (table 1), its
+//! efficiency group (the efficiency model, part 2 of the issue, not built yet), its integral
+//! tariff per 5 minutes in the reference period (to turn amounts into hours), and its
+//! efficiency agreement (bijlage 6).
+//!
+//! Read from a CSV file with the header
+//! `provider_agb,contract_2020,efficiency_group,tariff_ref_cents,agreement_improvement`:
+//! `contract_2020` is `ja`/`nee`; `efficiency_group` 1-5 or empty; `tariff_ref_cents` whole
+//! cents or empty; `agreement_improvement` the improvement agreed as a ratio (`0.05` = 5 %)
+//! or empty when no agreement was made. A provider not in the file is taken as one with a 2020
+//! contract when it has approved claims in the reference period, as new otherwise, without a
+//! group or agreement.
+
+use crate::SettleError;
+use crate::error::is_agb;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::str::FromStr;
+
+/// An efficiency agreement (bijlage 6).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Agreement {
+    /// The improvement of hours per client-month agreed, as a ratio (0.05 = 5 % fewer hours).
+    pub required_improvement: Decimal,
+}
+
+/// One provider's terms.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProviderTerms {
+    /// `None`: not known (derived from the claims, see the module docs).
+    pub contract_2020: Option<bool>,
+    pub efficiency_group: Option<u8>,
+    /// Integral tariff per 5 minutes in the reference period, cents.
+    pub tariff_ref_cents: Option<i64>,
+    pub agreement: Option<Agreement>,
+}
+
+/// The terms of every provider named, by AGB code.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TermsSet {
+    pub providers: BTreeMap<String, ProviderTerms>,
+}
+
+const HEADER: &str =
+    "provider_agb,contract_2020,efficiency_group,tariff_ref_cents,agreement_improvement";
+
+impl TermsSet {
+    /// Reads a terms file.
+    pub fn load(path: &Path) -> Result<TermsSet, SettleError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SettleError::Io {
+            file: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(path, &text)
+    }
+
+    /// Parses the text of a terms file (`path` only names it in errors).
+    pub fn parse(path: &Path, text: &str) -> Result<TermsSet, SettleError> {
+        let bad = |line: usize, problem: String| SettleError::Terms {
+            file: path.to_path_buf(),
+            line,
+            problem,
+        };
+        let mut lines = text.lines().enumerate();
+        match lines.next() {
+            Some((_, h)) if h.trim() == HEADER => {}
+            _ => return Err(bad(1, format!("kopregel moet zijn: {HEADER}"))),
+        }
+        let mut set = TermsSet::default();
+        for (i, line) in lines {
+            let n = i + 1;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split(',').map(str::trim).collect();
+            if f.len() != 5 {
+                return Err(bad(n, format!("{} velden, verwacht 5", f.len())));
+            }
+            if !is_agb(f[0]) {
+                return Err(bad(n, format!("AGB-code `{}` is geen 8 cijfers", f[0])));
+            }
+            let contract_2020 = match f[1] {
+                "ja" => Some(true),
+                "nee" => Some(false),
+                "" => None,
+                o => return Err(bad(n, format!("contract_2020 `{o}`: verwacht ja of nee"))),
+            };
+            let efficiency_group = match f[2] {
+                "" => None,
+                g => match g.parse::<u8>() {
+                    Ok(g @ 1..=5) => Some(g),
+                    _ => {
+                        return Err(bad(
+                            n,
+                            format!("efficiency_group `{g}`: verwacht 1 tot en met 5"),
+                        ));
+                    }
+                },
+            };
+            let tariff_ref_cents = match f[3] {
+                "" => None,
+                t => match t.parse::<i64>() {
+                    Ok(t) if t > 0 => Some(t),
+                    _ => {
+                        return Err(bad(
+                            n,
+                            format!("tariff_ref_cents `{t}`: verwacht hele centen, groter dan 0"),
+                        ));
+                    }
+                },
+            };
+            let agreement = match f[4] {
+                "" => None,
+                a => match Decimal::from_str(a) {
+                    Ok(r) if r > Decimal::ZERO && r <= Decimal::ONE => Some(Agreement {
+                        required_improvement: r,
+                    }),
+                    _ => {
+                        return Err(bad(
+                            n,
+                            format!(
+                                "agreement_improvement `{a}`: verwacht een verhouding groter dan 0 en ten hoogste 1"
+                            ),
+                        ));
+                    }
+                },
+            };
+            let terms = ProviderTerms {
+                contract_2020,
+                efficiency_group,
+                tariff_ref_cents,
+                agreement,
+            };
+            if set.providers.insert(f[0].to_string(), terms).is_some() {
+                return Err(bad(n, format!("AGB-code {} staat er twee keer in", f[0])));
+            }
+        }
+        Ok(set)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_refuses() {
+        let p = Path::new("t.csv");
+        let s = TermsSet::parse(
+            p,
+            &format!("{HEADER}\n01234567,ja,2,650,0.05\n07654321,nee,,,\n"),
+        )
+        .unwrap();
+        let a = &s.providers["01234567"];
+        assert_eq!(a.efficiency_group, Some(2));
+        assert_eq!(a.tariff_ref_cents, Some(650));
+        assert_eq!(
+            a.agreement.as_ref().unwrap().required_improvement,
+            Decimal::new(5, 2)
+        );
+        assert_eq!(s.providers["07654321"].contract_2020, Some(false));
+        let e = TermsSet::parse(p, &format!("{HEADER}\n01234567,ja,6,,\n")).unwrap_err();
+        assert!(e.to_string().contains("regel 2"), "{e}");
+        assert!(TermsSet::parse(p, "agb\n").is_err());
+        assert!(TermsSet::parse(p, &format!("{HEADER}\n1234567,ja,,,\n")).is_err());
+    }
+}

@@ -1,0 +1,368 @@
+//! District nursing 2021 settlement, worked by hand from document 004 (chapter 4, tables 1 and
+//! 2, bijlage 6), over Parquet files with the schema of the claims checker's `results.parquet`.
+//!
+//! Policy values used (policies/district-nursing-2021.toml): OVA index 3 % (example value),
+//! small threshold EUR 100,000, cut group 2 = 2 % (example value), new-provider maximum EUR
+//! 250,000, 85 hours a month, table 2: small and new 80 % up to 50 % of the basisbudget, group
+//! 2 85 % up to 50 %.
+//!
+//! **Provider 00000001, small** (contract 2020 per terms). Reference revenue: one 1034 line of
+//! EUR 50,000.00 (plus a rejected line, ignored) -> EUR 50,000 < 100,000: small.
+//! Basisbudget = 50,000 x 1.03 = 51,500.00. Production 2021 = 90,000.00. Overproduction =
+//! 38,500.00; maximum = 50 % x 51,500 = 25,750.00; paid = 80 % x 25,750 = 20,600.00.
+//! Total = 51,500.00 + 20,600.00 = **72,100.00**.
+//!
+//! **Provider 00000002, regular, group 2, agreement 10 %**, tariff in the reference period
+//! EUR 6.00 per 5 minutes, so one hour = 12 x 6.00 = EUR 72.00. Reference period:
+//! * client 100000001: 3 lines of 10 h (EUR 720.00) in March, April, May 2019: 30 h / 3 months
+//!   = 10 h a month;
+//! * client 100000002: 4 h on 30 and 31 December 2019 (EUR 288.00 each) and 4 h on 2 January
+//!   2020 (claimed 300.00, reduced to 288.00): 12 h in 2 whole months (a few days count as a
+//!   month) = 6 h a month;
+//! * client 100000003: 100 h (EUR 7,200.00) in June 2019: 100 h a month > 85, left out;
+//! * a 1039 line (not a bijlage 6 prestatie) of EUR 89,776.00.
+//!
+//! Revenue = 2,160 + 864 + 7,200 + 89,776 = 100,000.00 >= 100,000: regular.
+//! Mean = (10 + 6) / 2 = 8 h per client-month.
+//!
+//! 2021: tariff 6.00 x 1.03 = 6.18 per 5 minutes (no cut: the agreement), one hour EUR 74.16:
+//! * client 100000001: 8 h in February and 8 h in March (EUR 593.28 each): 8 h a month;
+//! * client 100000004: 7 h in July (EUR 519.12): 7 h a month;
+//! * a 1039 line of EUR 118,294.32.
+//!
+//! Production = 1,186.56 + 519.12 + 118,294.32 = 120,000.00. Mean = (8 + 7) / 2 = 7.5;
+//! improvement = (8 - 7.5) / 8 = 6.25 % < 10 % agreed.
+//! Basisbudget = 100,000 x 1.03 x (1 - 0) = 103,000.00 (cut lapses in advance).
+//! Overproduction 17,000.00 (maximum 51,500.00 not reached), paid 85 % = 14,450.00. Subtotal =
+//! 117,450.00. Surcharge = 2 % x 117,450 = 2,349.00. Share repaid = (10 - 6.25) / 10 =
+//! 37.5 %; repayment = 2,349 x 0.375 = 880.875 -> 880.88. Total = 117,450.00 - 880.88 =
+//! **116,569.12**.
+//!
+//! **Provider 00000003, new** (no contract 2020 per terms). Reference revenue 300,000.00;
+//! 300,000 x 1.03 = 309,000.00, capped at 250,000.00. Production 400,000.00: overproduction
+//! 150,000.00, maximum 50 % x 250,000 = 125,000.00, paid as small 80 % = 100,000.00.
+//! Total = **350,000.00**.
+//!
+//! **Provider 00000004**, not in the terms: approved reference claims of 150,000.00, so taken as
+//! existing and regular, but without an efficiency group: no total, one thing missing.
+
+use arrow_array::builder::{
+    Date32Builder, Int64Builder, ListBuilder, StringBuilder, UInt64Builder,
+};
+use arrow_array::types::Int32Type;
+use arrow_array::{ArrayRef, DictionaryArray, Int32Array, RecordBatch, StringArray};
+use chrono::NaiveDate;
+use parquet::arrow::ArrowWriter;
+use rust_decimal::Decimal;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use zorginkoop_settle::{NursingRules, Statement, TermsSet, settle_nursing};
+
+struct L {
+    agb: &'static str,
+    bsn: &'static str,
+    prestatie: &'static str,
+    date: (i32, u32, u32),
+    claimed: i64,
+    granted: i64,
+    decision: &'static str,
+}
+
+fn l(
+    agb: &'static str,
+    bsn: &'static str,
+    prestatie: &'static str,
+    date: (i32, u32, u32),
+    cents: i64,
+) -> L {
+    L {
+        agb,
+        bsn,
+        prestatie,
+        date,
+        claimed: cents,
+        granted: cents,
+        decision: "granted",
+    }
+}
+
+fn lines() -> Vec<L> {
+    let (p1, p2, p3, p4) = ("00000001", "00000002", "00000003", "00000004");
+    vec![
+        // small provider
+        l(p1, "200000001", "1034", (2019, 6, 1), 5_000_000),
+        L {
+            claimed: 40_000,
+            granted: 0,
+            decision: "rejected",
+            ..l(p1, "200000001", "1034", (2019, 7, 1), 0)
+        },
+        l(p1, "200000001", "1034", (2021, 5, 1), 9_000_000),
+        // a line outside both periods is ignored
+        l(p1, "200000001", "1034", (2020, 6, 1), 123_456),
+        // regular provider, reference period
+        l(p2, "100000001", "1033", (2019, 3, 5), 72_000),
+        l(p2, "100000001", "1033", (2019, 4, 5), 72_000),
+        l(p2, "100000001", "1033", (2019, 5, 5), 72_000),
+        l(p2, "100000002", "1034", (2019, 12, 30), 28_800),
+        l(p2, "100000002", "1034", (2019, 12, 31), 28_800),
+        L {
+            claimed: 30_000,
+            granted: 28_800,
+            decision: "reduced",
+            ..l(p2, "100000002", "1034", (2020, 1, 2), 0)
+        },
+        l(p2, "100000003", "1035", (2019, 6, 10), 720_000),
+        l(p2, "100000005", "1039", (2019, 9, 1), 8_977_600),
+        // regular provider, 2021
+        l(p2, "100000001", "1033", (2021, 2, 1), 59_328),
+        l(p2, "100000001", "1033", (2021, 3, 1), 59_328),
+        l(p2, "100000004", "1062", (2021, 7, 15), 51_912),
+        l(p2, "100000005", "1039", (2021, 9, 1), 11_829_432),
+        // a code that is not district nursing is ignored
+        l(p2, "100000001", "13000", (2021, 9, 1), 99_999),
+        // new provider
+        l(p3, "300000001", "1034", (2019, 10, 1), 30_000_000),
+        l(p3, "300000001", "1034", (2021, 10, 1), 40_000_000),
+        // regular provider without terms
+        l(p4, "400000001", "1034", (2019, 10, 1), 15_000_000),
+    ]
+}
+
+fn terms() -> TermsSet {
+    TermsSet::parse(
+        Path::new("terms.csv"),
+        "provider_agb,contract_2020,efficiency_group,tariff_ref_cents,agreement_improvement\n\
+         00000001,ja,,,\n\
+         00000002,ja,2,600,0.10\n\
+         00000003,nee,,,\n",
+    )
+    .unwrap()
+}
+
+fn write(path: &Path, rows: &[L]) {
+    let schema = zorginkoop_claims::run::sinks::parquet::schema();
+    let mut file = StringBuilder::new();
+    let mut line = Int64Builder::new();
+    let mut record = UInt64Builder::new();
+    let mut agb = StringBuilder::new();
+    let mut bsn = StringBuilder::new();
+    let mut prestatie = StringBuilder::new();
+    let mut date = Date32Builder::new();
+    let mut claimed = Int64Builder::new();
+    let mut granted = Int64Builder::new();
+    let mut decision = StringBuilder::new();
+    let item = Arc::new(arrow_schema::Field::new(
+        "item",
+        arrow_schema::DataType::Utf8,
+        false,
+    ));
+    let mut ret = ListBuilder::new(StringBuilder::new()).with_field(item.clone());
+    let mut reason = ListBuilder::new(StringBuilder::new()).with_field(item);
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
+    for (i, r) in rows.iter().enumerate() {
+        file.append_value("claims.csv");
+        line.append_value(i as i64 + 1);
+        record.append_value(i as u64 + 1);
+        agb.append_value(r.agb);
+        bsn.append_value(r.bsn);
+        prestatie.append_value(r.prestatie);
+        let d = NaiveDate::from_ymd_opt(r.date.0, r.date.1, r.date.2).unwrap();
+        date.append_value((d - epoch).num_days() as i32);
+        claimed.append_value(r.claimed);
+        granted.append_value(r.granted);
+        decision.append_value(r.decision);
+        if r.decision == "rejected" {
+            ret.values().append_value("0611");
+            reason.values().append_value("ZK-WV-ABOVE-INTEGRAL-TARIFF");
+        }
+        ret.append(true);
+        reason.append(true);
+    }
+    let receipt = DictionaryArray::<Int32Type>::try_new(
+        Int32Array::from(vec![0; rows.len()]),
+        Arc::new(StringArray::from(vec![
+            "district-nursing-2021@2.0 sha256:00",
+        ])),
+    )
+    .unwrap();
+    let cols: Vec<ArrayRef> = vec![
+        Arc::new(file.finish()),
+        Arc::new(line.finish()),
+        Arc::new(record.finish()),
+        Arc::new(agb.finish()),
+        Arc::new(bsn.finish()),
+        Arc::new(prestatie.finish()),
+        Arc::new(date.finish()),
+        Arc::new(claimed.finish()),
+        Arc::new(granted.finish()),
+        Arc::new(decision.finish()),
+        Arc::new(ret.finish()),
+        Arc::new(reason.finish()),
+        Arc::new(receipt),
+    ];
+    let batch = RecordBatch::try_new(schema.clone(), cols).unwrap();
+    let mut w = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+}
+
+fn rules() -> NursingRules {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/district-nursing-2021.toml");
+    let policy = zorginkoop_policy::Policy::load(&path).unwrap();
+    NursingRules::from_policy(&policy).unwrap()
+}
+
+fn eur(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn by_agb<'a>(all: &'a [Statement], agb: &str) -> &'a Statement {
+    all.iter().find(|s| s.provider_agb == agb).unwrap()
+}
+
+fn settle_one_file() -> (tempfile::TempDir, Vec<Statement>) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.parquet");
+    write(&path, &lines());
+    let all = settle_nursing(&rules(), &[path], &terms(), None).unwrap();
+    (dir, all)
+}
+
+#[test]
+fn worked_example_small_regular_new() {
+    let (_dir, all) = settle_one_file();
+    let agbs: Vec<&str> = all.iter().map(|s| s.provider_agb.as_str()).collect();
+    assert_eq!(agbs, ["00000001", "00000002", "00000003", "00000004"]);
+
+    let small = by_agb(&all, "00000001");
+    assert_eq!(small.category.as_str(), "small");
+    assert_eq!(small.euro("reference_revenue"), Some(eur("50000.00")));
+    assert_eq!(small.euro("basisbudget"), Some(eur("51500.00")));
+    assert_eq!(small.euro("production"), Some(eur("90000.00")));
+    assert_eq!(small.euro("overproduction"), Some(eur("38500.00")));
+    assert_eq!(small.euro("overproduction_cap"), Some(eur("25750.00")));
+    assert_eq!(small.euro("overproduction_paid"), Some(eur("20600.00")));
+    assert_eq!(small.total, Some(eur("72100.00")));
+    assert!(small.line("efficiency_group").is_none());
+
+    let regular = by_agb(&all, "00000002");
+    assert_eq!(regular.category.as_str(), "regular");
+    assert_eq!(regular.euro("reference_revenue"), Some(eur("100000.00")));
+    assert_eq!(regular.euro("basisbudget"), Some(eur("103000.00")));
+    assert_eq!(regular.euro("production"), Some(eur("120000.00")));
+    assert_eq!(regular.euro("overproduction_paid"), Some(eur("14450.00")));
+    assert_eq!(regular.euro("subtotal"), Some(eur("117450.00")));
+    let hours = |step| match regular.line(step).unwrap().amount {
+        zorginkoop_settle::Amount::Hours(h) => h,
+        ref o => panic!("{o:?}"),
+    };
+    assert_eq!(hours("hours_reference"), eur("8"));
+    assert_eq!(hours("hours_year"), eur("7.5"));
+    assert_eq!(
+        regular.line("clients_excluded_reference").unwrap().amount,
+        zorginkoop_settle::Amount::Count(1)
+    );
+    assert_eq!(
+        regular.line("improvement").unwrap().amount,
+        zorginkoop_settle::Amount::Ratio(eur("0.0625"))
+    );
+    assert_eq!(regular.euro("surcharge"), Some(eur("2349.00")));
+    assert_eq!(regular.euro("repayment"), Some(eur("880.88")));
+    assert_eq!(regular.total, Some(eur("116569.12")));
+    assert!(regular.missing.is_empty());
+
+    let new = by_agb(&all, "00000003");
+    assert_eq!(new.category.as_str(), "new");
+    assert_eq!(new.euro("basisbudget"), Some(eur("309000.00")));
+    assert_eq!(new.euro("new_provider_cap"), Some(eur("250000.00")));
+    assert_eq!(new.euro("overproduction_cap"), Some(eur("125000.00")));
+    assert_eq!(new.euro("overproduction_paid"), Some(eur("100000.00")));
+    assert_eq!(new.total, Some(eur("350000.00")));
+
+    let unknown = by_agb(&all, "00000004");
+    assert_eq!(unknown.category.as_str(), "regular");
+    assert_eq!(unknown.total, None);
+    assert_eq!(unknown.missing.len(), 1, "{:?}", unknown.missing);
+}
+
+#[test]
+fn every_line_cites_a_passage_and_the_text_reads_in_dutch() {
+    let (_dir, all) = settle_one_file();
+    let regular = by_agb(&all, "00000002");
+    for l in &regular.lines {
+        assert!(
+            !l.source.quote.is_empty() && l.source.document.ends_with(".txt"),
+            "{}",
+            l.step
+        );
+    }
+    let text = regular.to_text();
+    assert!(
+        text.contains("Afgerekend bedrag 2021: € 116.569,12"),
+        "{text}"
+    );
+    assert!(text.contains("naar rato"), "{text}");
+    let json = serde_json::to_value(regular).unwrap();
+    assert_eq!(json["schema"], "zorginkoop.settlement.district-nursing/1");
+    assert_eq!(json["total"], "116569.12");
+    assert_eq!(json["lines"][0]["amount"]["kind"], "euro");
+}
+
+#[test]
+fn one_provider_only() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.parquet");
+    write(&path, &lines());
+    let one = settle_nursing(
+        &rules(),
+        std::slice::from_ref(&path),
+        &terms(),
+        Some("00000003"),
+    )
+    .unwrap();
+    assert_eq!(one.len(), 1);
+    assert_eq!(one[0].total, Some(eur("350000.00")));
+    assert!(settle_nursing(&rules(), &[path], &terms(), Some("3")).is_err());
+}
+
+#[test]
+fn same_result_when_split_over_files() {
+    let (_d, whole) = settle_one_file();
+    let dir = tempfile::tempdir().unwrap();
+    let rows = lines();
+    let parts: Vec<PathBuf> = (0..3)
+        .map(|i| dir.path().join(format!("part-{i}.parquet")))
+        .collect();
+    // split so that providers and clients straddle files
+    let mut chunks: [Vec<L>; 3] = Default::default();
+    for (i, r) in rows.into_iter().enumerate() {
+        chunks[i % 3].push(r);
+    }
+    for (p, c) in parts.iter().zip(&chunks) {
+        write(p, c);
+    }
+    let split = settle_nursing(&rules(), &parts, &terms(), None).unwrap();
+    assert_eq!(split, whole);
+    let folder = settle_nursing(&rules(), &[dir.path().to_path_buf()], &terms(), None).unwrap();
+    assert_eq!(folder, whole);
+}
+
+#[test]
+fn passages_in_the_code_are_verbatim() {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/texts/004_ff397b22ce59c05b.txt"),
+    )
+    .unwrap();
+    let norm = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = norm(&text);
+    for p in zorginkoop_settle::cite::ALL {
+        assert!(
+            text.contains(&norm(p.quote)),
+            "not in the document: {}",
+            p.quote
+        );
+        assert!(text.contains(&norm(p.section)), "no section {}", p.section);
+    }
+}
