@@ -174,8 +174,16 @@ fn from_catalogue_to_signed_contract_on_every_backend() {
         assert!(receipt.contains(&signed.text_sha256));
         assert!(receipt.contains("Dr. Hanna de Linde"));
         assert!(receipt.contains("Op: 01-11-2021 09:00:00 UTC"), "{receipt}");
-        assert!(!signed.text.contains("(basiszorg) (basiszorg)"), "{}", signed.text);
-        assert!(signed.text.contains("geen tariefparameters"), "{}", signed.text);
+        assert!(
+            !signed.text.contains("(basiszorg) (basiszorg)"),
+            "{}",
+            signed.text
+        );
+        assert!(
+            signed.text.contains("geen tariefparameters"),
+            "{}",
+            signed.text
+        );
         assert!(
             proposals::answer(db, &signer, pid, true, None, &sig, now()).is_err(),
             "nothing is signed twice"
