@@ -255,11 +255,38 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.match(refused.reason_codes, /NO-CONTRACT/);
     });
 
+    test('de afrekening wijkverpleging 2021: regel voor regel, met spiegelinformatie en als xlsx', async () => {
+      const nurse = await newPage(browser, portal.url);
+      await login(nurse, 'planner@dewijk.example');
+      await nurse.goto('/afrekeningen');
+      const link = nurse.getByRole('link', { name: /Thuiszorg De Wijk/ });
+      await clickAndLoad(nurse, link);
+      await nurse.getByRole('heading', { level: 1, name: /Afrekening wijkverpleging 2021/ }).waitFor();
+      // every step cites its passage, with a link to it
+      const steps = await nurse.locator('ol.statement > li').count();
+      const cited = await nurse.locator('ol.statement > li figure.citation a').count();
+      assert.ok(steps >= 5, `${steps} steps`);
+      assert.equal(cited, steps, 'each step links to its passage');
+      // the mirror information: charts with an accessible name, the others unnamed
+      const charts = nurse.getByRole('img');
+      assert.ok(await charts.count() >= 1, 'a mirror chart');
+      const body = await nurse.locator('main').innerText();
+      assert.match(body, /aanbieder 1/);
+      assert.doesNotMatch(body, /75100011/);
+      await look(nurse, 'afrekening');
+      const href = await nurse.getByRole('link', { name: /Excel/ }).getAttribute('href');
+      const xlsx = await nurse.request.get(href);
+      assert.equal(xlsx.status(), 200);
+      assert.equal((await xlsx.body()).subarray(0, 2).toString('latin1'), 'PK');
+      assert.deepEqual(nurse.problems, [], 'no script errors, CSP violations or missing resources');
+      await nurse.close();
+    });
+
     // the same pages on both backends: checked once
     if (full) test('axe-core: geen ernstige of kritieke problemen op de hoofdpagina’s', () => {
       const pages = Object.keys(axe);
       for (const must of ['login', 'dashboard', 'catalogus', 'aanvraag', 'inkoop-wachtrij',
-        'inkoop-beoordeling', 'inkoop-voorstel', 'voorstel-tekenbevoegde']) {
+        'inkoop-beoordeling', 'inkoop-voorstel', 'voorstel-tekenbevoegde', 'afrekening']) {
         assert.ok(pages.includes(must), `axe ran on ${must}`);
       }
       const problems = Object.entries(axe).flatMap(([name, list]) => list.map((l) => `${name}: ${l}`));

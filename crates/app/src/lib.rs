@@ -25,6 +25,7 @@
 //! | [`portal_demo`] | the portal's demo organisations and accounts |
 //! | [`attachments`] | files in an application's thread: bounded in size, type by content |
 //! | [`audit`] | the append-only audit log, written in the same transaction as each change |
+//! | [`settlement`] | settlement statements as recorded by a settlement run: who sees which, mirror information, xlsx |
 //!
 //! Errors are [`AppError`]s with Dutch messages that a front end can show as they are.
 //!
@@ -46,6 +47,7 @@ mod error;
 pub mod policies;
 pub mod portal_demo;
 pub mod proposals;
+pub mod settlement;
 pub mod timelines;
 
 pub use error::AppError;

@@ -112,6 +112,10 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     );
     let db = app::store::Db::open_sqlite(&args.db)?;
     app::portal_demo::seed(&db, chrono::Utc::now())?;
+    let (settled, _) = crate::demo_settlement::seed(&db, &args.dir.source())?;
+    println!(
+        "\nAfrekening wijkverpleging 2021: {settled} afrekeningen vastgelegd (demogegevens), te zien onder Afrekeningen."
+    );
     println!(
         "\nDemo-accounts (wachtwoord voor allemaal: {}):",
         app::portal_demo::DEMO_PASSWORD

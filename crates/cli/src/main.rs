@@ -8,8 +8,10 @@
 mod claims_cmd;
 mod decide_cmd;
 mod demo;
+mod demo_settlement;
 mod policy_cmd;
 mod serve_cmd;
+mod settle_cmd;
 
 use anyhow::Result;
 use chrono::NaiveDate;
@@ -78,6 +80,11 @@ enum Command {
     },
     /// Start the contracting portal (web pages and the JSON API).
     Serve(serve_cmd::ServeArgs),
+    /// Settle a contract year from the claims checker's results (district nursing 2021).
+    Settle {
+        #[command(subcommand)]
+        cmd: settle_cmd::SettleCommand,
+    },
     /// Contracts: export them for the claims checker.
     Contracts {
         #[command(subcommand)]
@@ -102,6 +109,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve_cmd::run(args),
         Command::Claims { cmd } => claims_cmd::run_claims(cmd),
         Command::Contracts { cmd } => claims_cmd::run_contracts(cmd),
+        Command::Settle { cmd } => settle_cmd::run(cmd),
     };
     match result {
         Ok(code) => code,

@@ -75,6 +75,7 @@ pub fn nav_items(u: &CurrentUser) -> Vec<(&'static str, &'static str)> {
             ("/inkoop", "Werkvoorraad"),
             ("/inkoop/aanbieders", "Zorgaanbieders"),
             ("/inkoop/voorstellen", "Voorstellen en contracten"),
+            ("/afrekeningen", "Afrekeningen"),
             ("/audit", "Auditlog"),
             ("/rekentools", "Rekentools"),
         ]
@@ -84,6 +85,7 @@ pub fn nav_items(u: &CurrentUser) -> Vec<(&'static str, &'static str)> {
             ("/catalogus", "Catalogus"),
             ("/aanvragen", "Aanvragen"),
             ("/contracten", "Voorstellen en contracten"),
+            ("/afrekeningen", "Afrekeningen"),
             ("/rekentools", "Rekentools"),
             ("/audit", "Auditlog"),
         ]

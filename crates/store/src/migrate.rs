@@ -29,6 +29,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0005_attachments",
         include_str!("../migrations/0005_attachments.sql"),
     ),
+    (
+        "0006_settlement",
+        include_str!("../migrations/0006_settlement.sql"),
+    ),
 ];
 
 /// The PostgreSQL migrations, in order: the same versions as [`MIGRATIONS`].
@@ -52,6 +56,10 @@ pub const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0005_attachments",
         include_str!("../migrations/postgres/0005_attachments.sql"),
+    ),
+    (
+        "0006_settlement",
+        include_str!("../migrations/postgres/0006_settlement.sql"),
     ),
 ];
 

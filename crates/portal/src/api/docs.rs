@@ -3,7 +3,7 @@
 //! `/api`: a Dutch page that lists every operation of that document (method, path, summary,
 //! parameters, body, answers) and says how to get a token.
 
-use super::{MAX_JSON_BYTES, account, applications, decide, proposals};
+use super::{MAX_JSON_BYTES, account, applications, decide, proposals, settlements};
 use crate::auth::CurrentUser;
 use crate::html;
 use crate::routes::{Access, Route};
@@ -70,6 +70,8 @@ pub fn routes() -> Vec<Route> {
         proposals::propose,
         proposals::list_contracts,
         proposals::administrative,
+        settlements::list,
+        settlements::detail,
     ),
     modifiers(&Security, &Descriptions),
     security(("token" = []), ("sessie" = [])),
@@ -79,6 +81,7 @@ pub fn routes() -> Vec<Route> {
         (name = "beslissen", description = "Beslissen en rekenen, zonder iets op te slaan"),
         (name = "aanvragen", description = "Aanvragen voor een module: van concept tot toekenning"),
         (name = "contracten", description = "Voorstellen, ondertekening en contracten"),
+        (name = "afrekening", description = "Afrekeningen na afloop van het jaar, met spiegelinformatie"),
     )
 )]
 pub struct ApiDoc;

@@ -14,6 +14,7 @@
 //! | [`decide`] | decide a case and run a calculator, in the style of OpenFisca's `/calculate` |
 //! | [`applications`] | applications: list, start, answers, submit, review, messages |
 //! | [`proposals`] | proposals, the signer's answer, contracts |
+//! | [`settlements`] | settlement statements and their mirror information (read only) |
 //! | [`docs`] | the OpenAPI document and the rendered API page |
 //! | [`schema`] | the request and response types as the OpenAPI document describes them |
 
@@ -23,6 +24,7 @@ pub mod decide;
 pub mod docs;
 pub mod proposals;
 pub mod schema;
+pub mod settlements;
 
 use crate::auth::{CurrentUser, same_token};
 use crate::error::PortalError;
@@ -49,6 +51,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(decide::routes());
     r.extend(applications::routes());
     r.extend(proposals::routes());
+    r.extend(settlements::routes());
     r
 }
 

@@ -566,3 +566,94 @@ pub struct AdministrativeRequest {
     #[schema(value_type = Object)]
     pub tariffs: BTreeMap<String, serde_json::Value>,
 }
+
+/// Een afrekening zoals vastgelegd door een afrekenrun (`zorginkoop settle ... --db`).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettlementView {
+    pub id: i64,
+    pub run_id: i64,
+    /// `wijkverpleging`, ...
+    pub domain: String,
+    pub year: i64,
+    /// Of dit de nieuwste run van dit domein en jaar is.
+    pub current: bool,
+    pub provider_agb: String,
+    pub provider_name: Option<String>,
+    pub category: String,
+    /// Het afgerekende bedrag in euro, als decimale tekst (exact); null zolang er iets ontbreekt.
+    pub total: Option<String>,
+    pub policy_id: String,
+    pub policy_version: String,
+    pub policy_sha256: String,
+    pub recorded_at: String,
+}
+
+impl From<zorginkoop_app::settlement::StatementSummary> for SettlementView {
+    fn from(s: zorginkoop_app::settlement::StatementSummary) -> Self {
+        SettlementView {
+            id: s.id,
+            run_id: s.run.id,
+            domain: s.run.domain,
+            year: s.run.year,
+            current: s.run.current,
+            provider_agb: s.provider_agb,
+            provider_name: s.provider_name,
+            category: s.category,
+            total: s.total,
+            policy_id: s.run.policy_id,
+            policy_version: s.run.policy_version,
+            policy_sha256: s.run.policy_sha256,
+            recorded_at: s.run.recorded_at,
+        }
+    }
+}
+
+/// Een cijfer van de spiegelinformatie over de zorgaanbieders van dezelfde afrekenrun; voor een
+/// zorgaanbieder staan de anderen er zonder naam of code in ("aanbieder 1", ...).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MirrorSeriesView {
+    pub step: String,
+    pub label: String,
+    pub unit: String,
+    /// Als decimale tekst.
+    pub median: String,
+    pub points: Vec<MirrorPointView>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct MirrorPointView {
+    pub label: String,
+    pub own: bool,
+    /// Als decimale tekst.
+    pub value: String,
+}
+
+impl From<zorginkoop_app::settlement::MirrorSeries> for MirrorSeriesView {
+    fn from(m: zorginkoop_app::settlement::MirrorSeries) -> Self {
+        MirrorSeriesView {
+            step: m.step,
+            label: m.label,
+            unit: m.unit,
+            median: m.median.to_string(),
+            points: m
+                .points
+                .into_iter()
+                .map(|p| MirrorPointView {
+                    label: p.label,
+                    own: p.own,
+                    value: p.value.to_string(),
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Een afrekening met haar regels (de vorm die `statement.schema` noemt, bijvoorbeeld
+/// zorginkoop.settlement.district-nursing/1) en de spiegelinformatie.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct SettlementDetailView {
+    pub settlement: SettlementView,
+    #[schema(value_type = Object)]
+    pub statement: serde_json::Value,
+    pub mirror: Vec<MirrorSeriesView>,
+}

@@ -1,12 +1,13 @@
 //! The portal's pages, by audience: logging in ([`login`]), what every user shares
 //! ([`common`]: static files, the policy passages; [`attachments`]: files in a thread), the care provider's side ([`provider`]) and
-//! the insurer's side ([`purchaser`]).
+//! the insurer's side ([`purchaser`]), and the settlement statements both see ([`settlement`]).
 
 pub mod attachments;
 pub mod common;
 pub mod login;
 pub mod provider;
 pub mod purchaser;
+pub mod settlement;
 
 use crate::error::PortalError;
 use crate::routes::Route;
@@ -20,6 +21,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(attachments::routes());
     r.extend(provider::routes());
     r.extend(purchaser::routes());
+    r.extend(settlement::routes());
     r
 }
 

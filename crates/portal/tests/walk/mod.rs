@@ -47,6 +47,8 @@ pub struct World {
     pub contract: i64,
     pub token_a: i64,
     pub attachment: i64,
+    /// A's settlement statement (a run with A and a provider without an account).
+    pub statement: i64,
     pub shas: Vec<String>,
     pub modules: Vec<String>,
 }
@@ -65,6 +67,7 @@ impl World {
             self.contract,
             self.token_a,
             self.attachment,
+            self.statement,
         ];
         ids.sort();
         ids.dedup();
@@ -239,6 +242,7 @@ pub fn set_up(p: &Portal) -> World {
         )
         .unwrap();
         let open_sha = proposals::get(db, &signer, proposal).unwrap().text_sha256;
+        let statement = record_settlement(db, &employee);
         World {
             org_a: employee.organisation_id,
             draft,
@@ -250,10 +254,47 @@ pub fn set_up(p: &Portal) -> World {
             contract: signed.contract_id.unwrap(),
             token_a,
             attachment,
+            statement,
             shas: vec![open_sha, sha],
             modules: modules.iter().map(|m| m.to_string()).collect(),
         }
     })
+}
+
+/// A settlement run with a statement for A (its AGB code) and one for a provider without an
+/// account; the statement id of A's.
+fn record_settlement(db: &zorginkoop_store::Db, employee: &Actor) -> i64 {
+    use zorginkoop_app::settlement::{self, NewRun, NewStatement};
+    let statement = |agb: &str, production: &str| NewStatement {
+        provider_agb: agb.into(),
+        category: "reguliere zorgaanbieder".into(),
+        total: Some(production.parse().unwrap()),
+        json: serde_json::json!({
+            "schema": "zorginkoop.settlement.district-nursing/1",
+            "provider_agb": agb,
+            "lines": [{"step": "production", "label": "Productie", "amount": {"kind": "euro", "value": production},
+                       "calculation": "som", "source": {"document": "004_ff397b22ce59c05b.txt", "section": "4", "quote": "basisbudget"}}],
+            "missing": [],
+            "total": production,
+        }),
+    };
+    settlement::record_run(
+        db,
+        &NewRun {
+            domain: settlement::DOMAIN_NURSING.into(),
+            year: 2021,
+            policy_id: "district-nursing-2021".into(),
+            policy_version: "1".into(),
+            policy_sha256: "ab".into(),
+            inputs_sha256: settlement::inputs_sha256(&[("walk", b"A")]),
+            inputs_note: "test".into(),
+            statements: vec![statement("01012345", "123456.78"), statement("75111111", "99000.00")],
+        },
+        "test",
+        now(),
+    )
+    .unwrap();
+    settlement::statements(db, employee, None).unwrap()[0].id
 }
 
 /// The state of A's records (and the number of contracts): a user of another organisation

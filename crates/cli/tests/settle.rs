@@ -93,4 +93,24 @@ fn settles_the_checked_claims_of_a_generated_year() {
     ]);
     assert!(!ok);
     assert!(err.contains("AGB-code `123` is ongeldig"), "{err}");
+
+    // recorded for the portal: once, all providers, in one run
+    let db = s("portal.db");
+    let (ok, _, err) = zorginkoop(&[
+        "settle", "nursing", "--results", &results, "--db", &db, "--by", "afdeling zorginkoop",
+    ]);
+    assert!(ok, "{err}");
+    assert!(err.contains("Afrekenrun 1 vastgelegd"), "{err}");
+    assert!(err.contains(&format!("{} afrekeningen", all.len())), "{err}");
+    let (ok, _, err) = zorginkoop(&["settle", "nursing", "--results", &results, "--db", &db]);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("al vastgelegd als afrekenrun 1"),
+        "the same inputs are not settled twice: {err}"
+    );
+    // a run settles every provider: not with --provider
+    let (ok, _, err) = zorginkoop(&[
+        "settle", "nursing", "--results", &results, "--db", &db, "--provider", &agb,
+    ]);
+    assert!(!ok, "{err}");
 }

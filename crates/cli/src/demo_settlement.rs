@@ -1,0 +1,156 @@
+//! The demo's district nursing settlement 2021: statements for the two demo district-nursing
+//! organisations (Thuiszorg De Wijk, existing; Wijkzorg Nieuw B.V., new) and eight providers
+//! without a portal account, so that the portal's settlement pages and mirror information have
+//! something to show.
+//!
+//! The figures per provider (revenue in the reference period, production in 2021, per client the
+//! amount and months with care) are made up here, deterministically; they then go through the
+//! same settlement as claim results do (`zorginkoop_settle::settle_nursing_from_figures`: the
+//! policy's rules, table 2, bijlage 6) and are recorded as one run like `settle --db` records
+//! one. The run says that its input is demo figures, not claims.
+
+use anyhow::Result;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+use zorginkoop_app as app;
+use zorginkoop_settle::scan::{ClaimFigures, ClientMonths, Period, ProviderFigures};
+use zorginkoop_settle::{Agreement, NursingRules, ProviderTerms, TermsSet};
+
+/// One demo provider: AGB, 2020 contract, reference revenue and 2021 production (euro), the
+/// efficiency group, the tariff per 5 minutes (cents), the agreed improvement (per mille) and
+/// the mean hours per client-month in the reference period and in 2021 (tenths of hours).
+type Demo = (&'static str, bool, i64, i64, Option<u8>, i64, Option<i64>, i64, i64);
+
+const PROVIDERS: &[Demo] = &[
+    ("75001234", true, 1_180_000, 1_262_500, Some(2), 600, Some(50), 92, 86),
+    ("75009876", false, 0, 180_000, None, 600, None, 0, 0),
+    ("75100011", true, 2_400_000, 2_310_000, Some(5), 610, None, 71, 70),
+    ("75100022", true, 860_000, 990_000, Some(1), 590, Some(80), 118, 112),
+    ("75100033", true, 64_000, 81_000, None, 600, None, 0, 0),
+    ("75100044", true, 1_520_000, 1_640_000, Some(3), 605, Some(40), 99, 93),
+    ("75100055", true, 3_900_000, 3_850_000, Some(4), 600, None, 80, 79),
+    ("75100066", true, 480_000, 512_000, Some(2), 595, Some(50), 104, 101),
+    ("75100077", true, 92_000, 99_500, None, 600, None, 0, 0),
+    ("75100088", true, 1_050_000, 1_125_000, Some(3), 600, Some(30), 97, 95),
+];
+
+/// Clients whose hours per month average `tenths / 10` over `n` clients, with 1-12 months of
+/// care each, as amounts at `tariff` cents per 5 minutes (12 five-minute units an hour).
+fn clients(agb: &str, n: i64, tenths: i64, tariff: i64) -> Vec<ClientMonths> {
+    (0..n)
+        .map(|i| {
+            let months = 1 + (i * 5 + 3) % 12;
+            // spread around the mean: -2, -1, 0, +1, +2 tenths, evenly, so the mean stays exact
+            let h = tenths + (i % 5) - 2;
+            ClientMonths {
+                bsn: format!("{}{:03}", &agb[2..8], i),
+                cents: h * months * 12 * tariff / 10,
+                months,
+            }
+        })
+        .collect()
+}
+
+/// The demo providers' figures and terms.
+fn figures() -> (ClaimFigures, TermsSet) {
+    let mut f = ClaimFigures::default();
+    let mut terms = TermsSet {
+        providers: BTreeMap::new(),
+    };
+    for &(agb, contract, reference, year, group, tariff, agreement, h_ref, h_year) in PROVIDERS {
+        f.providers.insert(
+            agb.into(),
+            ProviderFigures {
+                reference_cents: reference * 100,
+                reference_lines: reference / 60,
+                year_cents: year * 100,
+                year_lines: year / 60,
+            },
+        );
+        if agreement.is_some() {
+            f.clients
+                .insert((agb.into(), Period::Reference), clients(agb, 40, h_ref, tariff));
+            // the 2021 tariff is the reference tariff indexed; the amounts follow it closely
+            // enough for a demo (the settlement computes hours at its own indexed tariff)
+            f.clients.insert(
+                (agb.into(), Period::Year),
+                clients(agb, 40, h_year, tariff + tariff * 3 / 100),
+            );
+        }
+        terms.providers.insert(
+            agb.into(),
+            ProviderTerms {
+                contract_2020: Some(contract),
+                efficiency_group: group,
+                tariff_ref_cents: Some(tariff),
+                agreement: agreement.map(|pm| Agreement {
+                    required_improvement: Decimal::new(pm, 3),
+                }),
+            },
+        );
+    }
+    (f, terms)
+}
+
+/// Settles the demo providers and records the run in `db` (once: the same demo figures again
+/// record nothing). Returns the number of statements and whether they were new.
+pub fn seed(db: &app::store::Db, source: &app::policies::Source) -> Result<(usize, bool)> {
+    let policy = source.open(crate::settle_cmd::NURSING_POLICY)?;
+    let rules = NursingRules::from_policy(&policy)?;
+    let (figures, terms) = figures();
+    let statements =
+        zorginkoop_settle::settle_nursing_from_figures(&rules, &figures, &terms, None)?;
+    let statements_json = serde_json::to_vec(&statements)?;
+    let run = app::settlement::NewRun {
+        domain: app::settlement::DOMAIN_NURSING.into(),
+        year: chrono::Datelike::year(&rules.year.0),
+        policy_id: rules.policy_id.clone(),
+        policy_version: rules.policy_version.clone(),
+        policy_sha256: rules.policy_sha256.clone(),
+        inputs_sha256: app::settlement::inputs_sha256(&[("demo", &statements_json)]),
+        inputs_note: "demogegevens: cijfers per zorgaanbieder (geen declaraties), zie crates/cli/src/demo_settlement.rs".into(),
+        statements: statements
+            .iter()
+            .map(|s| {
+                Ok(app::settlement::NewStatement {
+                    provider_agb: s.provider_agb.clone(),
+                    category: s.category.dutch().to_string(),
+                    total: s.total,
+                    json: serde_json::to_value(s)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?,
+    };
+    let rec = app::settlement::record_run(db, &run, "demo", chrono::Utc::now())?;
+    Ok((rec.statements, rec.new))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_clients_average_the_hours_given() {
+        let c = clients("75001234", 40, 92, 600);
+        assert_eq!(c.len(), 40);
+        assert!(c.iter().all(|c| (1..=12).contains(&c.months)));
+        // 40 clients, offsets -2..+2 tenths evenly: the mean of hours per client-month is 9,2
+        let sum_tenths: i64 = c.iter().map(|c| c.cents * 10 / (c.months * 12 * 600)).sum();
+        assert_eq!(sum_tenths, 92 * 40);
+    }
+
+    #[test]
+    fn every_demo_provider_gets_a_statement_and_de_wijk_a_total() {
+        let source = app::policies::Source::Embedded;
+        let policy = source.open(crate::settle_cmd::NURSING_POLICY).unwrap();
+        let rules = NursingRules::from_policy(&policy).unwrap();
+        let (f, t) = figures();
+        let st = zorginkoop_settle::settle_nursing_from_figures(&rules, &f, &t, None).unwrap();
+        assert_eq!(st.len(), PROVIDERS.len());
+        let wijk = st.iter().find(|s| s.provider_agb == "75001234").unwrap();
+        assert!(wijk.total.is_some(), "{:?}", wijk.missing);
+        assert!(wijk.line("hours_year").is_some());
+        let nieuw = st.iter().find(|s| s.provider_agb == "75009876").unwrap();
+        assert_eq!(nieuw.category.dutch(), "nieuwe zorgaanbieder");
+    }
+}

@@ -1,0 +1,177 @@
+//! `zorginkoop settle ...`: settlement statements from the claims checker's results, printed as
+//! Dutch text or (`--json`) as JSON, and with `--db` recorded for the portal. Arguments in, the
+//! policy opened through `zorginkoop_app`, the DataFusion plans of `zorginkoop_settle` run, the
+//! statements recorded through `zorginkoop_app::settlement`, the result printed.
+//!
+//! The CLI calls `zorginkoop-settle` directly rather than through `app`, so that the portal and
+//! the use-case crate do not link DataFusion (see ARCHITECTURE.md).
+
+use crate::PolicyDir;
+use anyhow::Context;
+use clap::{Args, Subcommand};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use zorginkoop_app as app;
+use zorginkoop_settle::{NursingRules, Statement, TermsSet};
+
+/// The policy district nursing settlement runs under.
+pub const NURSING_POLICY: &str = "district-nursing-2021";
+
+#[derive(Subcommand)]
+pub enum SettleCommand {
+    /// District nursing 2021: basisbudget, overproduction (table 2) and the efficiency
+    /// agreement (bijlage 6) per provider, each line citing its passage.
+    Nursing(NursingArgs),
+}
+
+#[derive(Args)]
+pub struct NursingArgs {
+    /// results.parquet of `zorginkoop claims check` (repeat the option for several files, or
+    /// give a folder of Parquet files).
+    #[arg(long, value_name = "FILE.parquet", required = true)]
+    results: Vec<PathBuf>,
+    /// The providers' terms: CSV with
+    /// provider_agb,contract_2020,efficiency_group,tariff_ref_cents,agreement_improvement.
+    #[arg(long, value_name = "FILE.csv")]
+    terms: Option<PathBuf>,
+    /// Only this provider (AGB code, 8 digits).
+    #[arg(long, value_name = "AGB")]
+    provider: Option<String>,
+    /// JSON instead of text: an array of statements (shape named by their `schema`).
+    #[arg(long)]
+    json: bool,
+    /// Record the statements in the portal's database (a SQLite file or a postgres:// URL), in
+    /// one transaction with its audit row; the same inputs recorded again give the run recorded
+    /// before. Not with --provider (a run settles every provider).
+    #[arg(long, value_name = "FILE|URL", conflicts_with = "provider")]
+    db: Option<String>,
+    /// Who records the run (the audit log's name for it; default: $USER).
+    #[arg(long, value_name = "NAME", requires = "db")]
+    by: Option<String>,
+    #[command(flatten)]
+    dir: PolicyDir,
+}
+
+pub fn run(cmd: SettleCommand) -> anyhow::Result<ExitCode> {
+    match cmd {
+        SettleCommand::Nursing(a) => {
+            let policy = a.dir.source().open(NURSING_POLICY)?;
+            let rules = NursingRules::from_policy(&policy)?;
+            let terms = match &a.terms {
+                Some(p) => TermsSet::load(p)?,
+                None => TermsSet::default(),
+            };
+            let statements = zorginkoop_settle::settle_nursing(
+                &rules,
+                &a.results,
+                &terms,
+                a.provider.as_deref(),
+            )?;
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&statements)?);
+            } else if statements.is_empty() {
+                println!("Geen declaraties wijkverpleging gevonden in de resultaten.");
+            } else {
+                let texts: Vec<String> = statements.iter().map(|s| s.to_text()).collect();
+                print!("{}", texts.join("\n"));
+            }
+            if let Some(url) = &a.db {
+                let run = nursing_run(&rules, &a.results, a.terms.as_deref(), &statements)?;
+                let db = app::store::Db::open(url).with_context(|| format!("database {url}"))?;
+                let by = a
+                    .by
+                    .clone()
+                    .or_else(|| std::env::var("USER").ok())
+                    .unwrap_or_else(|| "onbekend".into());
+                let rec = app::settlement::record_run(&db, &run, &by, chrono::Utc::now())?;
+                let say = if rec.new {
+                    format!(
+                        "Afrekenrun {} vastgelegd: {} afrekeningen wijkverpleging {}.",
+                        rec.run_id, rec.statements, run.year
+                    )
+                } else {
+                    format!(
+                        "Deze invoer is al vastgelegd als afrekenrun {} ({} afrekeningen); er is niets opnieuw vastgelegd.",
+                        rec.run_id, rec.statements
+                    )
+                };
+                // on stderr, so that --json stays valid JSON on stdout
+                eprintln!("{say}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// The Parquet files a `--results` argument names (a folder: its `.parquet` files, sorted).
+fn result_files(results: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for r in results {
+        if r.is_dir() {
+            let mut found: Vec<PathBuf> = std::fs::read_dir(r)
+                .with_context(|| format!("{}", r.display()))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "parquet"))
+                .collect();
+            found.sort();
+            files.extend(found);
+        } else {
+            files.push(r.clone());
+        }
+    }
+    Ok(files)
+}
+
+/// The run to record: the statements with the hash of everything they were computed from (the
+/// result files' bytes, the terms file, the policy file's hash).
+fn nursing_run(
+    rules: &NursingRules,
+    results: &[PathBuf],
+    terms: Option<&Path>,
+    statements: &[Statement],
+) -> anyhow::Result<app::settlement::NewRun> {
+    let mut inputs: Vec<(String, Vec<u8>)> = vec![(
+        "policy".into(),
+        format!(
+            "{}@{} {}",
+            rules.policy_id, rules.policy_version, rules.policy_sha256
+        )
+        .into_bytes(),
+    )];
+    let mut note = Vec::new();
+    for f in result_files(results)? {
+        let (sha, len) = app::settlement::file_sha256(&f)?;
+        note.push(format!("{} ({len} bytes, sha256 {sha})", f.display()));
+        inputs.push(("results".into(), sha.into_bytes()));
+    }
+    if let Some(t) = terms {
+        let (sha, _) = app::settlement::file_sha256(t)?;
+        note.push(format!("voorwaarden {} (sha256 {sha})", t.display()));
+        inputs.push(("terms".into(), sha.into_bytes()));
+    }
+    let parts: Vec<(&str, &[u8])> = inputs
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    let statements = statements
+        .iter()
+        .map(|s| {
+            Ok(app::settlement::NewStatement {
+                provider_agb: s.provider_agb.clone(),
+                category: s.category.dutch().to_string(),
+                total: s.total,
+                json: serde_json::to_value(s)?,
+            })
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    Ok(app::settlement::NewRun {
+        domain: app::settlement::DOMAIN_NURSING.into(),
+        year: chrono::Datelike::year(&rules.year.0),
+        policy_id: rules.policy_id.clone(),
+        policy_version: rules.policy_version.clone(),
+        policy_sha256: rules.policy_sha256.clone(),
+        inputs_sha256: app::settlement::inputs_sha256(&parts),
+        inputs_note: note.join(", "),
+        statements,
+    })
+}
