@@ -7,6 +7,7 @@
 # Prints requests/s, p50/p99 latency and errors for each. Aim: p99 < 25 ms, no errors.
 #
 #   bench/portal_load.sh [DURATION]          (default 20 s; CONNECTIONS=200 THREADS=2)
+#   BIN=/path/to/zorginkoop bench/portal_load.sh   (another build, e.g. to compare before/after)
 #
 # Needs wrk (apt-get install wrk) and curl.
 set -euo pipefail
@@ -17,8 +18,10 @@ CONNECTIONS=${CONNECTIONS:-200}
 THREADS=${THREADS:-2}
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
 
-cargo build --release -q -p zorginkoop
-BIN=${CARGO_TARGET_DIR:-target}/release/zorginkoop
+if [ -z "${BIN:-}" ]; then
+    cargo build --release -q -p zorginkoop
+    BIN=${CARGO_TARGET_DIR:-target}/release/zorginkoop
+fi
 WORK=$(mktemp -d)
 SERVER=
 cleanup() {

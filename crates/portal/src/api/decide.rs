@@ -11,9 +11,11 @@ use crate::routes::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State, rejection::QueryRejection};
 use axum::routing::{get, post};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use zorginkoop_app::calculators::{self, CalcRequest};
 use zorginkoop_app::decisions::{self, DecideRequest};
+use zorginkoop_app::engine::Decision;
 use zorginkoop_app::engine::calc::{CalcError, Field};
 use zorginkoop_app::{AppError, policies};
 
@@ -75,10 +77,19 @@ pub async fn decide(
         decisions::decide_in_set(&s.policies, &r)
     })
     .await?;
-    ok(&DecideAnswer {
-        case: situation,
-        decision: serde_json::to_value(&decision).expect("a decision serialises"),
+    // written straight from the decision (the same JSON as [`DecideAnswer`], without building a
+    // `serde_json::Value` of the whole trace first)
+    ok(&DecideReply {
+        case: &situation,
+        decision: &decision,
     })
+}
+
+/// [`DecideAnswer`] as written: the decision serialised as it is.
+#[derive(Serialize)]
+struct DecideReply<'a> {
+    case: &'a serde_json::Value,
+    decision: &'a Decision,
 }
 
 fn fields(f: &[Field]) -> Vec<FieldInfo> {

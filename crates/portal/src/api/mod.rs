@@ -190,7 +190,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJson<T> {
         };
         let raw: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|e| invalid(format!("ongeldige JSON: {e}")))?;
-        let body: T = serde_json::from_value(raw.clone()).map_err(|e| invalid(e.to_string()))?;
+        let body = T::deserialize(&raw).map_err(|e| invalid(e.to_string()))?;
         Ok(ApiJson { user, body, raw })
     }
 }
