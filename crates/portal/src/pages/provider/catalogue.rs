@@ -9,7 +9,7 @@ use super::{decision, is_htmx, require_provider};
 use crate::auth::CurrentUser;
 use crate::error::PortalError;
 use crate::html;
-use crate::state::AppState;
+use crate::state::{AppState, DecisionCache};
 use axum::extract::{Path, Query, State};
 use axum::http::HeaderMap;
 use axum::response::{Html, IntoResponse, Response};
@@ -17,6 +17,7 @@ use chrono::NaiveDate;
 use maud::html;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use zorginkoop_app::AppError;
 use zorginkoop_app::accounts::{self, Actor, Organisation};
 use zorginkoop_app::applications::{self, Application};
@@ -101,18 +102,37 @@ fn read_catalogue(
 }
 
 /// The engine's decision on one module of the catalogue: on the answers of the module's open
-/// application, else on none.
+/// application, else on none. Kept in the state's [`DecisionCache`] under every input of the
+/// case, so a page shown again with nothing changed is not decided again.
+///
+/// [`DecisionCache`]: crate::state::DecisionCache
 fn decide(
+    s: &AppState,
     policy: &Policy,
     org: &Organisation,
     module: &str,
     open: &BTreeMap<&str, &Application>,
     contracted: &[String],
     today: NaiveDate,
-) -> Result<ModuleDecision, AppError> {
+) -> Result<Arc<ModuleDecision>, AppError> {
     let empty = BTreeMap::new();
     let facts = open.get(module).map_or(&empty, |a| &a.facts);
-    applications::decide_module_with(policy, org, module, facts, contracted, today)
+    let kind = applications::provider_kind(org)?;
+    let today_text = today.to_string();
+    let mut parts = vec![
+        policy.id(),
+        &policy.sha256,
+        &org.name,
+        org.agb.as_deref().unwrap_or("\u{0}"),
+        kind.as_str(),
+        module,
+        &today_text,
+    ];
+    parts.extend(contracted.iter().map(String::as_str));
+    let key = DecisionCache::key(&parts, facts);
+    s.decisions.get_or_decide(key, || {
+        applications::decide_module_with(policy, org, module, facts, contracted, today)
+    })
 }
 
 /// The address of a module's explanation page.
@@ -140,7 +160,7 @@ pub async fn page(
             let open = open_applications(&apps, &policy_id);
             let decisions = applications::catalogue(policy, &org)
                 .iter()
-                .map(|m| decide(policy, &org, &m.id, &open, &contracted, today))
+                .map(|m| decide(s, policy, &org, &m.id, &open, &contracted, today))
                 .collect::<Result<Vec<_>, _>>()?;
             Ok((org, policy_id, apps, decisions))
         })
@@ -236,7 +256,7 @@ pub async fn module(
                 )));
             }
             let open = open_applications(&apps, &policy_id);
-            let md = decide(policy, &org, &module, &open, &contracted, today)?;
+            let md = decide(s, policy, &org, &module, &open, &contracted, today)?;
             let open = open.get(module.as_str()).map(|a| (a.id, a.state.label()));
             Ok((policy_id, md, open))
         })
