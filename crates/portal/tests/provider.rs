@@ -218,7 +218,11 @@ async fn the_catalogue_shows_the_modules_with_decisions_and_citation_links() {
             .split("<section class=\"card module\"")
             .skip(1)
             .collect();
-        assert_eq!(cards.len(), 17, "{b}: the 17 modules a practice can contract");
+        assert_eq!(
+            cards.len(),
+            17,
+            "{b}: the 17 modules a practice can contract"
+        );
         for card in &cards {
             assert!(
                 card.contains("href=\"/bron/") && card.contains("lees de passage"),
