@@ -119,6 +119,14 @@ for (const backend of ['sqlite', 'postgres']) {
       }
       // every decision links to its passage
       assert.ok(await provider.locator('main a[href^="/bron/"]').count() > 0, 'citations link to /bron/');
+      // the explanation step by step is loaded when opened (htmx), every step with its citation
+      const card = provider.locator('section.module', { has: form });
+      await card.locator('details.explanation summary').click();
+      const steps = card.locator('details.explanation .uitleg ol.trace > li');
+      await steps.first().waitFor();
+      assert.equal(await steps.count(), 3, 'basiszorg: three steps');
+      assert.equal(await card.locator('.uitleg figure.citation a[href^="/bron/"]').count(), 3,
+        'every step links to its passage');
       await clickAndLoad(provider, form.getByRole('button', { name: 'Aanvragen' }));
       assert.match(new URL(provider.url()).pathname, /^\/aanvragen\/\d+$/);
       applicationId = Number(new URL(provider.url()).pathname.split('/')[2]);

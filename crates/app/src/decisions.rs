@@ -6,6 +6,7 @@
 
 use crate::{AppError, policies};
 use chrono::NaiveDate;
+use serde::Deserialize;
 use std::path::Path;
 use zorginkoop_engine::{Case, Decision};
 use zorginkoop_policy::{Policy, PolicySet};
@@ -13,7 +14,12 @@ use zorginkoop_store::{DecisionRow, Store};
 
 /// Reads a case from its JSON form; `name` names it in errors (a file name, "formulier").
 pub fn parse_case(name: &str, value: serde_json::Value) -> Result<Case, AppError> {
-    serde_json::from_value(value).map_err(|e| AppError::BadCase {
+    parse_case_in(name, &value)
+}
+
+/// [`parse_case`] of a JSON value the caller keeps (an API answer gives the situation back).
+pub fn parse_case_in(name: &str, value: &serde_json::Value) -> Result<Case, AppError> {
+    Case::deserialize(value).map_err(|e| AppError::BadCase {
         case: name.to_string(),
         problem: e.to_string(),
     })

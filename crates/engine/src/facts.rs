@@ -58,16 +58,16 @@ pub fn check_known_facts(policy: &Policy, case: &Case) -> Result<(), Vec<FactErr
 
 fn check(policy: &Policy, case: &Case, strict: bool) -> Result<(), Vec<FactError>> {
     let mut errors = Vec::new();
-    let names = policy.fact_names();
     for (name, value) in &case.facts {
         if !strict && policy.fact(name).is_none() {
             continue;
         }
-        let field = format!("feit `{name}`");
+        // built only for a problem: a case without problems is checked without allocating
+        let field = || format!("feit `{name}`");
         if let Some((_, d)) = policy.derivation(name) {
             let inputs: Vec<&str> = d.inputs.values().map(String::as_str).collect();
             errors.push(FactError {
-                field,
+                field: field(),
                 value: value.to_string(),
                 expected: format!(
                     "geen waarde: dit feit wordt berekend met rekentool {} uit {}",
@@ -80,16 +80,16 @@ fn check(policy: &Policy, case: &Case, strict: bool) -> Result<(), Vec<FactError
         }
         match policy.fact(name) {
             None => errors.push(FactError {
-                field,
+                field: field(),
                 value: value.to_string(),
                 expected: format!("een feit dat beleid {} kent", policy.id()),
-                hint: did_you_mean(name, names.iter().map(String::as_str))
+                hint: did_you_mean(name, policy.fact_names().iter().map(String::as_str))
                     .map(|n| format!("bedoelt u {n}?")),
             }),
             Some(decl) => {
                 if let Err((expected, hint)) = check_value(&decl, value) {
                     errors.push(FactError {
-                        field,
+                        field: field(),
                         value: value.to_string(),
                         expected,
                         hint,

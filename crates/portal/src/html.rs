@@ -188,25 +188,39 @@ pub fn citation(state: &AppState, source: &Source) -> Markup {
 
 /// The link to a passage: the document text with the quote marked.
 pub fn passage_href(source: &Source) -> String {
-    format!(
-        "/bron/{}?citaat={}#passage",
-        url_encode(&source.document),
-        url_encode(&source.quote)
-    )
+    let mut out = String::with_capacity(
+        "/bron/?citaat=#passage".len() + source.document.len() + 3 * source.quote.len(),
+    );
+    out.push_str("/bron/");
+    push_url_encoded(&mut out, &source.document);
+    out.push_str("?citaat=");
+    push_url_encoded(&mut out, &source.quote);
+    out.push_str("#passage");
+    out
 }
 
 /// Percent-encodes a query or path component.
 pub fn url_encode(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
+    push_url_encoded(&mut out, s);
+    out
+}
+
+/// Appends `s` percent-encoded (unreserved characters as they are, every other byte as `%XX`).
+fn push_url_encoded(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
     for b in s.bytes() {
         match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
                 out.push(b as char)
             }
-            _ => out.push_str(&format!("%{b:02X}")),
+            _ => {
+                out.push('%');
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 0xf) as usize] as char);
+            }
         }
     }
-    out
 }
 
 #[cfg(test)]

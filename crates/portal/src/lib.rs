@@ -74,6 +74,12 @@ async fn shutdown() {
     }
 }
 
+/// How many threads run blocking work (database, engine: [`AppState::run`]) at once; more
+/// requests wait for one in order of arrival. As many as the database pool keeps idle
+/// connections, so that a burst of requests does not open (and close again) a connection each,
+/// and the two cores are not shared by hundreds of threads (the tokio default is 512).
+pub const BLOCKING_THREADS: usize = 16;
+
 /// Binds `addr` and serves on a new multi-threaded runtime until Ctrl-C or SIGTERM; `ready` is
 /// called with the bound address (the real port when `addr` has port 0) before serving.
 pub fn run(
@@ -83,6 +89,7 @@ pub fn run(
 ) -> std::io::Result<()> {
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(BLOCKING_THREADS)
         .build()?;
     rt.block_on(async move {
         let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {

@@ -1,8 +1,10 @@
 //! The state every handler shares: the database, the loaded policies and the clock.
 
 use chrono::{DateTime, NaiveDate, Utc};
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 use zorginkoop_app::AppError;
+use zorginkoop_app::engine::ModuleDecision;
 use zorginkoop_app::policy::PolicySet;
 use zorginkoop_app::store::Db;
 
@@ -23,6 +25,8 @@ pub struct AppState {
     pub clock: Clock,
     /// Set the `Secure` flag on cookies (behind HTTPS).
     pub secure_cookies: bool,
+    /// The catalogue's decisions, by everything they depend on.
+    pub decisions: Arc<DecisionCache>,
 }
 
 impl AppState {
@@ -32,6 +36,7 @@ impl AppState {
             policies: Arc::new(policies),
             clock,
             secure_cookies: false,
+            decisions: Arc::default(),
         }
     }
 
@@ -63,5 +68,67 @@ impl AppState {
         tokio::task::spawn_blocking(move || f(&state))
             .await
             .map_err(|e| AppError::BadRecord(format!("interne fout: {e}")))?
+    }
+}
+
+/// Module decisions kept for reuse. A decision is a pure function of the policy, the case and
+/// the date (the engine has no other input), so the key names all of them in full
+/// ([`DecisionCache::key`]): a change of the answers, the contracts, the organisation, the
+/// policy file or the date is a different key and is decided anew at once. Bounded: when it
+/// holds [`DecisionCache::CAPACITY`] decisions it starts again empty.
+#[derive(Default)]
+pub struct DecisionCache {
+    map: Mutex<HashMap<String, Arc<ModuleDecision>>>,
+}
+
+impl DecisionCache {
+    /// The most decisions kept.
+    pub const CAPACITY: usize = 4096;
+
+    /// The key of a decision: every input of the case the engine decides (policy id and the
+    /// SHA-256 of its file; the provider's name, AGB and kind; the module; the request date;
+    /// the contracted modules; the answers) as one text, each part ending in a separator no part
+    /// can hold unescaped (the answers as JSON, the other parts without control characters or as
+    /// JSON strings).
+    pub fn key(parts: &[&str], facts: &impl serde::Serialize) -> String {
+        let mut key = String::with_capacity(256);
+        for p in parts {
+            // JSON strings: a part cannot end early or run into the next
+            key.push_str(&serde_json::to_string(p).expect("a string serialises"));
+            key.push('\u{1f}');
+        }
+        key.push_str(&serde_json::to_string(facts).expect("answers serialise"));
+        key
+    }
+
+    /// The decision under `key`, deciding it with `decide` when it is not kept.
+    pub fn get_or_decide(
+        &self,
+        key: String,
+        decide: impl FnOnce() -> Result<ModuleDecision, AppError>,
+    ) -> Result<Arc<ModuleDecision>, AppError> {
+        if let Some(d) = self.lock().get(&key) {
+            return Ok(d.clone());
+        }
+        let d = Arc::new(decide()?);
+        let mut map = self.lock();
+        if map.len() >= Self::CAPACITY {
+            map.clear();
+        }
+        map.insert(key, d.clone());
+        Ok(d)
+    }
+
+    /// How many decisions are kept.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Arc<ModuleDecision>>> {
+        self.map.lock().unwrap_or_else(|p| p.into_inner())
     }
 }

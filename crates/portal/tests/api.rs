@@ -197,8 +197,30 @@ async fn decide_gives_the_situation_back_with_outcome_trace_and_receipt() {
         .unwrap();
         let res = c.json("POST", "/api/v1/decide", &case, None).await;
         assert_eq!(res.status, StatusCode::OK, "{}", res.body);
+        assert_eq!(
+            res.headers.get(header::CONTENT_TYPE).unwrap(),
+            "application/json"
+        );
         let v = res.json();
         assert_eq!(v["case"], case, "the situation comes back as sent");
+        // the answer, written straight from the decision, is byte for byte the JSON of
+        // {case, decision} as the use case decides it
+        let decided = {
+            let case = zorginkoop_app::decisions::parse_case("aanvraag", case.clone()).unwrap();
+            let r = zorginkoop_app::decisions::DecideRequest {
+                name: "aanvraag",
+                case: &case,
+                policy: None,
+                date: None,
+                today: p.state.today(),
+            };
+            zorginkoop_app::decisions::decide_in_set(&p.state.policies, &r).unwrap()
+        };
+        let expected = json!({
+            "case": case,
+            "decision": serde_json::to_value(&decided).unwrap(),
+        });
+        assert_eq!(res.body, serde_json::to_string(&expected).unwrap());
         let d = &v["decision"];
         assert_eq!(d["schema"], "zorginkoop.decision/2");
         assert_eq!(d["receipt"]["policy_id"], "gp-2022-2023");

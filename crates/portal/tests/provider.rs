@@ -210,8 +210,30 @@ async fn the_catalogue_shows_the_modules_with_decisions_and_citation_links() {
                 .contains(r#"id="m-toekomstbestendige-huisartsenzorg-regio""#),
             "{b}: a module for regio-organisaties only is not in a practice's catalogue"
         );
-        // without answers the engine needs information, and every step cites its passage
+        // without answers the engine needs information; every decision names the passage it
+        // rests on (for basiszorg the first question without an answer) and links to it
         assert!(res.body.contains("informatie nodig"), "{b}");
+        let cards: Vec<&str> = res
+            .body
+            .split("<section class=\"card module\"")
+            .skip(1)
+            .collect();
+        assert_eq!(
+            cards.len(),
+            17,
+            "{b}: the 17 modules a practice can contract"
+        );
+        for card in &cards {
+            assert!(
+                card.contains("href=\"/bron/") && card.contains("lees de passage"),
+                "{b}: a decision without its passage: {card}"
+            );
+        }
+        let basis = cards[0];
+        assert!(
+            basis.contains("Rust op: Alle in Nederland geregistreerde huisartsen kunnen een overeenkomst krijgen"),
+            "{b}: {basis}"
+        );
         let cite = "href=\"/bron/001_336eaf566bd5c9f1.txt?citaat=";
         assert!(res.body.contains(cite), "{b}");
         assert!(
@@ -228,6 +250,50 @@ async fn the_catalogue_shows_the_modules_with_decisions_and_citation_links() {
             passage.body.contains(r#"<mark id="passage""#),
             "{b}: {href}"
         );
+
+        // the explanation step by step is a page per module, linked from the card and loaded
+        // into it by htmx when opened: every step with its outcome and its citation
+        let explanation = "/catalogus/gp-2022-2023/basiszorg";
+        assert!(basis.contains(&format!("href=\"{explanation}\"")), "{b}");
+        assert!(
+            basis.contains(&format!(
+                "hx-get=\"{explanation}\" hx-trigger=\"toggle once\""
+            )),
+            "{b}"
+        );
+        let page = c.get(explanation).await;
+        assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
+        assert!(
+            page.body
+                .contains("<h1>Huisartsenovereenkomst 2022-2023 (basiszorg)</h1>"),
+            "{b}"
+        );
+        assert!(page.body.contains("informatie nodig"), "{b}");
+        let steps = page.body.matches("<figure class=\"citation\">").count();
+        assert_eq!(steps, 3, "{b}: three steps, each with its citation");
+        assert!(page.body.contains("antwoord ontbreekt"), "{b}");
+        assert!(page.body.contains("lees de passage"), "{b}");
+        let fragment = c.get_htmx(explanation).await;
+        assert_eq!(fragment.status, StatusCode::OK, "{b}");
+        assert!(
+            fragment.body.starts_with("<ol class=\"trace\">"),
+            "{b}: {}",
+            fragment.body
+        );
+        assert_eq!(
+            fragment.body.matches("<figure class=\"citation\">").count(),
+            3,
+            "{b}"
+        );
+        // a module the organisation's kind cannot contract, or of no policy, is not found
+        for missing in [
+            "/catalogus/gp-2022-2023/toekomstbestendige-huisartsenzorg-regio",
+            "/catalogus/gp-2022-2023/bestaat-niet",
+            "/catalogus/bestaat-niet/basiszorg",
+        ] {
+            let res = c.get(missing).await;
+            assert_eq!(res.status, StatusCode::NOT_FOUND, "{b}: {missing}");
+        }
 
         // another policy on request; an unknown one is not found
         let older = c.get("/catalogus?beleid=gp-2020-2021").await;
@@ -250,6 +316,26 @@ async fn the_catalogue_shows_the_modules_with_decisions_and_citation_links() {
         assert!(again.body.contains("Naar de aanvraag"), "{b}");
         // the catalogue's button gives the open application, not a second one
         assert_eq!(start(&mut c, "gp-2022-2023", "basiszorg").await, id, "{b}");
+
+        // the decisions are kept, but new answers show at once, in the catalogue and the
+        // explanation
+        let res = c
+            .post(
+                &format!("/aanvragen/{id}/antwoorden"),
+                &[("gp_big_registered", "ja"), ("contracts_full_scope", "ja")],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
+        let answered = c.get("/catalogus").await;
+        let basis = answered
+            .body
+            .split("<section class=\"card module\"")
+            .nth(1)
+            .unwrap();
+        assert!(basis.contains("komt in aanmerking"), "{b}: {basis}");
+        let page = c.get(explanation).await;
+        assert!(page.body.contains("komt in aanmerking"), "{b}");
+        assert!(!page.body.contains("antwoord ontbreekt"), "{b}");
     }
 }
 

@@ -197,6 +197,7 @@ impl Db {
         if path == ":memory:" {
             let conn = rusqlite::Connection::open_in_memory()?;
             conn.pragma_update(None, "foreign_keys", true)?;
+            tune_sqlite_connection(&conn)?;
             let conn = crate::migrate::sqlite(conn)?;
             return Ok(Db {
                 pool: Arc::new(Pool::Sqlite {
@@ -540,6 +541,7 @@ pub(crate) fn open_sqlite_connection(path: &Path) -> Result<rusqlite::Connection
             // WAL: readers do not block the writer; the mode is kept in the file
             let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
             conn.pragma_update(None, "foreign_keys", true)?;
+            tune_sqlite_connection(&conn)?;
             Ok::<_, rusqlite::Error>(conn)
         })();
         match attempt {
@@ -552,6 +554,23 @@ pub(crate) fn open_sqlite_connection(path: &Path) -> Result<rusqlite::Connection
             other => return Ok(other?),
         }
     }
+}
+
+/// How many prepared statements a SQLite connection keeps for reuse (rusqlite's default is 16;
+/// the portal's pages use more distinct statements than that).
+const STATEMENT_CACHE: usize = 64;
+
+/// Keeps prepared statements prepared: the query planner stability guarantee (QPSG) stops SQLite
+/// (built with STAT4) from preparing a cached statement anew whenever a value bound to a
+/// parameter compared with an indexed column changes, which it otherwise does on every call
+/// (a session lookup parsed its SQL on every request). Our plans do not depend on the values.
+fn tune_sqlite_connection(conn: &rusqlite::Connection) -> Result<(), rusqlite::Error> {
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
+    conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    Ok(())
 }
 
 pub(crate) fn connect_postgres(config: &postgres::Config) -> Result<postgres::Client, StoreError> {

@@ -68,6 +68,26 @@ pub fn ok<T: Serialize>(body: &T) -> ApiResult {
     Ok(reply(StatusCode::OK, body))
 }
 
+/// A JSON answer `200 OK` of about `bytes` bytes (written into a buffer of that size from the
+/// start).
+pub fn ok_sized<T: Serialize>(body: &T, bytes: usize) -> ApiResult {
+    let mut buf = Vec::with_capacity(bytes);
+    serde_json::to_writer(&mut buf, body).map_err(|e| {
+        PortalError::api(AppError::BadRecord(format!(
+            "het antwoord kan niet als JSON: {e}"
+        )))
+    })?;
+    Ok((
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            axum::http::HeaderValue::from_static("application/json"),
+        )],
+        buf,
+    )
+        .into_response())
+}
+
 /// A JSON error that is no use case's error (body too large, wrong content type), in the same
 /// shape as [`PortalError`]'s.
 pub fn error_reply(status: StatusCode, message: &str) -> Response {
@@ -193,7 +213,7 @@ impl<T: DeserializeOwned + Send> FromRequest<AppState> for ApiJson<T> {
         };
         let raw: serde_json::Value =
             serde_json::from_slice(&bytes).map_err(|e| invalid(format!("ongeldige JSON: {e}")))?;
-        let body: T = serde_json::from_value(raw.clone()).map_err(|e| invalid(e.to_string()))?;
+        let body = T::deserialize(&raw).map_err(|e| invalid(e.to_string()))?;
         Ok(ApiJson { user, body, raw })
     }
 }

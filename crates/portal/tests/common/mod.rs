@@ -210,6 +210,16 @@ impl Client {
         self.send(req).await
     }
 
+    /// A GET as htmx sends it (the `HX-Request` header): the page's fragment.
+    pub async fn get_htmx(&mut self, path: &str) -> Res {
+        let req = self
+            .builder("GET", path)
+            .header("hx-request", "true")
+            .body(Body::empty())
+            .unwrap();
+        self.send(req).await
+    }
+
     /// Posts a form as given (add the csrf field yourself, or use [`Client::post`]).
     pub async fn post_form(&mut self, path: &str, pairs: &[(&str, &str)]) -> Res {
         let body = serde_urlencoded::to_string(pairs).unwrap();

@@ -434,17 +434,24 @@ pub fn fill(pattern: &str, value: &dyn Fn(&str) -> Vec<String>) -> Vec<String> {
     paths
 }
 
+/// Path parameters that name public things, not an organisation's records: a policy document,
+/// a calculator, a policy and one of its modules (every organisation of a kind has the same
+/// catalogue; what a page shows for them is the asker's own, which `problems` checks).
+pub fn is_public_param(name: &str) -> bool {
+    matches!(
+        name,
+        "document" | "name" | "calculator" | "beleid" | "module"
+    )
+}
+
 /// The same pattern with every id-like parameter replaced by an id that does not exist.
 pub fn with_missing_ids(pattern: &str, value: &dyn Fn(&str) -> Vec<String>) -> Option<String> {
     let names = params(pattern);
-    if !names
-        .iter()
-        .any(|n| !matches!(n.as_str(), "document" | "name" | "calculator"))
-    {
+    if names.iter().all(|n| is_public_param(n)) {
         return None;
     }
     fill(pattern, &|n| match n {
-        "document" | "name" | "calculator" => value(n).into_iter().take(1).collect(),
+        n if is_public_param(n) => value(n).into_iter().take(1).collect(),
         _ => vec!["987654".to_string()],
     })
     .into_iter()

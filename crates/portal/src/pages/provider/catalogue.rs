@@ -1,19 +1,25 @@
 //! The catalogue: the modules of a policy that the organisation's kind may contract, each with
-//! the engine's current decision (on the answers of its open application, if any) and the
-//! explanation with citations, and a button to apply (or a link to the open application).
+//! the engine's current decision (on the answers of its open application, if any), the passage
+//! the decision rests on, and a button to apply (or a link to the open application). The
+//! explanation step by step, every step with its citation, is a page per module
+//! ([`module`]), which the catalogue loads into the module's "Uitleg per stap" when it is opened
+//! (htmx; without JavaScript a link): the catalogue stays small enough to serve quickly.
 
-use super::{decision, require_provider};
+use super::{decision, is_htmx, require_provider};
 use crate::auth::CurrentUser;
 use crate::error::PortalError;
 use crate::html;
-use crate::state::AppState;
-use axum::extract::{Query, State};
-use axum::response::{IntoResponse, Response};
+use crate::state::{AppState, DecisionCache};
+use axum::extract::{Path, Query, State};
+use axum::http::HeaderMap;
+use axum::response::{Html, IntoResponse, Response};
+use chrono::NaiveDate;
 use maud::html;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 use zorginkoop_app::AppError;
-use zorginkoop_app::accounts::{self, Organisation};
+use zorginkoop_app::accounts::{self, Actor, Organisation};
 use zorginkoop_app::applications::{self, Application};
 use zorginkoop_app::engine::ModuleDecision;
 use zorginkoop_app::policy::{Policy, PolicySet};
@@ -78,6 +84,66 @@ pub fn open_applications<'a>(
     out
 }
 
+/// What the catalogue reads from the store for the organisation of `actor`: the organisation,
+/// the policy to show (its id), the organisation's applications and its contracted modules on
+/// `today`, in one read transaction.
+fn read_catalogue(
+    s: &AppState,
+    actor: &Actor,
+    asked: Option<&str>,
+    today: NaiveDate,
+) -> Result<(Organisation, String, Vec<Application>, Vec<String>), AppError> {
+    let org = accounts::organisation(&s.db, actor, actor.organisation_id)?;
+    let policy_id = choose(&s.policies, &org, asked)?.id().to_string();
+    let apps = applications::list_for(&s.db, actor, org.id)?;
+    let contracted =
+        s.db.read(|tx| applications::contracted_modules(tx, &org, today))?;
+    Ok((org, policy_id, apps, contracted))
+}
+
+/// The engine's decision on one module of the catalogue: on the answers of the module's open
+/// application, else on none. Kept in the state's [`DecisionCache`] under every input of the
+/// case, so a page shown again with nothing changed is not decided again.
+///
+/// [`DecisionCache`]: crate::state::DecisionCache
+fn decide(
+    s: &AppState,
+    policy: &Policy,
+    org: &Organisation,
+    module: &str,
+    open: &BTreeMap<&str, &Application>,
+    contracted: &[String],
+    today: NaiveDate,
+) -> Result<Arc<ModuleDecision>, AppError> {
+    let empty = BTreeMap::new();
+    let facts = open.get(module).map_or(&empty, |a| &a.facts);
+    let kind = applications::provider_kind(org)?;
+    let today_text = today.to_string();
+    let mut parts = vec![
+        policy.id(),
+        &policy.sha256,
+        &org.name,
+        org.agb.as_deref().unwrap_or("\u{0}"),
+        kind.as_str(),
+        module,
+        &today_text,
+    ];
+    parts.extend(contracted.iter().map(String::as_str));
+    let key = DecisionCache::key(&parts, facts);
+    s.decisions.get_or_decide(key, || {
+        applications::decide_module_with(policy, org, module, facts, contracted, today)
+    })
+}
+
+/// The address of a module's explanation page.
+pub fn explanation_href(policy_id: &str, module: &str) -> String {
+    format!(
+        "/catalogus/{}/{}",
+        html::url_encode(policy_id),
+        html::url_encode(module)
+    )
+}
+
 pub async fn page(
     State(state): State<AppState>,
     user: CurrentUser,
@@ -88,27 +154,15 @@ pub async fn page(
     let today = state.today();
     let (org, policy_id, apps, decisions) = state
         .run(move |s| {
-            let org = accounts::organisation(&s.db, &actor, actor.organisation_id)?;
-            let policy = choose(&s.policies, &org, which.beleid.as_deref())?;
-            let apps = applications::list_for(&s.db, &actor, org.id)?;
-            let open = open_applications(&apps, policy.id());
-            let empty = BTreeMap::new();
-            let contracted =
-                s.db.read(|tx| applications::contracted_modules(tx, &org, today))?;
-            let mut decisions: Vec<ModuleDecision> = Vec::new();
-            for m in applications::catalogue(policy, &org) {
-                let facts = open.get(m.id.as_str()).map_or(&empty, |a| &a.facts);
-                decisions.push(applications::decide_module_with(
-                    policy,
-                    &org,
-                    &m.id,
-                    facts,
-                    &contracted,
-                    today,
-                )?);
-            }
-            let id = policy.id().to_string();
-            Ok((org, id, apps, decisions))
+            let (org, policy_id, apps, contracted) =
+                read_catalogue(s, &actor, which.beleid.as_deref(), today)?;
+            let policy = super::policy(s, &policy_id)?;
+            let open = open_applications(&apps, &policy_id);
+            let decisions = applications::catalogue(policy, &org)
+                .iter()
+                .map(|m| decide(s, policy, &org, &m.id, &open, &contracted, today))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok((org, policy_id, apps, decisions))
         })
         .await?;
     let policy = super::policy(&state, &policy_id)?;
@@ -133,10 +187,11 @@ pub async fn page(
         p.hint {
             "De modules die een " (org_kind(&org)) " kan contracteren, met de beslissing zoals die vandaag ("
             (html::date_nl(today)) ") uitvalt op de antwoorden van uw open aanvraag (zonder aanvraag: zonder antwoorden). "
-            "Elke stap noemt de passage waarop hij rust."
+            "Elke beslissing noemt de passage waarop ze rust; de uitleg per stap, elke stap met zijn bron, opent u per module."
         }
         @for (m, md) in modules.iter().zip(&decisions) {
             @let hid = format!("m-{}", m.id);
+            @let explanation = explanation_href(&policy_id, &m.id);
             section.card.module aria-labelledby=(hid) {
                 h2 id=(hid) { (m.name) }
                 @if !m.summary.is_empty() { p { (m.summary) } }
@@ -147,9 +202,12 @@ pub async fn page(
                 }
                 (decision::obstacles(md))
                 (decision::start_dates(md))
-                details.explanation {
+                (decision::grounds(&state, md))
+                details.explanation hx-get=(explanation) hx-trigger="toggle once" hx-target="find .uitleg" hx-swap="innerHTML" {
                     summary { "Uitleg per stap, met de bron" }
-                    (decision::steps(&state, &md.steps))
+                    div.uitleg {
+                        p { a href=(explanation) { "De uitleg per stap van " (m.name) ", met de passages" } }
+                    }
                 }
                 @if let Some(a) = open.get(m.id.as_str()) {
                     p {
@@ -171,6 +229,66 @@ pub async fn page(
         }
     };
     Ok(html::page(&state, Some(&user), "Catalogus", body).into_response())
+}
+
+/// One module of the catalogue with its decision explained step by step, every step with the
+/// passage it rests on. For htmx (the catalogue's "Uitleg per stap" opened) only the steps.
+pub async fn module(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Path((policy_id, module)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Response, PortalError> {
+    require_provider(&user)?;
+    let actor = user.actor.clone();
+    let today = state.today();
+    let (policy_id, md, open) = state
+        .run(move |s| {
+            let (org, policy_id, apps, contracted) =
+                read_catalogue(s, &actor, Some(&policy_id), today)?;
+            let policy = super::policy(s, &policy_id)?;
+            if !applications::catalogue(policy, &org)
+                .iter()
+                .any(|m| m.id == module)
+            {
+                return Err(AppError::NotFound(format!(
+                    "module {module} voor uw soort organisatie in beleid {policy_id}"
+                )));
+            }
+            let open = open_applications(&apps, &policy_id);
+            let md = decide(s, policy, &org, &module, &open, &contracted, today)?;
+            let open = open.get(module.as_str()).map(|a| (a.id, a.state.label()));
+            Ok((policy_id, md, open))
+        })
+        .await?;
+    if is_htmx(&headers) {
+        return Ok(Html(decision::steps(&state, &md.steps).into_string()).into_response());
+    }
+    let policy = super::policy(&state, &policy_id)?;
+    let m = policy
+        .module(&md.module)
+        .ok_or_else(|| AppError::NotFound(format!("module {}", md.module)))?;
+    let body = html! {
+        p {
+            a href={"/catalogus?beleid=" (html::url_encode(&policy_id))} { "Terug naar de catalogus" }
+            " · " (policy.file.policy.title)
+        }
+        @if !m.summary.is_empty() { p { (m.summary) } }
+        p.hint {
+            "De beslissing zoals die vandaag (" (html::date_nl(today)) ") uitvalt op de antwoorden van uw open aanvraag "
+            "(zonder aanvraag: zonder antwoorden), met elke stap en de passage waarop hij rust."
+        }
+        section.card.module {
+            (decision::full(&state, policy, &md, today, false))
+            @if let Some((id, label)) = open {
+                p {
+                    a.button href={"/aanvragen/" (id)} { "Naar de aanvraag" }
+                    " (" (label) ")"
+                }
+            }
+        }
+    };
+    Ok(html::page(&state, Some(&user), &m.name, body).into_response())
 }
 
 fn org_kind(org: &Organisation) -> String {

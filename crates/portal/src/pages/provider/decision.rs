@@ -7,7 +7,7 @@ use crate::state::AppState;
 use chrono::NaiveDate;
 use maud::{Markup, html};
 use zorginkoop_app::engine::explain::input_dutch;
-use zorginkoop_app::engine::{ModuleDecision, StepKind, StepOutcome, TraceStep};
+use zorginkoop_app::engine::{ModuleDecision, Outcome, StepKind, StepOutcome, TraceStep};
 use zorginkoop_app::policy::Policy;
 
 /// The Dutch label of a step's outcome and its badge class.
@@ -71,6 +71,46 @@ pub fn window_notice(state: &AppState, md: &ModuleDecision, today: NaiveDate) ->
             (html::citation(state, step.source()))
         }
     })
+}
+
+/// The step a decision rests on: for "not eligible" the first step that failed, for "individual
+/// review" the first step that asks for it, for "information needed" the first step missing an
+/// answer, and for "eligible" the last step that was met (the last condition or the calendar).
+pub fn decisive(md: &ModuleDecision) -> Option<&TraceStep> {
+    let wanted = match md.outcome {
+        Outcome::NotEligible => StepOutcome::Failed,
+        Outcome::NeedsReview => StepOutcome::Review,
+        Outcome::NeedsInformation => StepOutcome::Unknown,
+        Outcome::Eligible => {
+            return md
+                .steps
+                .iter()
+                .rev()
+                .find(|s| s.outcome == StepOutcome::Passed);
+        }
+    };
+    md.steps.iter().find(|s| s.outcome == wanted)
+}
+
+/// The passage a decision rests on ([`decisive`]): the step, a link to the passage, and how many
+/// other steps the explanation has. Nothing when the application window refuses the request
+/// ([`window_notice`] shows that passage).
+pub fn grounds(state: &AppState, md: &ModuleDecision) -> Markup {
+    let step = match decisive(md) {
+        Some(s) if window_refusal(md).is_none() => s,
+        _ => return html! {},
+    };
+    let source = step.source();
+    let others = md.steps.len().saturating_sub(1);
+    html! {
+        p.grounds {
+            "Rust op: " (step.text().trim()) " ("
+            a href=(html::passage_href(source)) { "lees de passage" }
+            ", " (zorginkoop_app::policies::document_title(&state.policies, &source.document)) ", " (source.section) ")"
+            @if others > 0 { "; de uitleg noemt nog " (others) @if others == 1 { " stap" } @else { " stappen" } }
+            "."
+        }
+    }
 }
 
 /// The facts still missing, by label, each linking to its field when `link` (the form is on

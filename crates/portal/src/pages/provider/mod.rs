@@ -37,8 +37,15 @@ pub fn routes() -> Vec<Route> {
             "GET",
             "/catalogus",
             Access::Provider,
-            "de modules voor de soort organisatie, elk met de actuele beslissing en uitleg met bronnen",
+            "de modules voor de soort organisatie, elk met de actuele beslissing en de passage waarop ze rust",
             get(catalogue::page),
+        ),
+        Route::new(
+            "GET",
+            "/catalogus/{beleid}/{module}",
+            Access::Provider,
+            "een module van de catalogus: de actuele beslissing met de uitleg per stap, elke stap met zijn bron",
+            get(catalogue::module),
         ),
         Route::new(
             "GET",
