@@ -5,9 +5,11 @@
 //! |---|---|
 //! | `contracts.csv` | `provider_agb,module,prestatie_codes,start,end,tariff_cents,ceiling_cents,contract_type` |
 //! | `chains.csv` | `bsn,chain,from,to` |
-//! | `insured.csv` | `bsn,uzovi,birth_date,postcode,from,to` |
+//! | `insured.csv` | `bsn,uzovi,birth_date,postcode,from,to` and optionally `sex`, `death_date` |
 //!
-//! Dates are `YYYY-MM-DD`; an empty `end`/`to` means open-ended. `prestatie_codes` is a
+//! `insured.csv` may carry two more columns after `to`, both or one of them, in this order:
+//! `sex` (`M` man, `V` vrouw, empty unknown) and `death_date` (empty: alive). The checker does
+//! not use them; settlement's efficiency model does. Dates are `YYYY-MM-DD`; an empty `end`/`to` means open-ended. `prestatie_codes` is a
 //! `;`-separated list; empty means "every code of the module" (the module's `prestatie_codes`
 //! in the policies). `ceiling_cents` is empty when the contract has no revenue ceiling.
 
@@ -77,6 +79,27 @@ pub struct InsuredPeriod {
     pub postcode: Postcode,
     pub from: NaiveDate,
     pub to: Option<NaiveDate>,
+    /// Optional column `sex`.
+    pub sex: Option<Sex>,
+    /// Optional column `death_date`.
+    pub death_date: Option<NaiveDate>,
+}
+
+/// Sex as the register writes it (`M`/`V`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Sex {
+    Male,
+    Female,
+}
+
+impl Sex {
+    /// `M` or `V` (man, vrouw), as in `insured.csv`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Sex::Male => "M",
+            Sex::Female => "V",
+        }
+    }
 }
 
 /// A postcode as written, up to 10 bytes, kept inline (the register holds millions: no heap
@@ -201,13 +224,16 @@ fn int<T: std::str::FromStr>(
 }
 
 /// Reads a CSV file with the expected header, turning each record into a `T` with `row`
-/// (which gets the 1-based line number). Large files are split at line ends and read in
+/// (which gets the 1-based line number and, per column of `optional`, its index in the record
+/// when the header has it). The header is `expected` followed by any of `optional`, in that
+/// order. Large files are split at line ends and read in
 /// parallel, unless they contain quotes (a quoted field may span lines); the first error in
 /// file order is returned.
 fn read_csv<T: Send>(
     path: &Path,
     expected: &[&str],
-    row: impl Fn(u64, &csv::StringRecord) -> Result<T, ContextError> + Sync,
+    optional: &[&str],
+    row: impl Fn(u64, &csv::StringRecord, &[Option<usize>]) -> Result<T, ContextError> + Sync,
 ) -> Result<Vec<T>, ContextError> {
     let bytes = std::fs::read(path).map_err(|source| ContextError::Io {
         path: path.into(),
@@ -224,13 +250,38 @@ fn read_csv<T: Send>(
         .from_reader(&bytes[..header_end])
         .read_record(&mut got)
         .map_err(|e| csv_err(format!("ongeldige CSV: {e}")))?;
-    if got.iter().collect::<Vec<_>>() != expected {
+    let names: Vec<&str> = got.iter().collect();
+    // the optional columns present, in order, each at most once
+    let mut at: Vec<Option<usize>> = vec![None; optional.len()];
+    let mut next = 0;
+    let header_ok = names.len() >= expected.len()
+        && names[..expected.len()] == *expected
+        && names[expected.len()..].iter().enumerate().all(|(k, n)| {
+            match optional[next..].iter().position(|o| o == n) {
+                Some(j) => {
+                    at[next + j] = Some(expected.len() + k);
+                    next += j + 1;
+                    true
+                }
+                None => false,
+            }
+        });
+    if !header_ok {
+        let want = if optional.is_empty() {
+            format!("{:?}", expected.join(","))
+        } else {
+            format!(
+                "{:?}, eventueel gevolgd door {:?} (in die volgorde)",
+                expected.join(","),
+                optional.join(",")
+            )
+        };
         return Err(csv_err(format!(
-            "kopregel is {:?}, verwacht {:?}",
-            got.iter().collect::<Vec<_>>().join(","),
-            expected.join(",")
+            "kopregel is {:?}, verwacht {want}",
+            names.join(",")
         )));
     }
+    let width = names.len();
     let body = &bytes[header_end..];
     // chunks of whole lines: (first line number, bytes)
     let mut chunks: Vec<(u64, &[u8])> = Vec::new();
@@ -275,18 +326,18 @@ fn read_csv<T: Send>(
                     Ok(false) => return Ok(out),
                     Ok(true) => {
                         let line = first_line + rec.position().map_or(1, |p| p.line()) - 1;
-                        if rec.len() != expected.len() {
+                        if rec.len() != width {
                             return Err(field_err(
                                 line,
                                 format!(
                                     "{} velden, verwacht {} ({})",
                                     rec.len(),
-                                    expected.len(),
-                                    expected.join(",")
+                                    width,
+                                    names.join(",")
                                 ),
                             ));
                         }
-                        out.push(row(line, &rec)?);
+                        out.push(row(line, &rec, &at)?);
                     }
                     Err(e) => {
                         let line = first_line + e.position().map_or(1, |p| p.line()) - 1;
@@ -321,10 +372,12 @@ pub const CONTRACT_COLUMNS: [&str; 8] = [
 ];
 pub const CHAIN_COLUMNS: [&str; 4] = ["bsn", "chain", "from", "to"];
 pub const INSURED_COLUMNS: [&str; 6] = ["bsn", "uzovi", "birth_date", "postcode", "from", "to"];
+/// Columns `insured.csv` may add after [`INSURED_COLUMNS`] (either or both, in this order).
+pub const INSURED_OPTIONAL_COLUMNS: [&str; 2] = ["sex", "death_date"];
 
 /// Reads `contracts.csv`.
 pub fn read_contracts(path: &Path) -> Result<Vec<Contract>, ContextError> {
-    read_csv(path, &CONTRACT_COLUMNS, |line, r| {
+    read_csv(path, &CONTRACT_COLUMNS, &[], |line, r, _| {
         let codes = r[2]
             .split(';')
             .filter(|s| !s.trim().is_empty())
@@ -387,7 +440,7 @@ pub fn csv_field(s: &str) -> String {
 
 /// Reads `chains.csv`.
 pub fn read_enrolments(path: &Path) -> Result<Vec<Enrolment>, ContextError> {
-    read_csv(path, &CHAIN_COLUMNS, |line, r| {
+    read_csv(path, &CHAIN_COLUMNS, &[], |line, r, _| {
         Ok(Enrolment {
             bsn: int(path, line, "bsn", &r[0])?,
             chain: r[1].to_string(),
@@ -399,30 +452,88 @@ pub fn read_enrolments(path: &Path) -> Result<Vec<Enrolment>, ContextError> {
 
 /// Reads `insured.csv`. Every BSN must pass the 11-check.
 pub fn read_insured(path: &Path) -> Result<Vec<InsuredPeriod>, ContextError> {
-    read_csv(path, &INSURED_COLUMNS, |line, r| {
-        let bsn: u32 = int(path, line, "bsn", &r[0])?;
-        if !bsn_valid(bsn) {
-            return Err(ContextError::Field {
-                path: path.into(),
-                line,
-                column: "bsn".into(),
-                message: format!("{bsn} voldoet niet aan de elfproef"),
-            });
+    read_csv(
+        path,
+        &INSURED_COLUMNS,
+        &INSURED_OPTIONAL_COLUMNS,
+        |line, r, opt| {
+            let bsn: u32 = int(path, line, "bsn", &r[0])?;
+            if !bsn_valid(bsn) {
+                return Err(ContextError::Field {
+                    path: path.into(),
+                    line,
+                    column: "bsn".into(),
+                    message: format!("{bsn} voldoet niet aan de elfproef"),
+                });
+            }
+            Ok(InsuredPeriod {
+                bsn,
+                uzovi: int(path, line, "uzovi", &r[1])?,
+                birth_date: parse_date_field(path, line, "birth_date", &r[2])?,
+                postcode: Postcode::new(&r[3]).ok_or_else(|| ContextError::Field {
+                    path: path.into(),
+                    line,
+                    column: "postcode".into(),
+                    message: format!("{:?} is langer dan {} tekens", &r[3], Postcode::MAX),
+                })?,
+                from: parse_date_field(path, line, "from", &r[4])?,
+                to: opt_date(path, line, "to", &r[5])?,
+                sex: match opt[0].map(|i| &r[i]) {
+                    None | Some("") => None,
+                    Some("M") => Some(Sex::Male),
+                    Some("V") => Some(Sex::Female),
+                    Some(o) => {
+                        return Err(ContextError::Field {
+                            path: path.into(),
+                            line,
+                            column: "sex".into(),
+                            message: format!("{o:?} is geen geslacht: M (man), V (vrouw) of leeg"),
+                        });
+                    }
+                },
+                death_date: match opt[1] {
+                    None => None,
+                    Some(i) => opt_date(path, line, "death_date", &r[i])?,
+                },
+            })
+        },
+    )
+}
+
+/// Writes `insured.csv`; the optional columns only when some period has a value for them.
+pub fn write_insured(path: &Path, insured: &[InsuredPeriod]) -> std::io::Result<()> {
+    let mut w = std::io::BufWriter::new(std::fs::File::create(path)?);
+    let sex = insured.iter().any(|p| p.sex.is_some());
+    let death = insured.iter().any(|p| p.death_date.is_some());
+    let mut header = INSURED_COLUMNS.join(",");
+    if sex {
+        header.push_str(",sex");
+    }
+    if death {
+        header.push_str(",death_date");
+    }
+    writeln!(w, "{header}")?;
+    let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+    for p in insured {
+        write!(
+            w,
+            "{},{},{},{},{},{}",
+            p.bsn,
+            p.uzovi,
+            p.birth_date,
+            p.postcode,
+            p.from,
+            date(p.to)
+        )?;
+        if sex {
+            write!(w, ",{}", p.sex.map_or("", Sex::code))?;
         }
-        Ok(InsuredPeriod {
-            bsn,
-            uzovi: int(path, line, "uzovi", &r[1])?,
-            birth_date: parse_date_field(path, line, "birth_date", &r[2])?,
-            postcode: Postcode::new(&r[3]).ok_or_else(|| ContextError::Field {
-                path: path.into(),
-                line,
-                column: "postcode".into(),
-                message: format!("{:?} is langer dan {} tekens", &r[3], Postcode::MAX),
-            })?,
-            from: parse_date_field(path, line, "from", &r[4])?,
-            to: opt_date(path, line, "to", &r[5])?,
-        })
-    })
+        if death {
+            write!(w, ",{}", date(p.death_date))?;
+        }
+        writeln!(w)?;
+    }
+    w.flush()
 }
 
 impl Context {
@@ -579,5 +690,58 @@ mod tests {
             e.contains("regel 40001: veld ") && !e.contains("kolom"),
             "{e}"
         );
+    }
+
+    /// The register may carry `sex` and `death_date` after the six columns (either or both, in
+    /// that order); a register without them reads as before.
+    #[test]
+    fn insured_register_with_and_without_the_optional_columns() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("insured.csv");
+        std::fs::write(
+            &p,
+            "bsn,uzovi,birth_date,postcode,from,to\n111222333,3311,1940-05-01,1156AB,2000-01-01,\n",
+        )
+        .unwrap();
+        let plain = read_insured(&p).unwrap();
+        assert_eq!((plain[0].sex, plain[0].death_date), (None, None));
+
+        std::fs::write(
+            &p,
+            "bsn,uzovi,birth_date,postcode,from,to,sex,death_date\n\
+             111222333,3311,1940-05-01,1156AB,2000-01-01,,V,2020-01-15\n\
+             123456782,3311,1950-05-01,1156AB,2000-01-01,,M,\n",
+        )
+        .unwrap();
+        let both = read_insured(&p).unwrap();
+        assert_eq!(both[0].sex, Some(Sex::Female));
+        assert_eq!(both[0].death_date, NaiveDate::from_ymd_opt(2020, 1, 15));
+        assert_eq!((both[1].sex, both[1].death_date), (Some(Sex::Male), None));
+        // written back as read
+        let again = dir.path().join("again.csv");
+        write_insured(&again, &both).unwrap();
+        assert_eq!(read_insured(&again).unwrap(), both);
+
+        std::fs::write(
+            &p,
+            "bsn,uzovi,birth_date,postcode,from,to,death_date\n111222333,3311,1940-05-01,1156AB,2000-01-01,,2020-01-15\n",
+        )
+        .unwrap();
+        assert_eq!(read_insured(&p).unwrap()[0].sex, None);
+
+        std::fs::write(
+            &p,
+            "bsn,uzovi,birth_date,postcode,from,to,death_date,sex\n111222333,3311,1940-05-01,1156AB,2000-01-01,,,V\n",
+        )
+        .unwrap();
+        let e = read_insured(&p).unwrap_err().to_string();
+        assert!(e.contains("in die volgorde"), "{e}");
+        std::fs::write(
+            &p,
+            "bsn,uzovi,birth_date,postcode,from,to,sex\n111222333,3311,1940-05-01,1156AB,2000-01-01,,X\n",
+        )
+        .unwrap();
+        let e = read_insured(&p).unwrap_err().to_string();
+        assert!(e.contains("regel 2") && e.contains("`sex`"), "{e}");
     }
 }

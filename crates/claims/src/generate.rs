@@ -11,8 +11,20 @@
 //! Each line is dated within the contract period of the policy its prestatie code belongs to
 //! (so it meets that policy's claim rules), one file per provider, year and quarter; contracts,
 //! insured periods and chain enrolments span the same years.
+//!
+//! District nursing also has lines in the reference period of its settlement (1 March 2019 -
+//! 29 February 2020, files `<agb>_2019R1..4`, with a 2019-2020 contract): of every eight
+//! nursing providers one is new (no reference claims, no 2020 contract), two are small (a
+//! reference revenue aimed at EUR 15,000-70,000) and five regular (EUR 180,000-1,200,000). The
+//! number of units on a nursing line is scaled to reach that revenue whatever the number of
+//! lines, and grows with the client's age, female sex, a death within two months and the
+//! regional score, times a per-provider efficiency factor, so the efficiency model of
+//! `zorginkoop-settle` has something to find. The register (`insured.csv`) carries `sex` and
+//! `death_date` (3 % of the insured die between March 2019 and 2022), and
+//! `context/region_scores.csv` a regional score per 4-digit postcode (`postcode4,score`,
+//! 0.80-1.30, a function of the postcode alone).
 
-use crate::context::{Contract, Enrolment, InsuredPeriod, write_contracts};
+use crate::context::{Contract, Enrolment, InsuredPeriod, Sex, write_contracts, write_insured};
 use crate::ident::{Code, bsn_valid};
 use crate::rules::{Kind, RuleSet};
 use crate::vektis::{ClaimWriter, Header, Insured, Line, Standard};
@@ -70,8 +82,41 @@ struct Provider {
     agb: u32,
     ty: PType,
     /// The provider's codes by the year their lines are dated in (see [`year_of`]).
-    groups: Vec<(i32, Vec<Code>)>,
+    groups: Vec<Group>,
     lines: u64,
+    /// District nursing: the provider's efficiency factor, per mille (1000 = as expected).
+    efficiency_permille: u64,
+}
+
+/// A span of dates the lines of one group of codes fall in.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Span {
+    /// A calendar year, in quarters.
+    Year(i32),
+    /// The district nursing reference period (1 March 2019 - 29 February 2020), in four
+    /// three-month parts.
+    Reference,
+}
+
+struct Group {
+    span: Span,
+    codes: Vec<Code>,
+    /// District nursing: the mean number of units on a line, in thousandths (0: 1-4 units).
+    units_milli: u64,
+    /// The group's lines; `None`: the provider's lines split evenly over its groups.
+    lines: Option<u64>,
+}
+
+/// The reference period of the district nursing settlement (timeline `reference-period` of
+/// `district-nursing-2021`).
+const REFERENCE_START: (i32, u32) = (2019, 3);
+
+/// What kind of district nursing provider, for its reference-period revenue.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Profile {
+    New,
+    Small,
+    Regular,
 }
 
 /// The year of lines whose code no policy names (only the built-in rules apply to them).
@@ -94,12 +139,55 @@ fn year_of(rules: &RuleSet, c: &Code) -> i32 {
 }
 
 /// `codes` grouped by [`year_of`], years ascending.
-fn by_year(rules: &RuleSet, codes: &[Code]) -> Vec<(i32, Vec<Code>)> {
+fn by_year(rules: &RuleSet, codes: &[Code]) -> Vec<Group> {
     let mut m: std::collections::BTreeMap<i32, Vec<Code>> = Default::default();
     for c in codes {
         m.entry(year_of(rules, c)).or_default().push(*c);
     }
-    m.into_iter().collect()
+    m.into_iter()
+        .map(|(y, codes)| Group {
+            span: Span::Year(y),
+            codes,
+            units_milli: 0,
+            lines: None,
+        })
+        .collect()
+}
+
+/// The regional score of a 4-digit postcode in hundredths (80-130), a function of the postcode
+/// alone.
+pub fn region_score(pc4: u16) -> u32 {
+    80 + (xxhash_rust::xxh3::xxh3_64(&pc4.to_le_bytes()) % 51) as u32
+}
+
+/// Whole years from `birth` to `on`.
+fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
+    let mut a = on.year() - birth.year();
+    if (on.month(), on.day()) < (birth.month(), birth.day()) {
+        a -= 1;
+    }
+    a
+}
+
+/// How much care a client needs on a line dated `on`, per mille (the efficiency model's
+/// characteristics: age, sex, death within two months, regional score).
+fn client_permille(p: &InsuredPeriod, on: NaiveDate) -> u64 {
+    let age: u64 = match age_on(p.birth_date, on) {
+        ..65 => 700,
+        65..75 => 1000,
+        75..85 => 1300,
+        _ => 1600,
+    };
+    let sex = if p.sex == Some(Sex::Female) {
+        1050
+    } else {
+        1000
+    };
+    let dying = match p.death_date {
+        Some(d) if d >= on && (d - on).num_days() <= 61 => 1600,
+        _ => 1000,
+    };
+    age * sex / 1000 * dying / 1000 * u64::from(region_score(p.postcode4())) / 100
 }
 const OTHER_UZOVI: u16 = 7095;
 
@@ -249,6 +337,7 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
                 ty,
                 groups: by_year(rules, &codes),
                 lines: share,
+                efficiency_permille: 1000,
             });
         }
     }
@@ -257,13 +346,91 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
     if let Some(p) = providers.first_mut() {
         p.lines += lines - assigned.min(lines);
     }
+    // district nursing: reference-period claims and amounts scaled to the provider's size (a
+    // stream of its own, so the other providers' files and the register stay as they were)
+    let dn_avg_tariff = dn.iter().map(base_tariff).sum::<i64>() as u64 / dn.len() as u64;
+    let mut nrng = Rng::new(seed ^ 0x5E77_1E00_D0E1_0021);
+    for (k, p) in providers
+        .iter_mut()
+        .filter(|p| p.ty == PType::Nursing)
+        .enumerate()
+    {
+        let profile = match k % 8 {
+            0 => Profile::New,
+            1 | 4 => Profile::Small,
+            _ => Profile::Regular,
+        };
+        let target_cents: u64 = match profile {
+            Profile::New => 5_000_000 + nrng.below(35_000_000),
+            Profile::Small => 1_500_000 + nrng.below(5_500_000),
+            Profile::Regular => 18_000_000 + nrng.below(102_000_000),
+        };
+        p.efficiency_permille = 750 + nrng.below(600);
+        let growth = 900 + nrng.below(400);
+        let n_groups = p.groups.len() as u64 + u64::from(profile != Profile::New);
+        let mut per_group = (p.lines / n_groups).max(1);
+        // a small provider's revenue must stay small however many lines it has (a line has at
+        // least one unit): few reference lines, the rest in 2021
+        let mut ref_lines = None;
+        if profile == Profile::Small && p.groups.len() == 1 {
+            let few = (target_cents / (dn_avg_tariff * 2)).clamp(1, per_group);
+            ref_lines = Some(few);
+            let rest = p.lines.saturating_sub(few).max(1);
+            p.groups[0].lines = Some(p.lines - few);
+            p.groups[0].units_milli = (target_cents * growth / (rest * dn_avg_tariff)).max(1000);
+            per_group = few;
+        }
+        // mean units so that per_group lines of the average tariff reach the target
+        let units_milli = (target_cents * 1000 / (per_group * dn_avg_tariff)).max(1000);
+        if ref_lines.is_none() {
+            for g in &mut p.groups {
+                g.units_milli = match profile {
+                    Profile::New => units_milli,
+                    _ => units_milli * growth / 1000,
+                };
+            }
+        }
+        if profile != Profile::New {
+            let codes = p
+                .groups
+                .first()
+                .map(|g| g.codes.clone())
+                .unwrap_or_default();
+            p.groups.push(Group {
+                span: Span::Reference,
+                codes,
+                units_milli,
+                lines: ref_lines,
+            });
+        }
+    }
 
     // --- contracts
     let mut contracts = Vec::new();
-    for (p, &(year, ref group)) in providers
+    for (p, g) in providers
         .iter()
         .flat_map(|p| p.groups.iter().map(move |g| (p, g)))
     {
+        let group = &g.codes;
+        let year = match g.span {
+            Span::Year(y) => y,
+            Span::Reference => {
+                // the 2019 and 2020 contract, naming every code it covers (no policy governs
+                // those years: only the built-in rules apply); no draw from `rng`, so the rest
+                // stays as it was
+                contracts.push(Contract {
+                    provider: p.agb,
+                    module: dn_module.clone().unwrap_or_else(|| "wijkverpleging".into()),
+                    codes: dn.clone(),
+                    start: date(REFERENCE_START.0, 1, 1),
+                    end: Some(date(REFERENCE_START.0 + 1, 12, 31)),
+                    tariff: 7_500,
+                    ceiling: None,
+                    contract_type: "regular".into(),
+                });
+                continue;
+            }
+        };
         let start = date(year, 1, 1);
         let end = Some(date(year, 12, 31));
         let group_lines = p.lines / p.groups.len() as u64;
@@ -402,22 +569,33 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
             postcode: crate::context::Postcode::new(&postcode).expect("6 characters"),
             from: date(2000, 1, 1),
             to,
+            // as the claim files' gender code (1 + bsn % 2: 1 man, 2 vrouw)
+            sex: Some(if bsn.is_multiple_of(2) {
+                Sex::Male
+            } else {
+                Sex::Female
+            }),
+            death_date: None,
         });
     }
+    // deaths: a stream of its own, so the rest of the register stays as it was
+    let mut drng = Rng::new(seed ^ 0x0DEA_7400_0000_2019);
+    let first_death = date(REFERENCE_START.0, REFERENCE_START.1, 1);
+    let death_days = (date(2022, 12, 31) - first_death).num_days() as u64 + 1;
+    for p in &mut insured {
+        if drng.permille(30) {
+            p.death_date =
+                Some(first_death + chrono::Duration::days(drng.below(death_days) as i64));
+        }
+    }
+    write_insured(&ctx_dir.join("insured.csv"), &insured)?;
     {
-        let mut w = std::io::BufWriter::new(std::fs::File::create(ctx_dir.join("insured.csv"))?);
-        writeln!(w, "bsn,uzovi,birth_date,postcode,from,to")?;
-        for p in &insured {
-            writeln!(
-                w,
-                "{},{},{},{},{},{}",
-                p.bsn,
-                p.uzovi,
-                p.birth_date,
-                p.postcode,
-                p.from,
-                p.to.map(|d| d.to_string()).unwrap_or_default()
-            )?;
+        let mut w =
+            std::io::BufWriter::new(std::fs::File::create(ctx_dir.join("region_scores.csv"))?);
+        writeln!(w, "postcode4,score")?;
+        for pc4 in 1000..=9999u16 {
+            let s = region_score(pc4);
+            writeln!(w, "{pc4},{}.{:02}", s / 100, s % 100)?;
         }
         w.flush()?;
     }
@@ -478,7 +656,9 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
             let p = &providers[pi];
             // the provider's lines spread over its years, then over the quarters
             let ng = p.groups.len() as u64;
-            let in_group = p.lines / ng + u64::from((gi as u64) < p.lines % ng);
+            let in_group = p.groups[gi]
+                .lines
+                .unwrap_or(p.lines / ng + u64::from((gi as u64) < p.lines % ng));
             let n = in_group / 4 + u64::from((q as u64) < in_group % 4);
             if n == 0 {
                 return Ok(0);
@@ -487,10 +667,12 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
                 seed ^ ((pi as u64) << 16 | (gi as u64) << 8 | q as u64)
                     .wrapping_mul(0x2545_F491_4F6C_DD1D),
             );
-            let (year, codes) = &p.groups[gi];
+            let g = &p.groups[gi];
             let file = FileSpec {
-                year: *year,
-                codes,
+                span: g.span,
+                codes: &g.codes,
+                units_milli: g.units_milli,
+                efficiency_permille: p.efficiency_permille,
                 q,
                 n,
             };
@@ -517,10 +699,13 @@ const NAMES: [&[u8]; 8] = [
     b"Hendriks",
 ];
 
-/// One claim file to write: `n` lines of `codes` in quarter `q` (0-3) of `year`.
+/// One claim file to write: `n` lines of `codes` in quarter `q` (0-3) of `span`.
 struct FileSpec<'a> {
-    year: i32,
+    span: Span,
     codes: &'a [Code],
+    /// Mean units on a line in thousandths (0: 1-4 units).
+    units_milli: u64,
+    efficiency_permille: u64,
     q: u32,
     n: u64,
 }
@@ -538,13 +723,18 @@ fn write_file(
     } else {
         Standard::Ha304
     };
-    let (year, q, n) = (spec.year, spec.q, spec.n);
-    let qstart = date(year, q * 3 + 1, 1);
-    let qend = if q == 3 {
-        date(year, 12, 31)
-    } else {
-        date(year, q * 3 + 4, 1).pred_opt().unwrap()
+    let (q, n) = (spec.q, spec.n);
+    let (year, first_month, label) = match spec.span {
+        Span::Year(y) => (y, 1, 'Q'),
+        Span::Reference => (REFERENCE_START.0, REFERENCE_START.1, 'R'),
     };
+    // the first day of the month `k` months after the span's first month
+    let month = |k: u32| {
+        let m0 = first_month - 1 + k;
+        date(year + (m0 / 12) as i32, m0 % 12 + 1, 1)
+    };
+    let qstart = month(q * 3);
+    let qend = month(q * 3 + 3).pred_opt().unwrap();
     let days = (qend - qstart).num_days() as u64 + 1;
     // lines grouped by insured: draw (insured, line) pairs, then sort by insured
     let mut lines: Vec<(usize, Line)> = Vec::with_capacity(n as usize);
@@ -567,16 +757,35 @@ fn write_file(
         };
         let person = &insured[who];
         let code = spec.codes[rng.below(spec.codes.len() as u64) as usize];
-        let start = qstart + chrono::Duration::days(rng.below(days) as i64);
-        let count = if p.ty == PType::Nursing {
-            1 + rng.below(4) as u16
-        } else {
-            1
-        };
+        let mut start = qstart + chrono::Duration::days(rng.below(days) as i64);
         let contract = tariffs
             .get(&(p.agb, code))
             .copied()
             .unwrap_or_else(|| base_tariff(&code));
+        let count = if p.ty == PType::Nursing {
+            let j = rng.below(4);
+            if spec.units_milli == 0 {
+                1 + j as u16
+            } else {
+                // no care after death: the line moves to the day of death
+                if let Some(d) = person.death_date
+                    && d >= qstart
+                    && d < start
+                {
+                    start = d;
+                }
+                // 0.55, 0.85, 1.15 or 1.45 times the mean, times client and provider
+                let jitter = 550 + 300 * j;
+                let units = spec.units_milli * jitter / 1000 * client_permille(person, start)
+                    / 1000
+                    * spec.efficiency_permille
+                    / 1000;
+                let max = (99_999_999 / (contract.max(1) as u64 + 600)).min(9_999);
+                ((units + 500) / 1000).clamp(1, max) as u16
+            }
+        } else {
+            1
+        };
         let tariff = if rng.permille(30) {
             contract + 100 + rng.below(500) as i64
         } else {
@@ -616,7 +825,13 @@ fn write_file(
         institution: 0,
         period_start: qstart,
         period_end: qend,
-        invoice_number: format!("F{year}{q}{:06}", p.agb % 1_000_000).into_bytes(),
+        // 12 characters: F (or R for the reference period), year, quarter, 6 digits of the AGB
+        invoice_number: format!(
+            "{}{year}{q}{:06}",
+            if label == 'R' { 'R' } else { 'F' },
+            p.agb % 1_000_000
+        )
+        .into_bytes(),
         invoice_date: qend,
     };
     let ext = if standard == Standard::Aw319 {
@@ -624,7 +839,7 @@ fn write_file(
     } else {
         "ha304"
     };
-    let path = dir.join(format!("{:08}_{year}Q{}.{ext}", p.agb, q + 1));
+    let path = dir.join(format!("{:08}_{year}{label}{}.{ext}", p.agb, q + 1));
     let file = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
     let mut w = ClaimWriter::new(file, &header)?;
     let mut id = 0u64;
@@ -652,6 +867,5 @@ fn write_file(
         w.line(&l)?;
     }
     w.finish()?;
-    let _ = qstart.year();
     Ok(())
 }

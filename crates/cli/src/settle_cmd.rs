@@ -22,6 +22,48 @@ pub enum SettleCommand {
     /// District nursing 2021: basisbudget, overproduction (table 2) and the efficiency
     /// agreement (bijlage 6) per provider, each line citing its passage.
     Nursing(NursingArgs),
+    /// The efficiency model of district nursing 2021 (chapter 4): coefficients, and per
+    /// regular provider its actual against expected cost per client-month, ratio, group, rank.
+    Efficiency(EfficiencyArgs),
+    /// The client-per-postcode ratio (klant-werkgebied-ratio, bijlage 3) per provider.
+    Ratio(RatioArgs),
+}
+
+#[derive(Args)]
+pub struct EfficiencyArgs {
+    /// results.parquet of `zorginkoop claims check` (repeatable, or a folder).
+    #[arg(long, value_name = "FILE.parquet", required = true)]
+    results: Vec<PathBuf>,
+    /// The context folder of `claims check`: insured.csv (with sex and death_date) and
+    /// region_scores.csv.
+    #[arg(long, value_name = "DIR")]
+    context: PathBuf,
+    /// The providers' terms (a 2020 contract decides who is regular).
+    #[arg(long, value_name = "FILE.csv")]
+    terms: Option<PathBuf>,
+    /// JSON instead of text.
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    dir: PolicyDir,
+}
+
+#[derive(Args)]
+pub struct RatioArgs {
+    /// results.parquet of `zorginkoop claims check` (repeatable, or a folder).
+    #[arg(long, value_name = "FILE.parquet", required = true)]
+    results: Vec<PathBuf>,
+    /// The context folder of `claims check` (its insured.csv gives the postcodes).
+    #[arg(long, value_name = "DIR")]
+    context: PathBuf,
+    /// Only this provider (AGB code, 8 digits).
+    #[arg(long, value_name = "AGB")]
+    provider: Option<String>,
+    /// JSON instead of text: an array of reports (shape named by their `schema`).
+    #[arg(long)]
+    json: bool,
+    #[command(flatten)]
+    dir: PolicyDir,
 }
 
 #[derive(Args)]
@@ -37,6 +79,11 @@ pub struct NursingArgs {
     /// Only this provider (AGB code, 8 digits).
     #[arg(long, value_name = "AGB")]
     provider: Option<String>,
+    /// The context folder of `claims check` (insured.csv with sex and death_date,
+    /// region_scores.csv): the efficiency model then computes the group of a regular provider
+    /// whose terms give none.
+    #[arg(long, value_name = "DIR")]
+    context: Option<PathBuf>,
     /// JSON instead of text: an array of statements (shape named by their `schema`).
     #[arg(long)]
     json: bool,
@@ -61,12 +108,24 @@ pub fn run(cmd: SettleCommand) -> anyhow::Result<ExitCode> {
                 Some(p) => TermsSet::load(p)?,
                 None => TermsSet::default(),
             };
-            let statements = zorginkoop_settle::settle_nursing(
-                &rules,
-                &a.results,
-                &terms,
-                a.provider.as_deref(),
-            )?;
+            let statements = match &a.context {
+                Some(ctx) => {
+                    zorginkoop_settle::settle_nursing_with_context(
+                        &rules,
+                        &a.results,
+                        &terms,
+                        ctx,
+                        a.provider.as_deref(),
+                    )?
+                    .0
+                }
+                None => zorginkoop_settle::settle_nursing(
+                    &rules,
+                    &a.results,
+                    &terms,
+                    a.provider.as_deref(),
+                )?,
+            };
             if a.json {
                 println!("{}", serde_json::to_string_pretty(&statements)?);
             } else if statements.is_empty() {
@@ -76,13 +135,18 @@ pub fn run(cmd: SettleCommand) -> anyhow::Result<ExitCode> {
                 print!("{}", texts.join("\n"));
             }
             if let Some(url) = &a.db {
-                let run = nursing_run(&rules, &a.results, a.terms.as_deref(), &statements)?;
+                let run = nursing_run(
+                    &rules,
+                    &a.results,
+                    a.terms.as_deref(),
+                    a.context.as_deref(),
+                    &statements,
+                )?;
                 let db = app::store::Db::open(url).with_context(|| format!("database {url}"))?;
-                let by = a
-                    .by
-                    .clone()
-                    .or_else(|| std::env::var("USER").ok())
-                    .unwrap_or_else(|| "onbekend".into());
+                let by =
+                    a.by.clone()
+                        .or_else(|| std::env::var("USER").ok())
+                        .unwrap_or_else(|| "onbekend".into());
                 let rec = app::settlement::record_run(&db, &run, &by, chrono::Utc::now())?;
                 let say = if rec.new {
                     format!(
@@ -97,6 +161,47 @@ pub fn run(cmd: SettleCommand) -> anyhow::Result<ExitCode> {
                 };
                 // on stderr, so that --json stays valid JSON on stdout
                 eprintln!("{say}");
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SettleCommand::Efficiency(a) => {
+            let policy = a.dir.source().open(NURSING_POLICY)?;
+            let rules = NursingRules::from_policy(&policy)?;
+            let terms = match &a.terms {
+                Some(p) => TermsSet::load(p)?,
+                None => TermsSet::default(),
+            };
+            let (_, model) = zorginkoop_settle::settle_nursing_with_context(
+                &rules, &a.results, &terms, &a.context, None,
+            )?;
+            if a.json {
+                let v = serde_json::json!({
+                    "schema": "zorginkoop.efficiency-model/1",
+                    "policy": zorginkoop_settle::statement::PolicyRef::of(&rules),
+                    "model": model,
+                });
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print!("{}", model.to_text());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SettleCommand::Ratio(a) => {
+            let policy = a.dir.source().open(NURSING_POLICY)?;
+            let rules = NursingRules::from_policy(&policy)?;
+            let reports = zorginkoop_settle::client_postcode_ratios(
+                &rules,
+                &a.results,
+                &a.context,
+                a.provider.as_deref(),
+            )?;
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&reports)?);
+            } else if reports.is_empty() {
+                println!("Geen declaraties wijkverpleging gevonden in de periode van de ratio.");
+            } else {
+                let texts: Vec<String> = reports.iter().map(|r| r.to_text()).collect();
+                print!("{}", texts.join("\n"));
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -128,6 +233,7 @@ fn nursing_run(
     rules: &NursingRules,
     results: &[PathBuf],
     terms: Option<&Path>,
+    context: Option<&Path>,
     statements: &[Statement],
 ) -> anyhow::Result<app::settlement::NewRun> {
     let mut inputs: Vec<(String, Vec<u8>)> = vec![(
@@ -148,6 +254,15 @@ fn nursing_run(
         let (sha, _) = app::settlement::file_sha256(t)?;
         note.push(format!("voorwaarden {} (sha256 {sha})", t.display()));
         inputs.push(("terms".into(), sha.into_bytes()));
+    }
+    // with --context the efficiency model reads the register and the regional scores
+    if let Some(dir) = context {
+        for name in ["insured.csv", "region_scores.csv"] {
+            let f = dir.join(name);
+            let (sha, _) = app::settlement::file_sha256(&f)?;
+            note.push(format!("context {} (sha256 {sha})", f.display()));
+            inputs.push((format!("context {name}"), sha.into_bytes()));
+        }
     }
     let parts: Vec<(&str, &[u8])> = inputs
         .iter()

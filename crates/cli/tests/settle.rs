@@ -97,11 +97,21 @@ fn settles_the_checked_claims_of_a_generated_year() {
     // recorded for the portal: once, all providers, in one run
     let db = s("portal.db");
     let (ok, _, err) = zorginkoop(&[
-        "settle", "nursing", "--results", &results, "--db", &db, "--by", "afdeling zorginkoop",
+        "settle",
+        "nursing",
+        "--results",
+        &results,
+        "--db",
+        &db,
+        "--by",
+        "afdeling zorginkoop",
     ]);
     assert!(ok, "{err}");
     assert!(err.contains("Afrekenrun 1 vastgelegd"), "{err}");
-    assert!(err.contains(&format!("{} afrekeningen", all.len())), "{err}");
+    assert!(
+        err.contains(&format!("{} afrekeningen", all.len())),
+        "{err}"
+    );
     let (ok, _, err) = zorginkoop(&["settle", "nursing", "--results", &results, "--db", &db]);
     assert!(ok, "{err}");
     assert!(
@@ -110,7 +120,102 @@ fn settles_the_checked_claims_of_a_generated_year() {
     );
     // a run settles every provider: not with --provider
     let (ok, _, err) = zorginkoop(&[
-        "settle", "nursing", "--results", &results, "--db", &db, "--provider", &agb,
+        "settle",
+        "nursing",
+        "--results",
+        &results,
+        "--db",
+        &db,
+        "--provider",
+        &agb,
     ]);
     assert!(!ok, "{err}");
+
+    // with the register (--context) the efficiency model gives the regular providers a group:
+    // the generated year has new, small and regular providers, and every statement is complete
+    let (ok, json, err) = zorginkoop(&[
+        "settle",
+        "nursing",
+        "--results",
+        &results,
+        "--context",
+        &ctx,
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cats: std::collections::BTreeSet<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        cats.into_iter().collect::<Vec<_>>(),
+        ["new", "regular", "small"],
+        "{json}"
+    );
+    for st in v.as_array().unwrap() {
+        assert!(!st["total"].is_null(), "{st}");
+        if st["category"] == "regular" {
+            let group = st["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|l| l["step"] == "efficiency_group")
+                .unwrap();
+            assert!(
+                group["calculation"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with("berekend met het doelmatigheidsmodel"),
+                "{group}"
+            );
+        }
+    }
+    // the same run with --context is another input: recorded as a new run
+    let (ok, _, err) = zorginkoop(&[
+        "settle",
+        "nursing",
+        "--results",
+        &results,
+        "--context",
+        &ctx,
+        "--db",
+        &db,
+    ]);
+    assert!(ok, "{err}");
+    assert!(err.contains("Afrekenrun 2 vastgelegd"), "{err}");
+    let (ok, text, err) = zorginkoop(&[
+        "settle",
+        "efficiency",
+        "--results",
+        &results,
+        "--context",
+        &ctx,
+    ]);
+    assert!(ok, "{err}");
+    assert!(text.contains("Kleinste kwadraten over"), "{text}");
+    let (ok, json, err) = zorginkoop(&[
+        "settle",
+        "ratio",
+        "--results",
+        &results,
+        "--context",
+        &ctx,
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert!(!v.as_array().unwrap().is_empty());
+    for r in v.as_array().unwrap() {
+        assert_eq!(r["schema"], "zorginkoop.client-postcode-ratio/1");
+        assert!(
+            r["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["step"] == "client_postcode_ratio")
+        );
+    }
 }

@@ -33,6 +33,7 @@ pub struct Passage {
 pub const DOC_004: &str = "004_ff397b22ce59c05b.txt";
 const H4: &str = "4. Hoe bepalen wij onze tarieven en hoeveel zorg wij inkopen?";
 const B6: &str = "Bijlage 6. Doelmatigheidsverbetering";
+const B3: &str = "Bijlage 3. Inkoopvoorwaarden nieuwe zorgaanbieders 2021";
 
 impl Passage {
     pub fn cite(self) -> Cite {
@@ -115,6 +116,37 @@ pub const PER_5_MINUTES: Passage = Passage {
     quote: "Wij bieden in 2021 alle zorgaanbieders een overeenkomst aan met een integraal tarief (per 5 minuten)",
 };
 
+/// The efficiency model corrects for the client characteristics.
+pub const MODEL_CHARACTERISTICS: Passage = Passage {
+    section: H4,
+    quote: "Dit doen we door rekening te houden met de cliëntkenmerken leeftijd, geslacht, zorgduur afgeleid van de doelgroepenregistratie, het overlijden van een cliënt na de zorgperiode en een regiokenmerk.",
+};
+/// Small (and new) providers are outside the efficiency model.
+pub const MODEL_EXCLUDES_SMALL: Passage = Passage {
+    section: H4,
+    quote: "Kleine zorgaanbieders zijn daarom uitgesloten van het doelmatigheidsmodel van Zilveren Kruis.",
+};
+/// New providers are outside the efficiency model.
+pub const NEW_EXCLUDED: Passage = Passage {
+    section: H4,
+    quote: "Nieuwe zorgaanbieders zijn uitgesloten van het doelmatigheidsmodel en de aanvullende doelmatigheidsafspraak.",
+};
+/// Bijlage 3: the client-per-postcode ratio.
+pub const RATIO_DEFINITION: Passage = Passage {
+    section: B3,
+    quote: "We berekenen de mate van versnippering met een klant-werkgebied-ratio.",
+};
+/// Bijlage 3: its numerator.
+pub const RATIO_CLIENTS: Passage = Passage {
+    section: B3,
+    quote: "het aantal klanten van Zilveren Kruis binnen ons kernwerkgebied waar u zorg aan heeft geleverd",
+};
+/// Bijlage 3: its denominator.
+pub const RATIO_POSTCODES: Passage = Passage {
+    section: B3,
+    quote: "het aantal 4-cijferige postcodegebieden binnen ons kernwerkgebied waarin u zorg heeft geleverd",
+};
+
 /// Every passage written in the code (checked against the document text by a test).
 pub const ALL: &[Passage] = &[
     REFERENCE_CLAIMS,
@@ -131,6 +163,12 @@ pub const ALL: &[Passage] = &[
     B6_CHANGE,
     B6_REPAY,
     PER_5_MINUTES,
+    MODEL_CHARACTERISTICS,
+    MODEL_EXCLUDES_SMALL,
+    NEW_EXCLUDED,
+    RATIO_DEFINITION,
+    RATIO_CLIENTS,
+    RATIO_POSTCODES,
 ];
 
 /// The prestaties of the efficiency measure (bijlage 6 a): codes named in the text, not

@@ -18,6 +18,12 @@ pub enum SettleError {
         line: usize,
         problem: String,
     },
+    /// A context file (register, regional scores) is not valid.
+    #[error("{}: {problem}", file.display())]
+    Context { file: PathBuf, problem: String },
+    /// The efficiency model cannot be estimated.
+    #[error("doelmatigheidsmodel: {0}")]
+    Model(String),
     /// A file could not be read.
     #[error("{file}: kan niet worden gelezen: {source}")]
     Io {

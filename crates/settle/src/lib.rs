@@ -12,18 +12,31 @@
 //! * [`terms`]: what the claims cannot tell: a 2020 contract, the efficiency group, the tariff
 //!   and the efficiency agreement of each provider;
 //! * [`nursing`]: the settlement itself in exact decimals;
-//! * [`statement`]: the statement (versioned JSON and Dutch text), each line citing its passage.
+//! * [`statement`]: the statement (versioned JSON and Dutch text), each line citing its passage;
+//! * [`register`]: the insured register and regional scores of a context folder;
+//! * [`model`]: the efficiency model (chapter 4): expected cost per client-month, each regular
+//!   provider's ratio of actual to expected cost, its efficiency group;
+//! * [`ratio`]: the client-per-postcode ratio (bijlage 3).
 
 pub mod cite;
 pub mod error;
+pub mod model;
 pub mod nursing;
+pub mod ratio;
+pub mod register;
 pub mod rules;
 pub mod scan;
 pub mod statement;
 pub mod terms;
 
 pub use error::SettleError;
-pub use nursing::{settle_nursing, settle_nursing_from_figures};
+pub use model::Efficiency;
+pub use nursing::{
+    settle_nursing, settle_nursing_from_figures, settle_nursing_with_context,
+    settle_nursing_with_model,
+};
+pub use ratio::{RatioReport, client_postcode_ratios};
+pub use register::Register;
 pub use rules::NursingRules;
 pub use statement::{Amount, Line, Statement};
 pub use terms::{Agreement, ProviderTerms, TermsSet};

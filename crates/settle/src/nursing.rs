@@ -25,14 +25,16 @@
 
 use crate::SettleError;
 use crate::cite::{self, Cite};
+use crate::model::{self, Efficiency};
+use crate::register::Register;
 use crate::rules::{Category, NursingRules};
 use crate::scan::{self, ClaimFigures, ClientMonths, Period, ProviderFigures};
-use crate::statement::{Amount, Line, PolicyRef, SCHEMA, Statement, euro, percent};
+use crate::statement::{Amount, Line, PolicyRef, SCHEMA, Statement, dutch_number, euro, percent};
 use crate::terms::{ProviderTerms, TermsSet};
 use chrono::NaiveDate;
 use rust_decimal::{Decimal, RoundingStrategy};
-use std::collections::BTreeSet;
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 
 /// Settles every district nursing provider found in `results` (or in `terms`), or only
 /// `provider`.
@@ -46,11 +48,92 @@ pub fn settle_nursing(
     settle_nursing_from_figures(rules, &figures, terms, provider)
 }
 
+/// Settles with the efficiency model: reads the insured register and the regional scores from
+/// `context` (the claims checker's context folder: `insured.csv` with `sex` and `death_date`,
+/// `region_scores.csv`), estimates the model over every regular provider (whichever
+/// `provider` is asked for: the fit is over all of them), and settles each regular provider
+/// whose terms give no efficiency group with the group the model computed. Returns the
+/// statements and the model.
+pub fn settle_nursing_with_context(
+    rules: &NursingRules,
+    results: &[PathBuf],
+    terms: &TermsSet,
+    context: &Path,
+    provider: Option<&str>,
+) -> Result<(Vec<Statement>, Efficiency), SettleError> {
+    if let Some(p) = provider
+        && !crate::error::is_agb(p)
+    {
+        return Err(SettleError::BadAgb(p.to_string()));
+    }
+    let figures = scan::scan(rules, results, None)?;
+    let bsns: BTreeSet<String> = figures
+        .clients
+        .iter()
+        .filter(|((_, p), _)| *p == Period::Reference)
+        .flat_map(|(_, v)| v.iter().map(|c| c.bsn.clone()))
+        .collect();
+    let register = Register::load_dir(context, Some(&bsns), true)?;
+    let eff = efficiency(rules, &figures, terms, &register)?;
+    let statements = settle_nursing_with_model(rules, &figures, terms, Some(&eff), provider)?;
+    Ok((statements, eff))
+}
+
+/// The category of table 1 of a provider, and whether it had a 2020 contract (from the terms,
+/// else from its reference-period claims).
+fn category_of(
+    rules: &NursingRules,
+    fig: &ProviderFigures,
+    terms: &ProviderTerms,
+) -> Result<(bool, Category), SettleError> {
+    let contract_2020 = terms.contract_2020.unwrap_or(fig.reference_lines > 0);
+    Ok((
+        contract_2020,
+        rules.category(contract_2020, cents(fig.reference_cents))?,
+    ))
+}
+
+/// The efficiency model over the regular providers of `figures` (see [`crate::model`]).
+pub fn efficiency(
+    rules: &NursingRules,
+    figures: &ClaimFigures,
+    terms: &TermsSet,
+    register: &Register,
+) -> Result<Efficiency, SettleError> {
+    let none = ProviderTerms::default();
+    let mut regular = BTreeSet::new();
+    for (agb, fig) in &figures.providers {
+        let t = terms.providers.get(agb).unwrap_or(&none);
+        if category_of(rules, fig, t)?.1 == Category::Regular {
+            regular.insert(agb.clone());
+        }
+    }
+    let clients: BTreeMap<String, &[ClientMonths]> = figures
+        .clients
+        .iter()
+        .filter(|((_, p), _)| *p == Period::Reference)
+        .map(|((a, _), v)| (a.clone(), v.as_slice()))
+        .collect();
+    model::estimate(&rules.model, register, &clients, &regular)
+}
+
 /// Settles from figures already read (see [`scan::scan`]).
 pub fn settle_nursing_from_figures(
     rules: &NursingRules,
     figures: &ClaimFigures,
     terms: &TermsSet,
+    provider: Option<&str>,
+) -> Result<Vec<Statement>, SettleError> {
+    settle_nursing_with_model(rules, figures, terms, None, provider)
+}
+
+/// Settles from figures already read, with the efficiency model's outcome when there is one:
+/// a regular provider without a group in its terms gets the group the model computed.
+pub fn settle_nursing_with_model(
+    rules: &NursingRules,
+    figures: &ClaimFigures,
+    terms: &TermsSet,
+    efficiency: Option<&Efficiency>,
     provider: Option<&str>,
 ) -> Result<Vec<Statement>, SettleError> {
     let mut agbs: BTreeSet<&str> = figures.providers.keys().map(String::as_str).collect();
@@ -78,6 +161,7 @@ pub fn settle_nursing_from_figures(
                 terms.providers.get(agb).unwrap_or(&none),
                 clients(Period::Reference),
                 clients(Period::Year),
+                efficiency,
             )
         })
         .collect()
@@ -167,6 +251,7 @@ fn settle_one(
     terms: &ProviderTerms,
     clients_ref: &[ClientMonths],
     clients_year: &[ClientMonths],
+    efficiency: Option<&Efficiency>,
 ) -> Result<Statement, SettleError> {
     let mut b = Builder { lines: Vec::new() };
     let mut missing = Vec::new();
@@ -188,7 +273,7 @@ fn settle_one(
     .choice = Some("Goedgekeurd = toegekend of verlaagd toegekend door de declaratiecontrole, geteld tegen het toegekende bedrag. De labels van Zilveren Kruis zijn al getoetst door de declaratieregel zk-labels-insured; gemeenten onder Zorg in de Wijk worden (nog) niet uitgesloten: de resultaten hebben geen postcode.".into());
 
     // 2. 2020 contract and category (table 1)
-    let contract_2020 = terms.contract_2020.unwrap_or(fig.reference_lines > 0);
+    let (contract_2020, category) = category_of(rules, fig, terms)?;
     let line = b.push(
         "contract_2020",
         "Overeenkomst wijkverpleging 2020",
@@ -206,7 +291,6 @@ fn settle_one(
     if terms.contract_2020.is_none() {
         line.choice = Some("Zonder opgave geldt een zorgaanbieder met goedgekeurde declaraties in de referentieperiode als bestaande zorgaanbieder (overeenkomst 2020), anders als nieuwe.".into());
     }
-    let category = rules.category(contract_2020, revenue)?;
     let threshold = rules.small_threshold.value;
     b.push(
         "category",
@@ -243,18 +327,63 @@ fn settle_one(
     let mut group = None;
     let mut cut = Decimal::ZERO; // the cut the provider's group carries
     let mut agreement = None;
+    if category != Category::Regular && efficiency.is_some() {
+        b.push(
+            "efficiency_model",
+            "Doelmatigheidsmodel",
+            Amount::Text("niet van toepassing".into()),
+            format!(
+                "{} vallen buiten het doelmatigheidsmodel",
+                match category {
+                    Category::New => "nieuwe zorgaanbieders",
+                    _ => "kleine zorgaanbieders",
+                }
+            ),
+            match category {
+                Category::New => cite::NEW_EXCLUDED.cite(),
+                _ => cite::MODEL_EXCLUDES_SMALL.cite(),
+            },
+        );
+    }
     if category == Category::Regular {
-        match terms.efficiency_group {
-            None => missing.push("de doelmatigheidsgroep (uitkomst van het doelmatigheidsmodel) is niet opgegeven in de afspraken".to_string()),
-            Some(g) => {
+        let computed = efficiency.and_then(|e| e.providers.get(agb).map(|p| (e, p)));
+        if let Some((e, p)) = computed {
+            model_line(rules, &mut b, e, p);
+        }
+        let model_group = computed.and_then(|(_, p)| p.group);
+        let chosen = match (terms.efficiency_group, model_group) {
+            (Some(g), _) => Some((g, true)),
+            (None, Some(g)) => Some((g, false)),
+            (None, None) => None,
+        };
+        match chosen {
+            None => missing.push(match efficiency {
+                None => "de doelmatigheidsgroep (uitkomst van het doelmatigheidsmodel) is niet opgegeven in de afspraken; geef het verzekerdenbestand en de regioscores op (--context) om haar te berekenen".to_string(),
+                Some(e) => format!(
+                    "de doelmatigheidsgroep is niet opgegeven in de afspraken en kon niet worden berekend: {}",
+                    e.problem.clone().unwrap_or_else(|| "geen cliënten om mee te vergelijken".into())
+                ),
+            }),
+            Some((g, from_terms)) => {
                 group = Some(g);
-                b.push(
+                let line = b.push(
                     "efficiency_group",
                     "Doelmatigheidsgroep",
                     Amount::Count(i64::from(g)),
-                    "opgegeven in de afspraken (uitkomst van het doelmatigheidsmodel)",
+                    if from_terms {
+                        match model_group {
+                            Some(m) if m != g => format!("opgegeven in de afspraken; die gaan voor (het doelmatigheidsmodel berekende groep {m})"),
+                            Some(_) => "opgegeven in de afspraken; het doelmatigheidsmodel berekende dezelfde groep".to_string(),
+                            None => "opgegeven in de afspraken (uitkomst van het doelmatigheidsmodel)".to_string(),
+                        }
+                    } else {
+                        group_calculation(rules, g, computed.and_then(|(_, p)| p.ratio))
+                    },
                     cite::EFFICIENCY_GROUP.cite(),
                 );
+                if !from_terms {
+                    line.choice = Some(boundaries_note(rules));
+                }
                 if let Some(p) = rules.cut(g) {
                     cut = p.value;
                     agreement = terms.agreement.clone();
@@ -561,6 +690,124 @@ fn settle_one(
         cite::BALANCE.cite(),
     );
     Ok(finish(rules, agb, category, b, missing, Some(total)))
+}
+
+/// The line with the model's ratio for a regular provider.
+fn model_line(
+    rules: &NursingRules,
+    b: &mut Builder,
+    e: &Efficiency,
+    p: &model::ProviderEfficiency,
+) {
+    let share = percent(rules.model.outlier_share.value);
+    let min = rules.model.outlier_min.value.normalize();
+    let counted = format!(
+        "van de {} cliënten met prestaties {} in de referentieperiode: {} niet in het verzekerdenbestand of zonder regioscore, {} met de laagste en {} met de hoogste gemiddelde kosten per maand buiten beschouwing ({share} aan elke kant, minimaal {min})",
+        p.clients,
+        cite::EFFICIENCY_PRESTATIES.join(", "),
+        p.unknown,
+        p.outliers_low,
+        p.outliers_high
+    );
+    let (amount, calculation) = match (p.ratio, &e.fit) {
+        (Some(r), _) => (
+            Amount::Ratio(r),
+            format!(
+                "werkelijk gemiddeld {} tegen verwacht {} per cliëntmaand over {} cliënten ({counted}){}",
+                euro(p.actual),
+                euro(p.expected),
+                p.included,
+                p.rank
+                    .map(|k| format!(
+                        "; rang {k} van {} (1 = hoogste verhouding)",
+                        e.providers.values().filter(|x| x.rank.is_some()).count()
+                    ))
+                    .unwrap_or_default()
+            ),
+        ),
+        (None, None) => (
+            Amount::Text("niet te bepalen".into()),
+            format!(
+                "het model kon niet worden geschat: {}",
+                e.problem.clone().unwrap_or_default()
+            ),
+        ),
+        (None, Some(_)) => (
+            Amount::Text("niet te bepalen".into()),
+            format!("geen cliënten om te vergelijken ({counted})"),
+        ),
+    };
+    let coefficients = e
+        .fit
+        .as_ref()
+        .map(|f| {
+            f.coefficients
+                .iter()
+                .map(|(n, c)| match c {
+                    Some(c) => format!("{n} {}", c.normalize().to_string().replace('.', ",")),
+                    None => format!("{n} (niet geschat: gelijk voor alle cliënten of afhankelijk van de andere)"),
+                })
+                .collect::<Vec<_>>()
+                .join("; ")
+        })
+        .map(|c| format!(" Coëfficiënten (euro per cliëntmaand), geschat over {} cliënten van {} reguliere zorgaanbieders: {c}.", e.fit.as_ref().map_or(0, |f| f.clients), e.fit.as_ref().map_or(0, |f| f.providers)))
+        .unwrap_or_default();
+    b.push(
+        "efficiency_ratio",
+        "Werkelijke ten opzichte van verwachte kosten per cliëntmaand (doelmatigheidsmodel)",
+        amount,
+        calculation,
+        cite::MODEL_CHARACTERISTICS.cite(),
+    )
+    .choice = Some(format!(
+        "Het document geeft geen formule; onze keuze: kleinste-kwadratenregressie van de gemiddelde kosten per maand (toegekend bedrag / hele maanden met zorg) op een constante, leeftijdsklasse (65-74, 75-84, 85+; jonger is de basis), vrouw, zorgduur (maanden met zorg; de doelgroepenregistratie zit niet in de declaraties), overlijden binnen {} maanden na de laatste zorgdag en de regioscore van de postcode, over de cliënten van alle reguliere zorgaanbieders; verwacht = coëfficiënten × kenmerken, afgerond op centen; verhouding = som werkelijk / som verwacht, afgerond op 4 decimalen.{coefficients}",
+        rules.model.death_months.value.normalize()
+    ));
+}
+
+/// How the model's group follows from the ratio.
+fn group_calculation(rules: &NursingRules, g: u8, ratio: Option<Decimal>) -> String {
+    let r = ratio.map(|r| dutch_number(r, 4)).unwrap_or_default();
+    let bound = |i: usize| dutch_number(rules.model.group_min_ratio[i].value, 2);
+    match g {
+        5 => format!(
+            "berekend met het doelmatigheidsmodel: verhouding {r} < {} (ondergrens groep 4)",
+            bound(3)
+        ),
+        g => format!(
+            "berekend met het doelmatigheidsmodel: verhouding {r} ≥ {} (ondergrens groep {g}){}",
+            bound(usize::from(g) - 1),
+            if g > 1 {
+                format!(
+                    " en < {} (ondergrens groep {})",
+                    bound(usize::from(g) - 2),
+                    g - 1
+                )
+            } else {
+                String::new()
+            }
+        ),
+    }
+}
+
+/// The note on the group boundaries.
+fn boundaries_note(rules: &NursingRules) -> String {
+    let b: Vec<String> = rules
+        .model
+        .group_min_ratio
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("groep {} vanaf {}", i + 1, dutch_number(p.value, 2)))
+        .collect();
+    format!(
+        "De grenzen tussen de groepen zijn onze keuze (parameters efficiency.group-1..4.min-ratio{}): {}, daaronder groep 5. Groep 1-3 krijgen een afslag, dus groep 1 is de minst doelmatige en groep 5 de meest doelmatige.",
+        if rules.model.group_min_ratio.iter().any(|p| p.example) {
+            ", VOORBEELDWAARDEN: het document noemt ze niet"
+        } else {
+            ""
+        },
+        b.join(", ")
+    )
 }
 
 fn cents_dec(c: Decimal) -> Decimal {

@@ -73,8 +73,72 @@ pub struct NursingRules {
     /// The tariff cut of efficiency groups 1, 2 and 3.
     pub cuts: [Param; 3],
     pub max_hours: Param,
+    /// The efficiency model (chapter 4 and bijlage 6).
+    pub model: ModelRules,
+    /// The client-per-postcode ratio (bijlage 3).
+    pub ratio: RatioRules,
     overproduction: Table,
     category: Table,
+}
+
+/// What the efficiency model reads from the policy.
+#[derive(Debug, Clone)]
+pub struct ModelRules {
+    /// Share of a provider's clients with the highest, and the same share with the lowest,
+    /// average cost per month left out (`efficiency.outlier-share`, 2.5 %).
+    pub outlier_share: Param,
+    /// At least this many at each end (`efficiency.outlier-min-clients`, 1).
+    pub outlier_min: Param,
+    /// A death within this many months after the last care counts (`efficiency.death-window-months`).
+    pub death_months: Param,
+    /// The lowest ratio of actual to expected cost of groups 1, 2, 3 and 4
+    /// (`efficiency.group-N.min-ratio`); below the last: group 5.
+    pub group_min_ratio: [Param; 4],
+}
+
+impl ModelRules {
+    /// The group of a ratio of actual to expected cost: 1 (least efficient) to 5.
+    pub fn group(&self, ratio: Decimal) -> u8 {
+        for (i, p) in self.group_min_ratio.iter().enumerate() {
+            if ratio >= p.value {
+                return i as u8 + 1;
+            }
+        }
+        5
+    }
+}
+
+/// What the client-per-postcode ratio reads from the policy.
+#[derive(Debug, Clone)]
+pub struct RatioRules {
+    /// `client-postcode-ratio.minimum` (2 clients per postcode area).
+    pub minimum: Param,
+    /// `client-postcode-ratio.exempt-max-clients`: with this many clients or fewer the ratio
+    /// does not apply.
+    pub exempt_max_clients: Param,
+    /// Timeline `client-postcode-ratio-period`, inclusive.
+    pub period: (NaiveDate, NaiveDate),
+    pub period_cite: Cite,
+    excluded: Table,
+}
+
+impl RatioRules {
+    /// The Zorg in de Wijk municipality a 4-digit postcode lies in (table
+    /// `zorg-in-de-wijk-postcodes`), `None` when it lies outside them.
+    pub fn zorg_in_de_wijk(&self, pc4: u16) -> Option<String> {
+        let t = &self.excluded;
+        let (i, o) = (t.input_index("postcode4")?, t.output_index("municipality")?);
+        let v = TableValue::Number(Decimal::from(pc4));
+        t.rows
+            .iter()
+            .find(|r| r.inputs[i].matches(&v))
+            .and_then(|r| r.outputs[o].as_text().map(str::to_string))
+    }
+
+    /// The passage of the Zorg in de Wijk table.
+    pub fn excluded_cite(&self) -> Cite {
+        Cite::from(&*self.excluded.source)
+    }
 }
 
 fn problem(policy: &Policy, p: impl Into<String>) -> SettleError {
@@ -122,6 +186,27 @@ impl NursingRules {
         let reference_until = reference
             .until
             .ok_or_else(|| problem(policy, "tijdlijn `reference-period` heeft geen einddatum"))?;
+        let ratio_period = policy
+            .file
+            .timeline
+            .iter()
+            .find(|m| m.id == "client-postcode-ratio-period")
+            .ok_or_else(|| problem(policy, "tijdlijn `client-postcode-ratio-period` ontbreekt"))?;
+        let ratio_until = ratio_period.until.ok_or_else(|| {
+            problem(
+                policy,
+                "tijdlijn `client-postcode-ratio-period` heeft geen einddatum",
+            )
+        })?;
+        let excluded = table(policy, "zorg-in-de-wijk-postcodes")?;
+        if excluded.input_index("postcode4").is_none()
+            || excluded.output_index("municipality").is_none()
+        {
+            return Err(problem(
+                policy,
+                "tabel `zorg-in-de-wijk-postcodes` heeft niet de kolommen postcode4 en municipality",
+            ));
+        }
         let codes = table(policy, "prestatie-codes")?;
         let code_col = codes.input_index("prestatie_code").ok_or_else(|| {
             problem(
@@ -163,10 +248,45 @@ impl NursingRules {
                 param(policy, "efficiency.tariff-cut.group-3", on)?,
             ],
             max_hours: param(policy, "efficiency.max-hours-per-client-month", on)?,
+            model: ModelRules {
+                outlier_share: param(policy, "efficiency.outlier-share", on)?,
+                outlier_min: param(policy, "efficiency.outlier-min-clients", on)?,
+                death_months: param(policy, "efficiency.death-window-months", on)?,
+                group_min_ratio: [
+                    param(policy, "efficiency.group-1.min-ratio", on)?,
+                    param(policy, "efficiency.group-2.min-ratio", on)?,
+                    param(policy, "efficiency.group-3.min-ratio", on)?,
+                    param(policy, "efficiency.group-4.min-ratio", on)?,
+                ],
+            },
+            ratio: RatioRules {
+                minimum: param(policy, "client-postcode-ratio.minimum", on)?,
+                exempt_max_clients: param(policy, "client-postcode-ratio.exempt-max-clients", on)?,
+                period: (ratio_period.date, ratio_until),
+                period_cite: Cite::from(&ratio_period.source),
+                excluded,
+            },
             overproduction: table(policy, "overproduction")?,
             category: table(policy, "provider-category")?,
         };
         // fail now rather than per provider
+        let b = &rules.model.group_min_ratio;
+        if !b.windows(2).all(|w| w[0].value > w[1].value) {
+            return Err(problem(
+                policy,
+                "de grenzen efficiency.group-1..4.min-ratio moeten van hoog naar laag lopen",
+            ));
+        }
+        if !(rules.model.death_months.value.is_integer()
+            && rules.model.outlier_min.value.is_integer()
+            && rules.model.death_months.value >= Decimal::ZERO
+            && rules.model.outlier_min.value >= Decimal::ZERO)
+        {
+            return Err(problem(
+                policy,
+                "efficiency.death-window-months en efficiency.outlier-min-clients moeten hele getallen zijn",
+            ));
+        }
         for g in 1..=5 {
             rules.overproduction(Category::Regular, Some(g))?;
         }

@@ -9,7 +9,7 @@
 use crate::SettleError;
 use crate::rules::NursingRules;
 use chrono::NaiveDate;
-use datafusion::arrow::array::{Array, Int64Array, StringArray};
+use datafusion::arrow::array::{Array, Date32Array, Int64Array, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -40,6 +40,17 @@ pub struct ClientMonths {
     pub cents: i64,
     /// Whole calendar months with approved care, 1-12.
     pub months: i64,
+    /// The last day with approved care in the period.
+    pub last_date: NaiveDate,
+}
+
+/// A client of a provider with approved district nursing care in the period of the
+/// client-per-postcode ratio (every prestatie of table `prestatie-codes`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientPlace {
+    pub bsn: String,
+    /// The last day with approved care in that period (the address of that day counts).
+    pub last_date: NaiveDate,
 }
 
 /// What the settlement needs from the claims, per provider AGB code.
@@ -48,6 +59,9 @@ pub struct ClaimFigures {
     pub providers: BTreeMap<String, ProviderFigures>,
     /// Per provider and period, the clients sorted by BSN.
     pub clients: BTreeMap<(String, Period), Vec<ClientMonths>>,
+    /// Per provider, the clients of the client-per-postcode ratio's period sorted by BSN (only
+    /// when asked for, see [`scan_with`]).
+    pub places: BTreeMap<String, Vec<ClientPlace>>,
 }
 
 fn date(d: NaiveDate) -> String {
@@ -69,6 +83,16 @@ pub fn scan(
     results: &[PathBuf],
     provider: Option<&str>,
 ) -> Result<ClaimFigures, SettleError> {
+    scan_with(rules, results, provider, false)
+}
+
+/// [`scan`], and with `places` the clients of the client-per-postcode ratio too.
+pub fn scan_with(
+    rules: &NursingRules,
+    results: &[PathBuf],
+    provider: Option<&str>,
+    places: bool,
+) -> Result<ClaimFigures, SettleError> {
     if let Some(p) = provider
         && !crate::error::is_agb(p)
     {
@@ -82,13 +106,14 @@ pub fn scan(
     let rt = tokio::runtime::Builder::new_current_thread()
         .build()
         .map_err(|e| SettleError::Query(e.to_string()))?;
-    rt.block_on(scan_async(rules, results, provider))
+    rt.block_on(scan_async(rules, results, provider, places))
 }
 
 async fn scan_async(
     rules: &NursingRules,
     results: &[PathBuf],
     provider: Option<&str>,
+    with_places: bool,
 ) -> Result<ClaimFigures, SettleError> {
     let ctx = SessionContext::new();
     let mut paths = Vec::with_capacity(results.len());
@@ -156,7 +181,8 @@ async fn scan_async(
     // per client: amount and whole months with care (bijlage 6 b), bijlage 6 prestaties only
     let q = format!(
         "SELECT provider_agb, period, bsn, SUM(granted_cents) AS cents,
-                COUNT(DISTINCT date_part('year', start_date) * 12 + date_part('month', start_date)) AS months
+                COUNT(DISTINCT date_part('year', start_date) * 12 + date_part('month', start_date)) AS months,
+                MAX(start_date) AS last_date
          FROM (SELECT provider_agb, bsn, granted_cents, start_date,
                       CASE WHEN start_date BETWEEN {rs} AND {re} THEN 0
                            WHEN start_date BETWEEN {ys} AND {ye} THEN 1 END AS period
@@ -172,6 +198,7 @@ async fn scan_async(
         let bsn = strings(&b, 2)?;
         let cents = ints(&b, 3)?;
         let months = ints(&b, 4)?;
+        let last = dates(&b, 5)?;
         for i in 0..b.num_rows() {
             let p = if period.value(i) == 0 {
                 Period::Reference
@@ -186,13 +213,69 @@ async fn scan_async(
                     bsn: bsn.value(i).to_string(),
                     cents: cents.value(i),
                     months: months.value(i),
+                    last_date: day(last.value(i))?,
                 });
         }
     }
     for v in figures.clients.values_mut() {
         v.sort_by(|a, b| a.bsn.cmp(&b.bsn));
     }
+
+    if with_places {
+        // per client: the last day with approved care in the ratio's period (bijlage 3)
+        let (ps, pe) = (date(rules.ratio.period.0), date(rules.ratio.period.1));
+        let q = format!(
+            "SELECT provider_agb, bsn, MAX(start_date) AS last_date
+             FROM results
+             WHERE {approved} AND prestatie IN ({codes}) {only}
+               AND start_date BETWEEN {ps} AND {pe}
+             GROUP BY provider_agb, bsn",
+            codes = in_list(&all)
+        );
+        for b in ctx.sql(&q).await?.collect().await? {
+            let agb = strings(&b, 0)?;
+            let bsn = strings(&b, 1)?;
+            let last = dates(&b, 2)?;
+            for i in 0..b.num_rows() {
+                figures
+                    .places
+                    .entry(agb.value(i).to_string())
+                    .or_default()
+                    .push(ClientPlace {
+                        bsn: bsn.value(i).to_string(),
+                        last_date: day(last.value(i))?,
+                    });
+            }
+        }
+        for v in figures.places.values_mut() {
+            v.sort_by(|a, b| a.bsn.cmp(&b.bsn));
+        }
+    }
     Ok(figures)
+}
+
+/// Days since 1970-01-01 as a date.
+fn day(days: i32) -> Result<NaiveDate, SettleError> {
+    NaiveDate::from_ymd_opt(1970, 1, 1)
+        .and_then(|e| e.checked_add_signed(chrono::Duration::days(i64::from(days))))
+        .ok_or_else(|| SettleError::Query(format!("datum buiten bereik: dag {days}")))
+}
+
+/// Column `i` as Date32.
+fn dates(b: &RecordBatch, i: usize) -> Result<Date32Array, SettleError> {
+    let a = cast(b.column(i), &DataType::Date32).map_err(|e| SettleError::Query(e.to_string()))?;
+    let s = a
+        .as_any()
+        .downcast_ref::<Date32Array>()
+        .ok_or_else(|| SettleError::Query(format!("kolom {i} is geen datum")))?
+        .clone();
+    if s.null_count() > 0 {
+        return Err(SettleError::Query(format!(
+            "kolom {} bevat lege waarden",
+            b.schema().field(i).name()
+        )));
+    }
+    Ok(s)
 }
 
 /// Column `i` as Utf8 (DataFusion may hand strings out as Utf8View).

@@ -23,6 +23,8 @@ pub enum Amount {
     Hours(Decimal),
     /// A whole number.
     Count(i64),
+    /// A number that is no euro amount, ratio or hours (the client-per-postcode ratio).
+    Number(Decimal),
     /// Text (a category, "vrij volume").
     Text(String),
 }
@@ -49,6 +51,33 @@ pub struct PolicyRef {
     pub id: String,
     pub version: String,
     pub sha256: String,
+}
+
+impl PolicyRef {
+    /// The policy the rules were read from.
+    pub fn of(rules: &crate::rules::NursingRules) -> PolicyRef {
+        PolicyRef {
+            id: rules.policy_id.clone(),
+            version: rules.policy_version.clone(),
+            sha256: rules.policy_sha256.clone(),
+        }
+    }
+}
+
+/// Writes numbered lines as Dutch text: figure, calculation, passage, choice.
+pub fn write_lines(s: &mut String, lines: &[Line]) {
+    for (i, l) in lines.iter().enumerate() {
+        let _ = writeln!(s, "\n{:>2}. {}: {}", i + 1, l.label, show(&l.amount));
+        let _ = writeln!(s, "    berekening: {}", l.calculation);
+        let _ = writeln!(
+            s,
+            "    bron: {}, {}: \"{}\"",
+            l.source.document, l.source.section, l.source.quote
+        );
+        if let Some(c) = &l.choice {
+            let _ = writeln!(s, "    keuze: {c}");
+        }
+    }
 }
 
 /// A provider's settlement statement.
@@ -94,18 +123,7 @@ impl Statement {
             "Beleid {} versie {} (sha256 {})",
             self.policy.id, self.policy.version, self.policy.sha256
         );
-        for (i, l) in self.lines.iter().enumerate() {
-            let _ = writeln!(s, "\n{:>2}. {}: {}", i + 1, l.label, show(&l.amount));
-            let _ = writeln!(s, "    berekening: {}", l.calculation);
-            let _ = writeln!(
-                s,
-                "    bron: {}, {}: \"{}\"",
-                l.source.document, l.source.section, l.source.quote
-            );
-            if let Some(c) = &l.choice {
-                let _ = writeln!(s, "    keuze: {c}");
-            }
-        }
+        write_lines(&mut s, &self.lines);
         s.push('\n');
         match self.total {
             Some(t) => {
@@ -129,6 +147,7 @@ pub fn show(a: &Amount) -> String {
         Amount::Ratio(r) => percent(*r),
         Amount::Hours(h) => format!("{} uur", h.normalize().to_string().replace('.', ",")),
         Amount::Count(n) => n.to_string(),
+        Amount::Number(d) => dutch_number(*d, 2),
         Amount::Text(t) => t.clone(),
     }
 }

@@ -366,3 +366,112 @@ fn passages_in_the_code_are_verbatim() {
         assert!(text.contains(&norm(p.section)), "no section {}", p.section);
     }
 }
+
+/// The efficiency model over the worked example, with a register in which everybody is under
+/// 65, male, alive and lives in postcode 2000 (score 1.00). Regular providers: 00000002 and
+/// 00000004 (small 00000001 and new 00000003 are outside the model).
+///
+/// 00000002 has three clients with bijlage 6 care in the reference period: EUR 720 a month
+/// (2,160 over 3 months), EUR 432 (864 over 2) and EUR 7,200 (one month); the lowest and the
+/// highest are left out (2.5 % of 3, at least 1), so EUR 720 remains. 00000004 has one client,
+/// left out. The fit over that one client is its cost (only the constant can be estimated):
+/// expected EUR 720, ratio 1.0000 >= 1.00: group 3.
+///
+/// The terms give 00000002 group 2: they win, the line says the model computed 3. Without that
+/// group in the terms, group 3 is used: cut 1 % (example value) lapses for the agreement,
+/// basisbudget 103,000.00, overproduction 17,000.00 paid at 95 % (table 2, group 3, free
+/// volume) = 16,150.00, subtotal 119,150.00; surcharge 1 % = 1,191.50, 37.5 % repaid = 446.8125
+/// -> 446.81; total **118,703.19**. 00000004 stays without a total: no client to compare.
+#[test]
+fn the_model_group_is_used_when_the_terms_give_none_and_the_terms_still_win() {
+    use zorginkoop_claims::context::{InsuredPeriod, Postcode, Sex};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.parquet");
+    write(&path, &lines());
+    let r = rules();
+    let figures = zorginkoop_settle::scan::scan(&r, &[path], None).unwrap();
+    let people = [100000001u32, 100000002, 100000003, 400000001]
+        .map(|bsn| InsuredPeriod {
+            bsn,
+            uzovi: 3311,
+            birth_date: NaiveDate::from_ymd_opt(1980, 1, 1).unwrap(),
+            postcode: Postcode::new("2000AB").unwrap(),
+            from: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+            to: None,
+            sex: Some(Sex::Male),
+            death_date: None,
+        })
+        .to_vec();
+    let reg = zorginkoop_settle::Register::new(
+        people,
+        std::collections::BTreeMap::from([(2000u16, eur("1.00"))]),
+    );
+    let eff = zorginkoop_settle::nursing::efficiency(&r, &figures, &terms(), &reg).unwrap();
+    assert_eq!(
+        eff.providers.keys().collect::<Vec<_>>(),
+        ["00000002", "00000004"]
+    );
+    let p2 = &eff.providers["00000002"];
+    assert_eq!((p2.clients, p2.included), (3, 1));
+    assert_eq!((p2.ratio, p2.group), (Some(eur("1.0000")), Some(3)));
+    assert_eq!(eff.providers["00000004"].group, None);
+
+    let all =
+        zorginkoop_settle::settle_nursing_with_model(&r, &figures, &terms(), Some(&eff), None)
+            .unwrap();
+    let regular = by_agb(&all, "00000002");
+    let group = regular.line("efficiency_group").unwrap();
+    assert_eq!(group.amount, zorginkoop_settle::Amount::Count(2));
+    assert!(
+        group
+            .calculation
+            .contains("het doelmatigheidsmodel berekende groep 3"),
+        "{}",
+        group.calculation
+    );
+    assert_eq!(regular.total, Some(eur("116569.12")));
+    assert!(regular.line("efficiency_ratio").is_some());
+    let unknown = by_agb(&all, "00000004");
+    assert_eq!(unknown.total, None);
+    assert!(
+        unknown.missing[0].contains("kon niet worden berekend"),
+        "{:?}",
+        unknown.missing
+    );
+    let small = by_agb(&all, "00000001");
+    assert!(small.line("efficiency_model").is_some());
+    assert_eq!(small.total, Some(eur("72100.00")));
+
+    let no_group = TermsSet::parse(
+        Path::new("terms.csv"),
+        "provider_agb,contract_2020,efficiency_group,tariff_ref_cents,agreement_improvement\n\
+         00000001,ja,,,\n\
+         00000002,ja,,600,0.10\n\
+         00000003,nee,,,\n",
+    )
+    .unwrap();
+    let all =
+        zorginkoop_settle::settle_nursing_with_model(&r, &figures, &no_group, Some(&eff), None)
+            .unwrap();
+    let regular = by_agb(&all, "00000002");
+    let group = regular.line("efficiency_group").unwrap();
+    assert_eq!(group.amount, zorginkoop_settle::Amount::Count(3));
+    assert!(
+        group
+            .calculation
+            .starts_with("berekend met het doelmatigheidsmodel"),
+        "{}",
+        group.calculation
+    );
+    assert!(
+        group
+            .choice
+            .as_deref()
+            .unwrap()
+            .contains("VOORBEELDWAARDEN")
+    );
+    assert_eq!(regular.euro("overproduction_paid"), Some(eur("16150.00")));
+    assert_eq!(regular.euro("surcharge"), Some(eur("1191.50")));
+    assert_eq!(regular.euro("repayment"), Some(eur("446.81")));
+    assert_eq!(regular.total, Some(eur("118703.19")));
+}

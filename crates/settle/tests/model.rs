@@ -1,0 +1,330 @@
+//! The efficiency model (document 004, chapter 4) and the client-per-postcode ratio (bijlage
+//! 3), worked by hand.
+//!
+//! Policy values used (policies/district-nursing-2021.toml): outliers 2.5 % at each end, at
+//! least 1; a death within 2 months; group boundaries 1.10, 1.05, 1.00, 0.95 (example values);
+//! ratio minimum 2, not applied with 1 client; Zorg in de Wijk: Amsterdam 1000-1109 among
+//! others.
+
+use chrono::NaiveDate;
+use rust_decimal::Decimal;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use zorginkoop_claims::context::{InsuredPeriod, Postcode, Sex};
+use zorginkoop_settle::model::{self, Client, estimate, ols, outliers_per_end, trim};
+use zorginkoop_settle::ratio::ratio_for;
+use zorginkoop_settle::scan::{ClientMonths, ClientPlace};
+use zorginkoop_settle::statement::Amount;
+use zorginkoop_settle::{NursingRules, Register};
+
+fn rules() -> NursingRules {
+    let path =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/district-nursing-2021.toml");
+    let policy = zorginkoop_policy::Policy::load(&path).unwrap();
+    NursingRules::from_policy(&policy).unwrap()
+}
+
+fn d(s: &str) -> Decimal {
+    s.parse().unwrap()
+}
+
+fn day(y: i32, m: u32, dd: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, dd).unwrap()
+}
+
+/// A valid BSN (11-check) for a small number.
+fn bsn(n: u32) -> String {
+    (100_000_000u32 + n * 1000..)
+        .find(|&b| zorginkoop_claims::ident::bsn_valid(b))
+        .unwrap()
+        .to_string()
+}
+
+fn person(bsn: &str, birth: NaiveDate, postcode: &str) -> InsuredPeriod {
+    InsuredPeriod {
+        bsn: bsn.parse().unwrap(),
+        uzovi: 3311,
+        birth_date: birth,
+        postcode: Postcode::new(postcode).unwrap(),
+        from: day(2000, 1, 1),
+        to: None,
+        sex: Some(Sex::Male),
+        death_date: None,
+    }
+}
+
+/// y = 2, 3, 5 at x = 1, 2, 3: x̄ = 2, ȳ = 10/3, Sxy = (-1)(2 - 10/3) + (1)(5 - 10/3) = 3,
+/// Sxx = 2, so the slope is 3 / 2 = 1.5 and the constant 10/3 - 2 × 1.5 = 1/3 = 0.333333 (6
+/// decimals). A third column that is 7 everywhere cannot be estimated: left out.
+#[test]
+fn least_squares_on_three_points_solved_by_hand() {
+    let xs: Vec<Vec<Decimal>> = [1, 2, 3]
+        .iter()
+        .map(|&x| vec![Decimal::ONE, Decimal::from(x), Decimal::from(7)])
+        .collect();
+    let ys = [d("2"), d("3"), d("5")];
+    let b = ols(&xs, &ys).unwrap();
+    assert_eq!(b, vec![Some(d("0.333333")), Some(d("1.5")), None]);
+}
+
+/// "De 2,5% cliënten (minimaal 1) met de hoogste en 2,5% cliënten met de laagste gemiddelde
+/// zorgkosten per maand van een zorgaanbieder worden niet meegenomen in de analyse."
+/// 40 clients: 2.5 % of 40 = 1 at each end; 80: 2; 39: 0.975, rounded down 0, at least 1.
+#[test]
+fn a_provider_with_40_clients_loses_exactly_one_at_each_end() {
+    let r = rules();
+    assert_eq!(outliers_per_end(&r.model, 40), 1);
+    assert_eq!(outliers_per_end(&r.model, 80), 2);
+    assert_eq!(outliers_per_end(&r.model, 39), 1);
+    // costs 1..=40 euro a month, given in a scrambled order
+    let clients: Vec<Client> = (1..=40)
+        .map(|i| (i * 17) % 41)
+        .map(|c| Client {
+            bsn: format!("{c:09}"),
+            cost_per_month: Decimal::from(c),
+            x: [Decimal::ONE; 8],
+        })
+        .collect();
+    let (kept, low, high) = trim(&r.model, &clients);
+    assert_eq!((low, high, kept.len()), (1, 1, 38));
+    assert_eq!(kept.first().unwrap().cost_per_month, d("2"));
+    assert_eq!(kept.last().unwrap().cost_per_month, d("39"));
+    // two clients: one out at each end, nobody left to compare
+    let (kept, low, high) = trim(&r.model, &clients[..2]);
+    assert_eq!((kept.len(), low, high), (0, 1, 1));
+}
+
+/// "Of een cliënt is overleden na een zorgperiode bepalen we door te kijken naar overlijden
+/// binnen 2 maanden na de laatst afgesloten zorgperiode." Last care 31 October 2019: a death on
+/// 31 December 2019 counts, on 1 January 2020 not. Age 85 on the last day of care falls in the
+/// band 85+.
+#[test]
+fn death_within_two_months_after_the_last_care() {
+    let r = rules();
+    let b = bsn(1);
+    let mut p = person(&b, day(1934, 10, 31), "2000AB");
+    p.sex = Some(Sex::Female);
+    let scores = BTreeMap::from([(2000u16, d("1.07"))]);
+    let c = ClientMonths {
+        bsn: b.clone(),
+        cents: 30_000,
+        months: 3,
+        last_date: day(2019, 10, 31),
+    };
+    for (death, counts) in [(day(2019, 12, 31), true), (day(2020, 1, 1), false)] {
+        p.death_date = Some(death);
+        let reg = Register::new(vec![p.clone()], scores.clone());
+        let row = model::client(&r.model, &reg, &c).unwrap().unwrap();
+        assert_eq!(row.cost_per_month, d("100.00"));
+        // constant, 65-74, 75-84, 85+, female, months, died, score
+        let died = if counts { Decimal::ONE } else { Decimal::ZERO };
+        assert_eq!(
+            row.x,
+            [
+                Decimal::ONE,
+                Decimal::ZERO,
+                Decimal::ZERO,
+                Decimal::ONE,
+                Decimal::ONE,
+                d("3"),
+                died,
+                d("1.07")
+            ]
+        );
+    }
+    // not in the register, or no score for the postcode: left out
+    let reg = Register::new(vec![], scores.clone());
+    assert!(model::client(&r.model, &reg, &c).unwrap().is_none());
+    let reg = Register::new(vec![person(&b, day(1950, 1, 1), "3000AB")], scores);
+    assert!(model::client(&r.model, &reg, &c).unwrap().is_none());
+}
+
+/// Two regular providers of five clients each, all under 65, male, alive, in postcode 2000
+/// (score 1.00): only the constant and the care duration differ, the other characteristics are
+/// left out of the fit. One client at each end is left out per provider (5 × 2.5 % rounded down
+/// is 0, at least 1).
+///
+/// Kept, (months, cost per month): A (1, 100), (2, 200), (3, 300); B (1, 150), (2, 250),
+/// (3, 350). Fit over the six: x̄ = 2, ȳ = 1,350 / 6 = 225, Sxy = (-1)(100 - 225) + (1)(300 -
+/// 225) + (-1)(150 - 225) + (1)(350 - 225) = 400, Sxx = 4: slope 100, constant 225 - 200 = 25.
+/// Expected: 125, 225, 325, sum 675 for each provider. A: 600 / 675 = 0.8889 < 0.95: group 5
+/// (the most efficient); B: 750 / 675 = 1.1111 >= 1.10: group 1 (the least). Ranked: B 1, A 2.
+#[test]
+fn two_providers_fitted_compared_and_grouped_by_hand() {
+    let r = rules();
+    let mut people = Vec::new();
+    let mut clients: BTreeMap<String, Vec<ClientMonths>> = BTreeMap::new();
+    let data = [
+        (
+            "00000011",
+            [
+                (1, 1_000),
+                (1, 10_000),
+                (2, 40_000),
+                (3, 90_000),
+                (1, 100_000),
+            ],
+        ),
+        (
+            "00000012",
+            [
+                (1, 500),
+                (1, 15_000),
+                (2, 50_000),
+                (3, 105_000),
+                (1, 200_000),
+            ],
+        ),
+    ];
+    let mut n = 0;
+    for (agb, rows) in data {
+        for (months, cents) in rows {
+            n += 1;
+            let b = bsn(n);
+            people.push(person(&b, day(1980, 1, 1), "2000AB"));
+            clients
+                .entry(agb.to_string())
+                .or_default()
+                .push(ClientMonths {
+                    bsn: b,
+                    cents,
+                    months,
+                    last_date: day(2019, 12, 1),
+                });
+        }
+    }
+    let reg = Register::new(people, BTreeMap::from([(2000u16, d("1.00"))]));
+    let slices: BTreeMap<String, &[ClientMonths]> = clients
+        .iter()
+        .map(|(a, v)| (a.clone(), v.as_slice()))
+        .collect();
+    let regular: BTreeSet<String> = clients.keys().cloned().collect();
+    let e = estimate(&r.model, &reg, &slices, &regular).unwrap();
+    let fit = e.fit.as_ref().unwrap();
+    assert_eq!(fit.clients, 6);
+    let coef: Vec<Option<Decimal>> = fit.coefficients.iter().map(|c| c.1).collect();
+    assert_eq!(
+        coef,
+        vec![
+            Some(d("25")),
+            None,
+            None,
+            None,
+            None,
+            Some(d("100")),
+            None,
+            None
+        ]
+    );
+    let a = &e.providers["00000011"];
+    assert_eq!((a.outliers_low, a.outliers_high, a.included), (1, 1, 3));
+    assert_eq!((a.actual, a.expected), (d("200.00"), d("225.00")));
+    assert_eq!(
+        (a.ratio, a.group, a.rank),
+        (Some(d("0.8889")), Some(5), Some(2))
+    );
+    let b = &e.providers["00000012"];
+    assert_eq!(
+        (b.ratio, b.group, b.rank),
+        (Some(d("1.1111")), Some(1), Some(1))
+    );
+}
+
+/// Groups 1-3 get a cut, so group 1 is the least efficient: the boundaries are lower bounds of
+/// the ratio of actual to expected cost.
+#[test]
+fn group_boundaries_are_lower_bounds_from_group_1_down() {
+    let m = rules().model;
+    for (ratio, group) in [
+        ("1.10", 1),
+        ("1.0999", 2),
+        ("1.05", 2),
+        ("1.00", 3),
+        ("0.9999", 4),
+        ("0.95", 4),
+        ("0.9499", 5),
+    ] {
+        assert_eq!(m.group(d(ratio)), group, "{ratio}");
+    }
+}
+
+fn places(n: u32, first: u32) -> Vec<ClientPlace> {
+    (first..first + n)
+        .map(|i| ClientPlace {
+            bsn: bsn(i),
+            last_date: day(2019, 9, 1),
+        })
+        .collect()
+}
+
+/// "het aantal klanten van Zilveren Kruis binnen ons kernwerkgebied waar u zorg aan heeft
+/// geleverd" over "het aantal 4-cijferige postcodegebieden binnen ons kernwerkgebied": 7
+/// clients in 4 postcode areas (2000 ×2, 2001 ×2, 2002 ×2, 2003 ×1) is 1,75, below 2. An eighth
+/// client in Amsterdam (1011) is left out: "Gemeenten waar wij wijkverpleging via Zorg in de
+/// Wijk inkopen, nemen wij niet mee."
+#[test]
+fn seven_clients_over_four_postcodes_is_1_75_below_2() {
+    let r = rules();
+    let clients = places(8, 1);
+    let postcodes = [
+        "2000AA", "2000AB", "2001AA", "2001ZZ", "2002AA", "2002AB", "2003AA", "1011AB",
+    ];
+    let people: Vec<InsuredPeriod> = clients
+        .iter()
+        .zip(postcodes)
+        .map(|(c, p)| person(&c.bsn, day(1940, 1, 1), p))
+        .collect();
+    let reg = Register::new(people, BTreeMap::new());
+    let rep = ratio_for(&r, "00000021", &clients, &reg);
+    let count = |step: &str| match rep.lines.iter().find(|l| l.step == step).unwrap().amount {
+        Amount::Count(n) => n,
+        ref o => panic!("{step}: {o:?}"),
+    };
+    assert_eq!(count("ratio_clients_all"), 8);
+    assert_eq!(count("ratio_clients_zorg_in_de_wijk"), 1);
+    assert_eq!(count("ratio_clients"), 7);
+    assert_eq!(count("ratio_postcodes"), 4);
+    assert_eq!(rep.ratio, Some(d("1.75")));
+    assert_eq!((rep.applies, rep.meets), (true, Some(false)));
+    let text = rep.to_text();
+    assert!(text.contains("7 / 4 = 1,75"), "{text}");
+    assert!(text.contains("1,75 < 2,00"), "{text}");
+    assert!(text.contains("Amsterdam 1"), "{text}");
+    assert!(text.contains("Uitkomst: voldoet niet"), "{text}");
+    for l in &rep.lines {
+        assert!(!l.source.quote.is_empty(), "{}", l.step);
+    }
+    // 8 clients in the same 4 areas: exactly 2, meets it
+    let mut more = clients[..7].to_vec();
+    more.extend(places(1, 50));
+    let mut people: Vec<InsuredPeriod> = more
+        .iter()
+        .zip(postcodes)
+        .map(|(c, p)| person(&c.bsn, day(1940, 1, 1), p))
+        .collect();
+    people[7] = person(&more[7].bsn, day(1940, 1, 1), "2003AB");
+    let rep = ratio_for(
+        &r,
+        "00000021",
+        &more,
+        &Register::new(people, BTreeMap::new()),
+    );
+    assert_eq!((rep.ratio, rep.meets), (Some(d("2.00")), Some(true)));
+}
+
+/// "De minimale klant-werkgebied-ratio geldt niet voor zorgaanbieders met 1 klant binnen ons
+/// kernwerkgebied in de genoemde periode." One client in one area: 1 / 1 = 1, below 2, but
+/// exempt.
+#[test]
+fn one_client_is_exempt() {
+    let r = rules();
+    let clients = places(1, 1);
+    let reg = Register::new(
+        vec![person(&clients[0].bsn, day(1940, 1, 1), "2000AA")],
+        BTreeMap::new(),
+    );
+    let rep = ratio_for(&r, "00000022", &clients, &reg);
+    assert_eq!(rep.ratio, Some(d("1.00")));
+    assert_eq!((rep.applies, rep.meets), (false, Some(true)));
+    assert!(rep.to_text().contains("geldt niet"));
+}
