@@ -114,11 +114,7 @@ fn a_run_is_recorded_whole_and_the_same_inputs_record_nothing_twice() {
             .collect();
         assert_eq!(entries.len(), 1);
         assert!(
-            entries[0]
-                .after
-                .as_deref()
-                .unwrap()
-                .contains("538669.12"),
+            entries[0].after.as_deref().unwrap().contains("538669.12"),
             "{:?}",
             entries[0].after
         );
@@ -149,7 +145,8 @@ fn a_run_with_a_bad_agb_code_records_nothing() {
     for t in testing::databases() {
         let db = &t.db;
         let mut bad = run("x");
-        bad.statements.push(statement("7500123", "1.00", "1", "1.00"));
+        bad.statements
+            .push(statement("7500123", "1.00", "1", "1.00"));
         let e = settlement::record_run(db, &bad, "beheer", now()).unwrap_err();
         assert!(e.to_string().contains("7500123"), "{e}");
         let n = db
@@ -185,7 +182,11 @@ fn a_provider_sees_its_own_statement_and_no_other() {
         assert_eq!(agbs, ["75001234", "75111111", "75222222"]);
 
         // another provider's statement answers like a missing one
-        let other = all.iter().find(|s| s.provider_agb == "75111111").unwrap().id;
+        let other = all
+            .iter()
+            .find(|s| s.provider_agb == "75111111")
+            .unwrap()
+            .id;
         assert!(matches!(
             settlement::statement(db, &wijk, other),
             Err(AppError::NotFound(_))

@@ -19,19 +19,99 @@ use zorginkoop_settle::{Agreement, NursingRules, ProviderTerms, TermsSet};
 /// One demo provider: AGB, 2020 contract, reference revenue and 2021 production (euro), the
 /// efficiency group, the tariff per 5 minutes (cents), the agreed improvement (per mille) and
 /// the mean hours per client-month in the reference period and in 2021 (tenths of hours).
-type Demo = (&'static str, bool, i64, i64, Option<u8>, i64, Option<i64>, i64, i64);
+type Demo = (
+    &'static str,
+    bool,
+    i64,
+    i64,
+    Option<u8>,
+    i64,
+    Option<i64>,
+    i64,
+    i64,
+);
 
 const PROVIDERS: &[Demo] = &[
-    ("75001234", true, 1_180_000, 1_262_500, Some(2), 600, Some(50), 92, 86),
+    (
+        "75001234",
+        true,
+        1_180_000,
+        1_262_500,
+        Some(2),
+        600,
+        Some(50),
+        92,
+        86,
+    ),
     ("75009876", false, 0, 180_000, None, 600, None, 0, 0),
-    ("75100011", true, 2_400_000, 2_310_000, Some(5), 610, None, 71, 70),
-    ("75100022", true, 860_000, 990_000, Some(1), 590, Some(80), 118, 112),
+    (
+        "75100011",
+        true,
+        2_400_000,
+        2_310_000,
+        Some(5),
+        610,
+        None,
+        71,
+        70,
+    ),
+    (
+        "75100022",
+        true,
+        860_000,
+        990_000,
+        Some(1),
+        590,
+        Some(80),
+        118,
+        112,
+    ),
     ("75100033", true, 64_000, 81_000, None, 600, None, 0, 0),
-    ("75100044", true, 1_520_000, 1_640_000, Some(3), 605, Some(40), 99, 93),
-    ("75100055", true, 3_900_000, 3_850_000, Some(4), 600, None, 80, 79),
-    ("75100066", true, 480_000, 512_000, Some(2), 595, Some(50), 104, 101),
+    (
+        "75100044",
+        true,
+        1_520_000,
+        1_640_000,
+        Some(3),
+        605,
+        Some(40),
+        99,
+        93,
+    ),
+    (
+        "75100055",
+        true,
+        3_900_000,
+        3_850_000,
+        Some(4),
+        600,
+        None,
+        80,
+        79,
+    ),
+    (
+        "75100066",
+        true,
+        480_000,
+        512_000,
+        Some(2),
+        595,
+        Some(50),
+        104,
+        101,
+    ),
     ("75100077", true, 92_000, 99_500, None, 600, None, 0, 0),
-    ("75100088", true, 1_050_000, 1_125_000, Some(3), 600, Some(30), 97, 95),
+    (
+        "75100088",
+        true,
+        1_050_000,
+        1_125_000,
+        Some(3),
+        600,
+        Some(30),
+        97,
+        95,
+    ),
 ];
 
 /// Clients whose hours per month average `tenths / 10` over `n` clients, with 1-12 months of
@@ -68,8 +148,10 @@ fn figures() -> (ClaimFigures, TermsSet) {
             },
         );
         if agreement.is_some() {
-            f.clients
-                .insert((agb.into(), Period::Reference), clients(agb, 40, h_ref, tariff));
+            f.clients.insert(
+                (agb.into(), Period::Reference),
+                clients(agb, 40, h_ref, tariff),
+            );
             // the 2021 tariff is the reference tariff indexed; the amounts follow it closely
             // enough for a demo (the settlement computes hours at its own indexed tariff)
             f.clients.insert(

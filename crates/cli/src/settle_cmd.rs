@@ -78,11 +78,10 @@ pub fn run(cmd: SettleCommand) -> anyhow::Result<ExitCode> {
             if let Some(url) = &a.db {
                 let run = nursing_run(&rules, &a.results, a.terms.as_deref(), &statements)?;
                 let db = app::store::Db::open(url).with_context(|| format!("database {url}"))?;
-                let by = a
-                    .by
-                    .clone()
-                    .or_else(|| std::env::var("USER").ok())
-                    .unwrap_or_else(|| "onbekend".into());
+                let by =
+                    a.by.clone()
+                        .or_else(|| std::env::var("USER").ok())
+                        .unwrap_or_else(|| "onbekend".into());
                 let rec = app::settlement::record_run(&db, &run, &by, chrono::Utc::now())?;
                 let say = if rec.new {
                     format!(

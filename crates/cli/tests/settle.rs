@@ -97,11 +97,21 @@ fn settles_the_checked_claims_of_a_generated_year() {
     // recorded for the portal: once, all providers, in one run
     let db = s("portal.db");
     let (ok, _, err) = zorginkoop(&[
-        "settle", "nursing", "--results", &results, "--db", &db, "--by", "afdeling zorginkoop",
+        "settle",
+        "nursing",
+        "--results",
+        &results,
+        "--db",
+        &db,
+        "--by",
+        "afdeling zorginkoop",
     ]);
     assert!(ok, "{err}");
     assert!(err.contains("Afrekenrun 1 vastgelegd"), "{err}");
-    assert!(err.contains(&format!("{} afrekeningen", all.len())), "{err}");
+    assert!(
+        err.contains(&format!("{} afrekeningen", all.len())),
+        "{err}"
+    );
     let (ok, _, err) = zorginkoop(&["settle", "nursing", "--results", &results, "--db", &db]);
     assert!(ok, "{err}");
     assert!(
@@ -110,7 +120,14 @@ fn settles_the_checked_claims_of_a_generated_year() {
     );
     // a run settles every provider: not with --provider
     let (ok, _, err) = zorginkoop(&[
-        "settle", "nursing", "--results", &results, "--db", &db, "--provider", &agb,
+        "settle",
+        "nursing",
+        "--results",
+        &results,
+        "--db",
+        &db,
+        "--provider",
+        &agb,
     ]);
     assert!(!ok, "{err}");
 }

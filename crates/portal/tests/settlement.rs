@@ -177,7 +177,13 @@ async fn a_provider_without_a_statement_sees_none_and_the_purchaser_sees_all() {
         let mut purchaser = p.login(PURCHASER).await;
         let list = purchaser.get("/afrekeningen").await;
         assert_eq!(list.status, StatusCode::OK);
-        for s in ["75001234", "75111111", "75222222", "Thuiszorg De Wijk", "(actueel)"] {
+        for s in [
+            "75001234",
+            "75111111",
+            "75222222",
+            "Thuiszorg De Wijk",
+            "(actueel)",
+        ] {
             assert!(list.body.contains(s), "{s}");
         }
         let page = purchaser.get(&format!("/afrekeningen/{other}")).await;

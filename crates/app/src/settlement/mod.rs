@@ -407,12 +407,11 @@ pub fn statement(db: &Db, actor: &Actor, id: i64) -> Result<StatementDetail, App
         return Err(missing());
     }
     let run = RunInfo::from_row(&row)?;
-    let statement: Json = serde_json::from_str(&row.text("statement_json")?).map_err(|e| {
-        AppError::Invalid {
+    let statement: Json =
+        serde_json::from_str(&row.text("statement_json")?).map_err(|e| AppError::Invalid {
             field: "statement_json".into(),
             problem: e.to_string(),
-        }
-    })?;
+        })?;
     Ok(StatementDetail {
         summary: StatementSummary {
             id: row.int("statement_id")?,

@@ -185,7 +185,10 @@ pub fn statement_xlsx(
                 }
             }
         }
-        for (c, w) in [5, 24, 44, 16, 9, 14, 60, 28, 36, 60, 60].iter().enumerate() {
+        for (c, w) in [5, 24, 44, 16, 9, 14, 60, 28, 36, 60, 60]
+            .iter()
+            .enumerate()
+        {
             ws.set_column_width(c as u16, *w).map_err(err)?;
         }
     }

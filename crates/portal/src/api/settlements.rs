@@ -11,18 +11,14 @@ use axum::extract::{Path, State};
 use axum::routing::get;
 use zorginkoop_app::settlement::{self, NURSING_MIRROR};
 
-pub const LIST: &str = "afrekeningen: de zorgverzekeraar die van de actuele afrekenruns, een zorgaanbieder de eigen";
-pub const DETAIL: &str = "een afrekening: elke regel met berekening en bron, en de spiegelinformatie";
+pub const LIST: &str =
+    "afrekeningen: de zorgverzekeraar die van de actuele afrekenruns, een zorgaanbieder de eigen";
+pub const DETAIL: &str =
+    "een afrekening: elke regel met berekening en bron, en de spiegelinformatie";
 
 pub fn routes() -> Vec<Route> {
     vec![
-        Route::new(
-            "GET",
-            "/api/v1/settlements",
-            Access::User,
-            LIST,
-            get(list),
-        ),
+        Route::new("GET", "/api/v1/settlements", Access::User, LIST, get(list)),
         Route::new(
             "GET",
             "/api/v1/settlements/{id}",

@@ -233,7 +233,8 @@ fn scale(v: Decimal, max: Decimal, px: i64) -> i64 {
     if max <= Decimal::ZERO || v <= Decimal::ZERO {
         return 0;
     }
-    let r = (v * Decimal::from(px) / max).round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
+    let r = (v * Decimal::from(px) / max)
+        .round_dp_with_strategy(0, RoundingStrategy::MidpointAwayFromZero);
     i64::try_from(r).unwrap_or(px).clamp(0, px)
 }
 

@@ -288,7 +288,10 @@ fn record_settlement(db: &zorginkoop_store::Db, employee: &Actor) -> i64 {
             policy_sha256: "ab".into(),
             inputs_sha256: settlement::inputs_sha256(&[("walk", b"A")]),
             inputs_note: "test".into(),
-            statements: vec![statement("01012345", "123456.78"), statement("75111111", "99000.00")],
+            statements: vec![
+                statement("01012345", "123456.78"),
+                statement("75111111", "99000.00"),
+            ],
         },
         "test",
         now(),
