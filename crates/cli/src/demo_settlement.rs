@@ -185,26 +185,12 @@ pub fn seed(db: &app::store::Db, source: &app::policies::Source) -> Result<(usiz
     let statements =
         zorginkoop_settle::settle_nursing_from_figures(&rules, &figures, &terms, None)?;
     let statements_json = serde_json::to_vec(&statements)?;
-    let run = app::settlement::NewRun {
-        domain: app::settlement::DOMAIN_NURSING.into(),
-        year: chrono::Datelike::year(&rules.year.0),
-        policy_id: rules.policy_id.clone(),
-        policy_version: rules.policy_version.clone(),
-        policy_sha256: rules.policy_sha256.clone(),
-        inputs_sha256: app::settlement::inputs_sha256(&[("demo", &statements_json)]),
-        inputs_note: "demogegevens: cijfers per zorgaanbieder (geen declaraties), zie crates/cli/src/demo_settlement.rs".into(),
-        statements: statements
-            .iter()
-            .map(|s| {
-                Ok(app::settlement::NewStatement {
-                    provider_agb: s.provider_agb.clone(),
-                    category: s.category.dutch().to_string(),
-                    total: s.total,
-                    json: serde_json::to_value(s)?,
-                })
-            })
-            .collect::<Result<Vec<_>>>()?,
-    };
+    let run = crate::settle_cmd::nursing_run_of(
+        &rules,
+        &statements,
+        app::settlement::inputs_sha256(&[("demo", &statements_json)]),
+        "demogegevens: cijfers per zorgaanbieder (geen declaraties), zie crates/cli/src/demo_settlement.rs".into(),
+    )?;
     let rec = app::settlement::record_run(db, &run, "demo", chrono::Utc::now())?;
     Ok((rec.statements, rec.new))
 }

@@ -268,6 +268,22 @@ fn nursing_run(
         .iter()
         .map(|(n, b)| (n.as_str(), b.as_slice()))
         .collect();
+    nursing_run_of(
+        rules,
+        statements,
+        app::settlement::inputs_sha256(&parts),
+        note.join(", "),
+    )
+}
+
+/// The run to record for district nursing statements computed under `rules` from inputs with
+/// this hash (described by `inputs_note`).
+pub fn nursing_run_of(
+    rules: &NursingRules,
+    statements: &[Statement],
+    inputs_sha256: String,
+    inputs_note: String,
+) -> anyhow::Result<app::settlement::NewRun> {
     let statements = statements
         .iter()
         .map(|s| {
@@ -285,8 +301,8 @@ fn nursing_run(
         policy_id: rules.policy_id.clone(),
         policy_version: rules.policy_version.clone(),
         policy_sha256: rules.policy_sha256.clone(),
-        inputs_sha256: app::settlement::inputs_sha256(&parts),
-        inputs_note: note.join(", "),
+        inputs_sha256,
+        inputs_note,
         statements,
     })
 }
