@@ -333,6 +333,20 @@ pub fn login(
     client: &Client,
     now: DateTime<Utc>,
 ) -> Result<Session, AppError> {
+    login_at(db, email, password, client, now, now)
+}
+
+/// [`login`], with the moment its audit entry carries apart from the real `now` that the
+/// throttle and the session's expiry need: a portal on a fixed (demo) date logs its logins on
+/// that date, like every other change it records.
+pub fn login_at(
+    db: &Db,
+    email: &str,
+    password: &str,
+    client: &Client,
+    now: DateTime<Utc>,
+    audit_at: DateTime<Utc>,
+) -> Result<Session, AppError> {
     let email = email.trim().to_lowercase();
     let since = (now - Duration::minutes(THROTTLE_WINDOW_MINUTES)).to_rfc3339();
     let (by_email, by_ip) = db.read(|tx| {
@@ -393,7 +407,7 @@ pub fn login(
         )?;
         audit::append(
             tx,
-            &AuditEntry::new(&actor, "inloggen", "user", Some(actor.user_id), now),
+            &AuditEntry::new(&actor, "inloggen", "user", Some(actor.user_id), audit_at),
         )?;
         Ok::<_, AppError>(())
     })?;
@@ -688,6 +702,36 @@ mod tests {
             );
             logout(&t.db, &s.token).unwrap();
             assert!(session(&t.db, &s.token, None, now()).unwrap().is_none());
+        }
+    }
+
+    #[test]
+    fn a_login_on_a_demo_date_is_logged_on_that_date_and_its_session_runs_on_the_real_clock() {
+        for t in testing::databases() {
+            setup(&t.db);
+            let demo: DateTime<Utc> = "2020-06-15T10:00:00Z".parse().unwrap();
+            let s = login_at(
+                &t.db,
+                "anna@delinde.nl",
+                "correct paard batterij",
+                &Client::default(),
+                now(),
+                demo,
+            )
+            .unwrap();
+            let at =
+                t.db.read(|tx| {
+                    tx.query_one(
+                        "SELECT at FROM audit_log WHERE action = 'inloggen' ORDER BY id DESC",
+                        &[],
+                    )
+                })
+                .unwrap()
+                .unwrap()
+                .text("at")
+                .unwrap();
+            assert!(at.starts_with("2020-06-15"), "{at}");
+            assert!(session(&t.db, &s.token, None, now()).unwrap().is_some());
         }
     }
 

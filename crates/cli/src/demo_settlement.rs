@@ -170,6 +170,8 @@ fn figures() -> (ClaimFigures, TermsSet) {
                 agreement: agreement.map(|pm| Agreement {
                     required_improvement: Decimal::new(pm, 3),
                 }),
+                // a new provider is offered a budget (chapter 4): EUR 150,000 in the demo
+                new_budget_cents: (!contract).then_some(15_000_000),
             },
         );
     }

@@ -72,16 +72,17 @@ pub struct NursingArgs {
     /// give a folder of Parquet files).
     #[arg(long, value_name = "FILE.parquet", required = true)]
     results: Vec<PathBuf>,
-    /// The providers' terms: CSV with
-    /// provider_agb,contract_2020,efficiency_group,tariff_ref_cents,agreement_improvement.
+    /// The providers' terms: CSV with provider_agb first, then any of contract_2020,
+    /// efficiency_group, tariff_ref_cents, agreement_improvement, new_budget_cents.
     #[arg(long, value_name = "FILE.csv")]
     terms: Option<PathBuf>,
     /// Only this provider (AGB code, 8 digits).
     #[arg(long, value_name = "AGB")]
     provider: Option<String>,
     /// The context folder of `claims check` (insured.csv with sex and death_date,
-    /// region_scores.csv): the efficiency model then computes the group of a regular provider
-    /// whose terms give none.
+    /// region_scores.csv): the reference revenue then leaves out the Zorg in de Wijk
+    /// municipalities, the efficiency model computes the group of a regular provider whose
+    /// terms give none, and each statement ends with the client-per-postcode ratio.
     #[arg(long, value_name = "DIR")]
     context: Option<PathBuf>,
     /// JSON instead of text: an array of statements (shape named by their `schema`).

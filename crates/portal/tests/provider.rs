@@ -170,6 +170,17 @@ async fn the_dashboard_shows_what_is_due_with_days_left_and_the_status_of_applic
             "{b}"
         );
         assert!(empty.body.contains("nog 61 dagen"), "{b}");
+        // a policy shows from the day it is published: O&I 2026-2027 (published 1 April 2025)
+        // is only named as announced on 1 November 2021
+        assert!(
+            !empty.body.contains("<h3>Inkoopbeleid Organisatie"),
+            "{b}"
+        );
+        assert!(
+            empty.body.contains("Nog niet gepubliceerd: Inkoopbeleid Organisatie &amp; Infrastructuur 2026-2027 (verwacht op 1 april 2025)"),
+            "{b}: {}",
+            empty.body
+        );
         // POH-S starts quarterly with 4 weeks' lead time: apply by 4 December 2021 for 1 January
         assert!(empty.body.contains("<h2>Aanvraagperiodes</h2>"), "{b}");
         assert!(empty.body.contains("4 december 2021"), "{b}");
@@ -1027,8 +1038,11 @@ async fn a_calculator_has_a_form_from_its_inputs_and_answers_with_a_receipt() {
             "{b}"
         );
 
+        // a calculator is named as people call it, not by its id
+        assert!(list.body.contains(">Uren POH-GGZ</h2>"), "{b}");
         let form = c.get("/rekentools/poh-ggz-hours").await;
         assert_eq!(form.status, StatusCode::OK, "{b}");
+        assert!(form.body.contains("Rekentool: Uren POH-GGZ"), "{b}");
         assert!(
             form.body
                 .contains(r#"<label for="in-registered_patients">ingeschreven patiënten</label>"#),

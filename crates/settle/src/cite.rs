@@ -50,6 +50,11 @@ pub const REFERENCE_CLAIMS: Passage = Passage {
     section: H4,
     quote: "Via AW319 goedgekeurde declaraties van 1 maart 2019 tot en met 29 februari 2020 van wijkverpleging aan klanten van Zilveren Kruis (en aanverwante labels)",
 };
+/// The reference revenue leaves out the Zorg in de Wijk municipalities.
+pub const REFERENCE_EXCLUDES_ZORG_IN_DE_WIJK: Passage = Passage {
+    section: H4,
+    quote: "exclusief de gemeenten die onder Zorg in de Wijk vallen, op peildatum 1 augustus 2019",
+};
 /// The basisbudget.
 pub const BASISBUDGET: Passage = Passage {
     section: H4,
@@ -79,6 +84,11 @@ pub const ABOVE_BUDGET: Passage = Passage {
 pub const NEW_PROVIDER: Passage = Passage {
     section: H4,
     quote: "Bij mogelijke overproductie wordt u beschouwd als kleine zorgaanbieder",
+};
+/// New providers are offered a budget.
+pub const NEW_BUDGET_OFFERED: Passage = Passage {
+    section: H4,
+    quote: "bieden wij nieuwe zorgaanbieders in 2021 een budget en tarief aan",
 };
 /// Bijlage 6 a: the prestaties and labels.
 pub const B6_BASIS: Passage = Passage {
@@ -150,12 +160,14 @@ pub const RATIO_POSTCODES: Passage = Passage {
 /// Every passage written in the code (checked against the document text by a test).
 pub const ALL: &[Passage] = &[
     REFERENCE_CLAIMS,
+    REFERENCE_EXCLUDES_ZORG_IN_DE_WIJK,
     BASISBUDGET,
     EFFICIENCY_GROUP,
     CUT_LAPSES,
     BALANCE,
     ABOVE_BUDGET,
     NEW_PROVIDER,
+    NEW_BUDGET_OFFERED,
     B6_BASIS,
     B6_PERIODS,
     B6_MONTHS,

@@ -22,6 +22,13 @@
 //!   the next step computes on the rounded figure, so each line can be checked from the lines
 //!   above it.
 //! * **Rounding.** Euro amounts to cents, half away from zero, at each line.
+//! * **Zorg in de Wijk** (chapter 4, footnote 1: the reference revenue is "exclusief de
+//!   gemeenten die onder Zorg in de Wijk vallen, op peildatum 1 augustus 2019"): with the
+//!   insured register (`--context`), a client's reference revenue is left out when the client
+//!   lived in a postcode of table `zorg-in-de-wijk-postcodes` on 1 August 2019 (the peildatum;
+//!   a client without an address that day: on the last day with approved care). The category
+//!   and the efficiency model use the revenue without them. Without the register nothing is
+//!   left out, and the line says so.
 
 use crate::SettleError;
 use crate::cite::{self, Cite};
@@ -66,17 +73,129 @@ pub fn settle_nursing_with_context(
     {
         return Err(SettleError::BadAgb(p.to_string()));
     }
-    let figures = scan::scan(rules, results, None)?;
+    let figures = scan::scan_with(rules, results, None, true)?;
     let bsns: BTreeSet<String> = figures
         .clients
         .iter()
         .filter(|((_, p), _)| *p == Period::Reference)
         .flat_map(|(_, v)| v.iter().map(|c| c.bsn.clone()))
+        .chain(
+            figures
+                .places
+                .values()
+                .chain(figures.reference_places.values())
+                .flatten()
+                .map(|c| c.bsn.clone()),
+        )
         .collect();
     let register = Register::load_dir(context, Some(&bsns), true)?;
-    let eff = efficiency(rules, &figures, terms, &register)?;
-    let statements = settle_nursing_with_model(rules, &figures, terms, Some(&eff), provider)?;
+    settle_nursing_with_register(rules, &figures, terms, &register, provider)
+}
+
+/// [`settle_nursing_with_context`] on figures already read (by [`scan::scan_with`] with
+/// places) and a register already loaded: the reference revenue without the Zorg in de Wijk
+/// municipalities, the efficiency model, and each statement with the provider's
+/// client-per-postcode ratio at the end.
+pub fn settle_nursing_with_register(
+    rules: &NursingRules,
+    figures: &ClaimFigures,
+    terms: &TermsSet,
+    register: &Register,
+    provider: Option<&str>,
+) -> Result<(Vec<Statement>, Efficiency), SettleError> {
+    if let Some(p) = provider
+        && !crate::error::is_agb(p)
+    {
+        return Err(SettleError::BadAgb(p.to_string()));
+    }
+    let extra = register_figures(rules, figures, register);
+    let figures = without_zorg_in_de_wijk(figures, &extra);
+    let eff = efficiency(rules, &figures, terms, register)?;
+    let mut statements = settle_many(
+        rules,
+        &figures,
+        terms,
+        Some(&eff),
+        Some(&extra),
+        provider,
+    )?;
+    for s in &mut statements {
+        if let Some(r) = extra.ratios.get(&s.provider_agb) {
+            s.lines.extend(r.lines.iter().cloned());
+        }
+    }
     Ok((statements, eff))
+}
+
+/// The peildatum of the Zorg in de Wijk municipalities (chapter 4, footnote 1): the date of the
+/// passage [`cite::REFERENCE_EXCLUDES_ZORG_IN_DE_WIJK`] itself.
+pub fn zorg_in_de_wijk_peildatum() -> NaiveDate {
+    NaiveDate::from_ymd_opt(2019, 8, 1).expect("a date")
+}
+
+/// A provider's reference revenue of clients in Zorg in de Wijk municipalities, left out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeftOut {
+    /// Cents left out.
+    pub cents: i64,
+    /// Clients left out per municipality.
+    pub clients: BTreeMap<String, i64>,
+    /// Clients of the reference period not in the register (their revenue stays in).
+    pub unknown: i64,
+}
+
+/// What the insured register adds to the statements.
+#[derive(Debug, Clone, Default)]
+pub struct RegisterFigures {
+    /// Per provider with reference-period clients.
+    pub zorg_in_de_wijk: BTreeMap<String, LeftOut>,
+    /// Per provider with clients in the ratio's period: the client-per-postcode ratio
+    /// (bijlage 3), the test of an existing provider for a 2022 contract.
+    pub ratios: BTreeMap<String, crate::ratio::RatioReport>,
+}
+
+/// The Zorg in de Wijk revenue and the ratios from the register (figures of
+/// [`scan::scan_with`] with places).
+pub fn register_figures(
+    rules: &NursingRules,
+    figures: &ClaimFigures,
+    register: &Register,
+) -> RegisterFigures {
+    let peildatum = zorg_in_de_wijk_peildatum();
+    let mut out = RegisterFigures::default();
+    for (agb, clients) in &figures.reference_places {
+        let mut left = LeftOut::default();
+        for c in clients {
+            let on = register
+                .on(&c.bsn, peildatum)
+                .or_else(|| register.on(&c.bsn, c.last_date));
+            let Some(pc4) = on.map(|p| p.postcode4()).filter(|&p| p >= 1000) else {
+                left.unknown += 1;
+                continue;
+            };
+            if let Some(m) = rules.ratio.zorg_in_de_wijk(pc4) {
+                left.cents += c.cents;
+                *left.clients.entry(m).or_default() += 1;
+            }
+        }
+        out.zorg_in_de_wijk.insert(agb.clone(), left);
+    }
+    out.ratios = crate::ratio::ratios(rules, &figures.places, register, None)
+        .into_iter()
+        .map(|r| (r.provider_agb.clone(), r))
+        .collect();
+    out
+}
+
+/// The figures with each provider's reference revenue less its Zorg in de Wijk clients.
+fn without_zorg_in_de_wijk(figures: &ClaimFigures, extra: &RegisterFigures) -> ClaimFigures {
+    let mut f = figures.clone();
+    for (agb, fig) in &mut f.providers {
+        if let Some(l) = extra.zorg_in_de_wijk.get(agb) {
+            fig.reference_cents -= l.cents;
+        }
+    }
+    f
 }
 
 /// The category of table 1 of a provider, and whether it had a 2020 contract (from the terms,
@@ -136,6 +255,17 @@ pub fn settle_nursing_with_model(
     efficiency: Option<&Efficiency>,
     provider: Option<&str>,
 ) -> Result<Vec<Statement>, SettleError> {
+    settle_many(rules, figures, terms, efficiency, None, provider)
+}
+
+fn settle_many(
+    rules: &NursingRules,
+    figures: &ClaimFigures,
+    terms: &TermsSet,
+    efficiency: Option<&Efficiency>,
+    register: Option<&RegisterFigures>,
+    provider: Option<&str>,
+) -> Result<Vec<Statement>, SettleError> {
     let mut agbs: BTreeSet<&str> = figures.providers.keys().map(String::as_str).collect();
     agbs.extend(terms.providers.keys().map(String::as_str));
     if let Some(p) = provider {
@@ -159,9 +289,14 @@ pub fn settle_nursing_with_model(
                 agb,
                 figures.providers.get(agb).unwrap_or(&zero),
                 terms.providers.get(agb).unwrap_or(&none),
-                clients(Period::Reference),
-                clients(Period::Year),
-                efficiency,
+                Clients {
+                    reference: clients(Period::Reference),
+                    year: clients(Period::Year),
+                },
+                Extra {
+                    efficiency,
+                    left_out: register.map(|r| r.zorg_in_de_wijk.get(agb).unwrap_or(&NONE_LEFT)),
+                },
             )
         })
         .collect()
@@ -244,33 +379,109 @@ fn mean_hours(
     Ok((mean, included, excluded))
 }
 
+static NONE_LEFT: LeftOut = LeftOut {
+    cents: 0,
+    clients: BTreeMap::new(),
+    unknown: 0,
+};
+
+/// A provider's clients (bijlage 6 prestaties) of both periods.
+struct Clients<'a> {
+    reference: &'a [ClientMonths],
+    year: &'a [ClientMonths],
+}
+
+/// What the settlement knows beyond the claims and the terms.
+struct Extra<'a> {
+    efficiency: Option<&'a Efficiency>,
+    /// With the register: the reference revenue of Zorg in de Wijk clients (already left out
+    /// of the figures).
+    left_out: Option<&'a LeftOut>,
+}
+
 fn settle_one(
     rules: &NursingRules,
     agb: &str,
     fig: &ProviderFigures,
     terms: &ProviderTerms,
-    clients_ref: &[ClientMonths],
-    clients_year: &[ClientMonths],
-    efficiency: Option<&Efficiency>,
+    clients: Clients<'_>,
+    extra: Extra<'_>,
 ) -> Result<Statement, SettleError> {
+    let (clients_ref, clients_year) = (clients.reference, clients.year);
+    let efficiency = extra.efficiency;
     let mut b = Builder { lines: Vec::new() };
     let mut missing = Vec::new();
     let (rs, re) = rules.reference;
 
     // 1. revenue in the reference period
     let revenue = cents(fig.reference_cents);
-    b.push(
-        "reference_revenue",
-        format!("Omzet referentieperiode {} t/m {}", day(rs), day(re)),
-        Amount::Euro(revenue),
-        format!(
-            "som van de toegekende bedragen van {} goedgekeurde declaratieregels wijkverpleging (prestaties {}) met een begindatum in de referentieperiode",
-            fig.reference_lines,
-            rules.prestaties.join(", ")
-        ),
-        cite::REFERENCE_CLAIMS.cite(),
-    )
-    .choice = Some("Goedgekeurd = toegekend of verlaagd toegekend door de declaratiecontrole, geteld tegen het toegekende bedrag. De labels van Zilveren Kruis zijn al getoetst door de declaratieregel zk-labels-insured; gemeenten onder Zorg in de Wijk worden (nog) niet uitgesloten: de resultaten hebben geen postcode.".into());
+    let summed = format!(
+        "som van de toegekende bedragen van {} goedgekeurde declaratieregels wijkverpleging (prestaties {}) met een begindatum in de referentieperiode",
+        fig.reference_lines,
+        rules.prestaties.join(", ")
+    );
+    let approved = "Goedgekeurd = toegekend of verlaagd toegekend door de declaratiecontrole, geteld tegen het toegekende bedrag. De labels van Zilveren Kruis zijn al getoetst door de declaratieregel zk-labels-insured.";
+    match extra.left_out {
+        None => {
+            b.push(
+                "reference_revenue",
+                format!("Omzet referentieperiode {} t/m {}", day(rs), day(re)),
+                Amount::Euro(revenue),
+                summed,
+                cite::REFERENCE_CLAIMS.cite(),
+            )
+            .choice = Some(format!("{approved} Gemeenten onder Zorg in de Wijk zijn niet uitgesloten: zonder verzekerdenbestand (--context) is de woonplaats van de klanten niet bekend."));
+        }
+        Some(left) => {
+            let all = cents(fig.reference_cents + left.cents);
+            b.push(
+                "reference_revenue_all",
+                format!(
+                    "Omzet referentieperiode {} t/m {}, alle klanten",
+                    day(rs),
+                    day(re)
+                ),
+                Amount::Euro(all),
+                summed,
+                cite::REFERENCE_CLAIMS.cite(),
+            )
+            .choice = Some(approved.into());
+            let n: i64 = left.clients.values().sum();
+            b.push(
+                "reference_zorg_in_de_wijk",
+                "Waarvan klanten in gemeenten onder Zorg in de Wijk (niet meegenomen)",
+                Amount::Euro(cents(left.cents)),
+                if n == 0 {
+                    "geen klant woonde op 1-8-2019 in een postcodegebied van tabel zorg-in-de-wijk-postcodes".to_string()
+                } else {
+                    format!(
+                        "{n} klanten met een adres in tabel zorg-in-de-wijk-postcodes: {}",
+                        left.clients
+                            .iter()
+                            .map(|(m, k)| format!("{m} {k}"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                } + &if left.unknown > 0 {
+                    format!(
+                        "; {} klanten staan niet in het verzekerdenbestand en tellen mee",
+                        left.unknown
+                    )
+                } else {
+                    String::new()
+                },
+                cite::REFERENCE_EXCLUDES_ZORG_IN_DE_WIJK.cite(),
+            )
+            .choice = Some("De peildatum 1 augustus 2019 gelezen als de dag van het adres: telt het adres van de klant in het verzekerdenbestand op die dag (zonder adres die dag: op de laatste dag met goedgekeurde zorg in de referentieperiode). De gemeenten staan als reeksen 4-cijferige postcodes in het beleidsbestand (onze keuze, niet offline gecontroleerd tegen een postcodetabel).".into());
+            b.push(
+                "reference_revenue",
+                format!("Omzet referentieperiode {} t/m {}", day(rs), day(re)),
+                Amount::Euro(revenue),
+                format!("{} − {}", euro(all), euro(cents(left.cents))),
+                cite::REFERENCE_EXCLUDES_ZORG_IN_DE_WIJK.cite(),
+            );
+        }
+    }
 
     // 2. 2020 contract and category (table 1)
     let (contract_2020, category) = category_of(rules, fig, terms)?;
@@ -429,10 +640,27 @@ fn settle_one(
         cut
     };
 
-    // 5. basisbudget
+    // 5. basisbudget (a new provider: the budget offered, when the terms give it)
     let factor = (Decimal::ONE + ova) * (Decimal::ONE - applied_cut);
-    let mut budget = round2(mul(revenue, factor, "basisbudget")?);
-    b.push(
+    let offered = terms
+        .new_budget_cents
+        .filter(|_| category == Category::New)
+        .map(cents);
+    let mut budget = match offered {
+        Some(o) => o,
+        None => round2(mul(revenue, factor, "basisbudget")?),
+    };
+    if let Some(o) = offered {
+        b.push(
+            "basisbudget",
+            "Budget 2021 aangeboden aan de nieuwe zorgaanbieder",
+            Amount::Euro(o),
+            "opgegeven in de afspraken van de zorgaanbieder (new_budget_cents)",
+            cite::NEW_BUDGET_OFFERED.cite(),
+        )
+        .choice = Some("Het budget van een nieuwe zorgaanbieder is het aangeboden budget (op basis van de geleverde zorg in de referentieperiode en de ingestuurde plannen); zonder opgave rekenen we het als bij bestaande zorgaanbieders uit de omzet in de referentieperiode.".into());
+    } else {
+        b.push(
         "basisbudget",
         "Basisbudget 2021",
         Amount::Euro(budget),
@@ -446,6 +674,7 @@ fn settle_one(
         cite::BASISBUDGET.cite(),
     )
     .choice = Some("Het volume is gemeten in euro tegen de tarieven van de referentieperiode; volume × tarief 2021 is dan de omzet × (1 + OVA) × (1 − afslag). Afgerond op centen.".into());
+    }
     if category == Category::New {
         let max = rules.new_max_budget.value;
         let capped = budget.min(max);

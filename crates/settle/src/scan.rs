@@ -51,6 +51,8 @@ pub struct ClientPlace {
     pub bsn: String,
     /// The last day with approved care in that period (the address of that day counts).
     pub last_date: NaiveDate,
+    /// The approved amount in that period, cents.
+    pub cents: i64,
 }
 
 /// What the settlement needs from the claims, per provider AGB code.
@@ -62,6 +64,10 @@ pub struct ClaimFigures {
     /// Per provider, the clients of the client-per-postcode ratio's period sorted by BSN (only
     /// when asked for, see [`scan_with`]).
     pub places: BTreeMap<String, Vec<ClientPlace>>,
+    /// Per provider, the clients of the reference period (every prestatie of table
+    /// `prestatie-codes`) sorted by BSN, for leaving out the Zorg in de Wijk municipalities
+    /// (only when asked for, with `places`).
+    pub reference_places: BTreeMap<String, Vec<ClientPlace>>,
 }
 
 fn date(d: NaiveDate) -> String {
@@ -222,33 +228,41 @@ async fn scan_async(
     }
 
     if with_places {
-        // per client: the last day with approved care in the ratio's period (bijlage 3)
-        let (ps, pe) = (date(rules.ratio.period.0), date(rules.ratio.period.1));
-        let q = format!(
-            "SELECT provider_agb, bsn, MAX(start_date) AS last_date
-             FROM results
-             WHERE {approved} AND prestatie IN ({codes}) {only}
-               AND start_date BETWEEN {ps} AND {pe}
-             GROUP BY provider_agb, bsn",
-            codes = in_list(&all)
-        );
-        for b in ctx.sql(&q).await?.collect().await? {
-            let agb = strings(&b, 0)?;
-            let bsn = strings(&b, 1)?;
-            let last = dates(&b, 2)?;
-            for i in 0..b.num_rows() {
-                figures
-                    .places
-                    .entry(agb.value(i).to_string())
-                    .or_default()
-                    .push(ClientPlace {
-                        bsn: bsn.value(i).to_string(),
-                        last_date: day(last.value(i))?,
-                    });
+        // per client: the last day with approved care and the amount, in the ratio's period
+        // (bijlage 3) and in the reference period (chapter 4, footnote 1)
+        for (period, into_reference) in [(rules.ratio.period, false), (rules.reference, true)] {
+            let (ps, pe) = (date(period.0), date(period.1));
+            let q = format!(
+                "SELECT provider_agb, bsn, MAX(start_date) AS last_date, SUM(granted_cents) AS cents
+                 FROM results
+                 WHERE {approved} AND prestatie IN ({codes}) {only}
+                   AND start_date BETWEEN {ps} AND {pe}
+                 GROUP BY provider_agb, bsn",
+                codes = in_list(&all)
+            );
+            let into = if into_reference {
+                &mut figures.reference_places
+            } else {
+                &mut figures.places
+            };
+            for b in ctx.sql(&q).await?.collect().await? {
+                let agb = strings(&b, 0)?;
+                let bsn = strings(&b, 1)?;
+                let last = dates(&b, 2)?;
+                let cents = ints(&b, 3)?;
+                for i in 0..b.num_rows() {
+                    into.entry(agb.value(i).to_string())
+                        .or_default()
+                        .push(ClientPlace {
+                            bsn: bsn.value(i).to_string(),
+                            last_date: day(last.value(i))?,
+                            cents: cents.value(i),
+                        });
+                }
             }
-        }
-        for v in figures.places.values_mut() {
-            v.sort_by(|a, b| a.bsn.cmp(&b.bsn));
+            for v in into.values_mut() {
+                v.sort_by(|a, b| a.bsn.cmp(&b.bsn));
+            }
         }
     }
     Ok(figures)

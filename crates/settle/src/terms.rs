@@ -4,7 +4,9 @@
 //! efficiency agreement (bijlage 6).
 //!
 //! Read from a CSV file with the header
-//! `provider_agb,contract_2020,efficiency_group,tariff_ref_cents,agreement_improvement`:
+//! `provider_agb,contract_2020,efficiency_group,tariff_ref_cents,agreement_improvement`
+//! (after `provider_agb` the columns may come in any order or be left out; a sixth,
+//! `new_budget_cents`, is the budget offered to a new provider):
 //! `contract_2020` is `ja`/`nee`; `efficiency_group` 1-5 or empty; `tariff_ref_cents` whole
 //! cents or empty; `agreement_improvement` the improvement agreed as a ratio (`0.05` = 5 %)
 //! or empty when no agreement was made. A provider not in the file is taken as one with a 2020
@@ -34,6 +36,9 @@ pub struct ProviderTerms {
     /// Integral tariff per 5 minutes in the reference period, cents.
     pub tariff_ref_cents: Option<i64>,
     pub agreement: Option<Agreement>,
+    /// The budget offered to a new provider for 2021, cents ("bieden wij nieuwe
+    /// zorgaanbieders in 2021 een budget en tarief aan"); capped by the policy's maximum.
+    pub new_budget_cents: Option<i64>,
 }
 
 /// The terms of every provider named, by AGB code.
@@ -42,8 +47,16 @@ pub struct TermsSet {
     pub providers: BTreeMap<String, ProviderTerms>,
 }
 
-const HEADER: &str =
-    "provider_agb,contract_2020,efficiency_group,tariff_ref_cents,agreement_improvement";
+/// The columns a terms file may have; `provider_agb` first, the others in any order and each
+/// optional (a column left out is empty for every provider).
+const COLUMNS: &[&str] = &[
+    "provider_agb",
+    "contract_2020",
+    "efficiency_group",
+    "tariff_ref_cents",
+    "agreement_improvement",
+    "new_budget_cents",
+];
 
 impl TermsSet {
     /// Reads a terms file.
@@ -63,9 +76,21 @@ impl TermsSet {
             problem,
         };
         let mut lines = text.lines().enumerate();
-        match lines.next() {
-            Some((_, h)) if h.trim() == HEADER => {}
-            _ => return Err(bad(1, format!("kopregel moet zijn: {HEADER}"))),
+        let header: Vec<&str> = match lines.next() {
+            Some((_, h)) => h.split(',').map(str::trim).collect(),
+            None => Vec::new(),
+        };
+        if header.first() != Some(&"provider_agb")
+            || header.iter().any(|c| !COLUMNS.contains(c))
+            || (1..header.len()).any(|i| header[..i].contains(&header[i]))
+        {
+            return Err(bad(
+                1,
+                format!(
+                    "kopregel moet beginnen met provider_agb, gevolgd door kolommen uit: {}",
+                    COLUMNS[1..].join(", ")
+                ),
+            ));
         }
         let mut set = TermsSet::default();
         for (i, line) in lines {
@@ -73,20 +98,30 @@ impl TermsSet {
             if line.trim().is_empty() {
                 continue;
             }
-            let f: Vec<&str> = line.split(',').map(str::trim).collect();
-            if f.len() != 5 {
-                return Err(bad(n, format!("{} velden, verwacht 5", f.len())));
+            let fields: Vec<&str> = line.split(',').map(str::trim).collect();
+            if fields.len() != header.len() {
+                return Err(bad(
+                    n,
+                    format!("{} velden, verwacht {}", fields.len(), header.len()),
+                ));
             }
-            if !is_agb(f[0]) {
-                return Err(bad(n, format!("AGB-code `{}` is geen 8 cijfers", f[0])));
+            let col = |name: &str| {
+                header
+                    .iter()
+                    .position(|c| *c == name)
+                    .map_or("", |i| fields[i])
+            };
+            let agb = col("provider_agb");
+            if !is_agb(agb) {
+                return Err(bad(n, format!("AGB-code `{agb}` is geen 8 cijfers")));
             }
-            let contract_2020 = match f[1] {
+            let contract_2020 = match col("contract_2020") {
                 "ja" => Some(true),
                 "nee" => Some(false),
                 "" => None,
                 o => return Err(bad(n, format!("contract_2020 `{o}`: verwacht ja of nee"))),
             };
-            let efficiency_group = match f[2] {
+            let efficiency_group = match col("efficiency_group") {
                 "" => None,
                 g => match g.parse::<u8>() {
                     Ok(g @ 1..=5) => Some(g),
@@ -98,19 +133,19 @@ impl TermsSet {
                     }
                 },
             };
-            let tariff_ref_cents = match f[3] {
-                "" => None,
+            let positive_cents = |name: &str| match col(name) {
+                "" => Ok(None),
                 t => match t.parse::<i64>() {
-                    Ok(t) if t > 0 => Some(t),
-                    _ => {
-                        return Err(bad(
-                            n,
-                            format!("tariff_ref_cents `{t}`: verwacht hele centen, groter dan 0"),
-                        ));
-                    }
+                    Ok(t) if t > 0 => Ok(Some(t)),
+                    _ => Err(bad(
+                        n,
+                        format!("{name} `{t}`: verwacht hele centen, groter dan 0"),
+                    )),
                 },
             };
-            let agreement = match f[4] {
+            let tariff_ref_cents = positive_cents("tariff_ref_cents")?;
+            let new_budget_cents = positive_cents("new_budget_cents")?;
+            let agreement = match col("agreement_improvement") {
                 "" => None,
                 a => match Decimal::from_str(a) {
                     Ok(r) if r > Decimal::ZERO && r <= Decimal::ONE => Some(Agreement {
@@ -131,9 +166,10 @@ impl TermsSet {
                 efficiency_group,
                 tariff_ref_cents,
                 agreement,
+                new_budget_cents,
             };
-            if set.providers.insert(f[0].to_string(), terms).is_some() {
-                return Err(bad(n, format!("AGB-code {} staat er twee keer in", f[0])));
+            if set.providers.insert(agb.to_string(), terms).is_some() {
+                return Err(bad(n, format!("AGB-code {agb} staat er twee keer in")));
             }
         }
         Ok(set)
@@ -143,6 +179,9 @@ impl TermsSet {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const HEADER: &str =
+        "provider_agb,contract_2020,efficiency_group,tariff_ref_cents,agreement_improvement";
 
     #[test]
     fn parses_and_refuses() {
@@ -164,5 +203,29 @@ mod tests {
         assert!(e.to_string().contains("regel 2"), "{e}");
         assert!(TermsSet::parse(p, "agb\n").is_err());
         assert!(TermsSet::parse(p, &format!("{HEADER}\n1234567,ja,,,\n")).is_err());
+    }
+
+    #[test]
+    fn columns_come_by_name_and_a_new_provider_may_have_an_offered_budget() {
+        let p = Path::new("t.csv");
+        let s = TermsSet::parse(
+            p,
+            "provider_agb,new_budget_cents,contract_2020\n07654321,20000000,nee\n",
+        )
+        .unwrap();
+        let t = &s.providers["07654321"];
+        assert_eq!(t.new_budget_cents, Some(20_000_000));
+        assert_eq!(t.contract_2020, Some(false));
+        assert_eq!(t.efficiency_group, None);
+        for bad in [
+            "contract_2020,provider_agb\n",
+            "provider_agb,budget\n",
+            "provider_agb,contract_2020,contract_2020\n",
+        ] {
+            let e = TermsSet::parse(p, bad).unwrap_err();
+            assert!(e.to_string().contains("kopregel"), "{bad}: {e}");
+        }
+        let e = TermsSet::parse(p, "provider_agb,new_budget_cents\n07654321,-5\n").unwrap_err();
+        assert!(e.to_string().contains("new_budget_cents"), "{e}");
     }
 }

@@ -253,6 +253,7 @@ fn places(n: u32, first: u32) -> Vec<ClientPlace> {
         .map(|i| ClientPlace {
             bsn: bsn(i),
             last_date: day(2019, 9, 1),
+            cents: 10_000,
         })
         .collect()
 }

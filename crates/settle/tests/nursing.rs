@@ -475,3 +475,107 @@ fn the_model_group_is_used_when_the_terms_give_none_and_the_terms_still_win() {
     assert_eq!(regular.euro("repayment"), Some(eur("446.81")));
     assert_eq!(regular.total, Some(eur("118703.19")));
 }
+
+/// Chapter 4, footnote 1: the reference revenue is "exclusief de gemeenten die onder Zorg in de
+/// Wijk vallen, op peildatum 1 augustus 2019". Client 100000001 of 00000002 lived in 3511 (Utrecht,
+/// table `zorg-in-de-wijk-postcodes`) on 1 August 2019: its 2,160.00 is left out. Revenue =
+/// 100,000.00 - 2,160.00 = 97,840.00 < 100,000: 00000002 is a **small** provider now.
+/// Basisbudget = 97,840.00 x 1.03 = 100,775.20; production 120,000.00; overproduction 19,224.80
+/// (maximum 50 % = 50,387.60 not reached) paid at 80 % = 15,379.84; the agreement does not
+/// apply to a small provider. Total = 100,775.20 + 15,379.84 = **116,155.04**.
+///
+/// Bijlage 3: of its four clients in the ratio's period, 100000001 is in a Zorg in de Wijk
+/// municipality; the other three live in 2000 (two) and 2001 (one): 3 / 2 = 1,50, below 2.
+#[test]
+fn zorg_in_de_wijk_clients_are_left_out_of_the_reference_revenue_and_the_ratio_is_on_the_statement()
+{
+    use zorginkoop_claims::context::{InsuredPeriod, Postcode, Sex};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.parquet");
+    write(&path, &lines());
+    let r = rules();
+    let figures = zorginkoop_settle::scan::scan_with(&r, &[path], None, true).unwrap();
+    let person = |bsn: u32, postcode: &str| InsuredPeriod {
+        bsn,
+        uzovi: 3311,
+        birth_date: NaiveDate::from_ymd_opt(1940, 1, 1).unwrap(),
+        postcode: Postcode::new(postcode).unwrap(),
+        from: NaiveDate::from_ymd_opt(2000, 1, 1).unwrap(),
+        to: None,
+        sex: Some(Sex::Female),
+        death_date: None,
+    };
+    let reg = zorginkoop_settle::Register::new(
+        vec![
+            person(100000001, "3511AB"),
+            person(100000002, "2000AB"),
+            person(100000003, "2000CD"),
+            person(100000005, "2001AB"),
+        ],
+        std::collections::BTreeMap::from([(2000u16, eur("1.00")), (2001u16, eur("1.00"))]),
+    );
+    let (all, _) = zorginkoop_settle::nursing::settle_nursing_with_register(
+        &r,
+        &figures,
+        &terms(),
+        &reg,
+        Some("00000002"),
+    )
+    .unwrap();
+    let s = by_agb(&all, "00000002");
+    assert_eq!(s.euro("reference_revenue_all"), Some(eur("100000.00")));
+    assert_eq!(s.euro("reference_zorg_in_de_wijk"), Some(eur("2160.00")));
+    assert!(
+        s.line("reference_zorg_in_de_wijk")
+            .unwrap()
+            .calculation
+            .contains("Utrecht 1"),
+        "{:?}",
+        s.line("reference_zorg_in_de_wijk")
+    );
+    assert_eq!(s.euro("reference_revenue"), Some(eur("97840.00")));
+    assert_eq!(s.category.as_str(), "small");
+    assert_eq!(s.euro("basisbudget"), Some(eur("100775.20")));
+    assert_eq!(s.euro("overproduction_paid"), Some(eur("15379.84")));
+    assert_eq!(s.total, Some(eur("116155.04")));
+    let ratio = s.line("client_postcode_ratio").unwrap();
+    assert_eq!(ratio.amount, zorginkoop_settle::Amount::Number(eur("1.50")));
+    assert_eq!(
+        s.line("ratio_verdict").unwrap().amount,
+        zorginkoop_settle::Amount::Text("nee".into())
+    );
+}
+
+/// "Op basis van geleverde zorg ... en de ingestuurde plannen, bieden wij nieuwe
+/// zorgaanbieders in 2021 een budget en tarief aan ... Het budget voor nieuwe zorgaanbieders is
+/// maximaal €250.000." 00000003 is offered EUR 120,000.00: production 400,000.00, paid within
+/// the budget 120,000.00, overproduction 280,000.00 capped at 50 % x 120,000 = 60,000.00 and
+/// paid as a small provider's at 80 % = 48,000.00: total **168,000.00**. Offered 300,000.00, the
+/// budget is capped at 250,000.00 and the total is the 350,000.00 of the first example.
+#[test]
+fn a_new_provider_is_settled_on_the_budget_offered_capped_at_250000() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.parquet");
+    write(&path, &lines());
+    for (offered, budget, total) in [
+        ("12000000", "120000.00", "168000.00"),
+        ("30000000", "250000.00", "350000.00"),
+    ] {
+        let terms = TermsSet::parse(
+            Path::new("terms.csv"),
+            &format!("provider_agb,contract_2020,new_budget_cents\n00000003,nee,{offered}\n"),
+        )
+        .unwrap();
+        let all = settle_nursing(&rules(), std::slice::from_ref(&path), &terms, Some("00000003"))
+            .unwrap();
+        let s = by_agb(&all, "00000003");
+        assert_eq!(s.category.as_str(), "new");
+        assert!(
+            s.line("basisbudget").unwrap().label.contains("aangeboden"),
+            "{:?}",
+            s.line("basisbudget")
+        );
+        assert_eq!(s.euro("new_provider_cap"), Some(eur(budget)));
+        assert_eq!(s.total, Some(eur(total)), "offered {offered}");
+    }
+}

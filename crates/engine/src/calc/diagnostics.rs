@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 pub fn calculators() -> Vec<Calculator> {
     vec![Calculator {
         name: "lab-overproduction-eligible",
+        title: "Overproductie bij een voorkeursovereenkomst",
         summary: "Voorkeursovereenkomst: wordt overproductie betaald? Alleen als orders per patiënt en analyses per order elk niet meer dan 2,5 % zijn toegenomen ten opzichte van 2018",
         policy: "diagnostics-2020",
         inputs: const {

@@ -49,7 +49,13 @@ const OAW_INPUTS: &[Field] = &[
         "sessions",
         "list",
         "optioneel: weekrooster van OAW-spreekuren, elk {day, start \"HH:MM\", end \"HH:MM\", gps}",
-    ),
+    )
+    .with_items(&[
+        field("day", "weekday", "dag"),
+        field("start", "time", "begin (UU:MM)"),
+        field("end", "time", "einde (UU:MM)"),
+        field("gps", "integer", "aantal huisartsen tegelijk"),
+    ]),
     field(
         "weeks_per_year",
         "integer",
@@ -202,12 +208,18 @@ const FGV_INPUTS: &[Field] = &[
         "thresholds",
         "object",
         "optioneel: grenswaarden {x, y, z} in procenten zoals Zilveren Kruis ze na de meting bekendmaakt",
-    ),
+    )
+    .with_items(&[
+        field("x", "decimal", "grenswaarde x (%)"),
+        field("y", "decimal", "grenswaarde y (%)"),
+        field("z", "decimal", "grenswaarde z (%)"),
+    ]),
     field(
         "group_results",
         "list",
         "optioneel: FGV1-uitkomsten (procenten) van de praktijken met hetzelfde formularium; hun kwartielen geven alleen een indicatie, geen score",
-    ),
+    )
+    .with_items(&[field("", "decimal", "FGV1-uitkomst (%)")]),
     field(
         "measurement_year",
         "integer",
@@ -262,6 +274,7 @@ pub fn calculators() -> Vec<Calculator> {
     vec![
         Calculator {
             name: "poh-ggz-hours",
+            title: "Uren POH-GGZ",
             summary: "POH-GGZ: uren per week voor een praktijkgrootte (12 uur per normpraktijk van 2.350 patiënten: 10 patiëntcontact, 1 externe consultatie, 1 eHealth); aanvragen boven de norm worden individueel beoordeeld",
             policy: "gp-2022-2023",
             inputs: POH_GGZ_INPUTS,
@@ -270,6 +283,7 @@ pub fn calculators() -> Vec<Calculator> {
         },
         Calculator {
             name: "oaw-hours",
+            title: "OAW-spreekuren (Service en bereikbaarheid C)",
             summary: "Service en bereikbaarheid module C: minimum OAW-spreekuur per week (2 uur tot 2.400 patiënten, plus een half uur per 600 extra patiënten; minimaal 45 weken per jaar) en toets van een weekrooster aan de vensters ochtend 07-08, avond 17-22 (doordeweeks), weekend 09-16; een uur met 2 huisartsen telt als 2 uur",
             policy: "gp-2022-2023",
             inputs: OAW_INPUTS,
@@ -278,6 +292,7 @@ pub fn calculators() -> Vec<Calculator> {
         },
         Calculator {
             name: "poh-s-supplement",
+            title: "Aanvullende vergoeding POH-S",
             summary: "Rekentool aanvullende vergoeding POH-S: totale uren en kosten, al bekostigde uren (kwetsbare ouderen, toekomstbestendige huisartsenzorg, andere afspraken, ketenzorg), aanvulling = 15% van de kosten van de overige uren, en als tarief per ingeschreven patiënt",
             policy: "gp-2022-2023",
             inputs: POH_S_INPUTS,
@@ -286,6 +301,7 @@ pub fn calculators() -> Vec<Calculator> {
         },
         Calculator {
             name: "fgv-score",
+            title: "Score formulariumgericht voorschrijven (FGV)",
             summary: "Formulariumgericht voorschrijven: FGV1 als percentage van de eerste voorschriften en de score A-D uit de grenswaarden die Zilveren Kruis na de meting publiceert (zonder publicatie geen score; de kwartielen van de groep geven alleen een indicatie); meetperiode en declaratieperiode per jaar",
             policy: "gp-2022-2023",
             inputs: FGV_INPUTS,

@@ -152,17 +152,37 @@ pub struct Field {
     #[serde(rename = "type")]
     pub ty: &'static str,
     pub doc: &'static str,
+    /// The parts of a `list` or `object`, for forms: an object's fields, the fields of each
+    /// object in a list, or for a list of plain values one field with an empty name. Item
+    /// types are the scalar ones plus `weekday` (`maandag`..`zondag`) and `time` (`HH:MM`),
+    /// both sent as text. Empty for the scalar types.
+    #[serde(skip_serializing_if = "<[Field]>::is_empty")]
+    pub items: &'static [Field],
 }
 
 /// Shorthand for a [`Field`]; wrap lists in `const { &[...] }` so they are static.
 pub const fn field(name: &'static str, ty: &'static str, doc: &'static str) -> Field {
-    Field { name, ty, doc }
+    Field {
+        name,
+        ty,
+        doc,
+        items: &[],
+    }
+}
+
+impl Field {
+    /// The same field with the parts of its list or object (see [`Field::items`]).
+    pub const fn with_items(self, items: &'static [Field]) -> Field {
+        Field { items, ..self }
+    }
 }
 
 /// A registered calculator.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct Calculator {
     pub name: &'static str,
+    /// What people call it, in Dutch: the title of its page.
+    pub title: &'static str,
     pub summary: &'static str,
     /// The policy whose parameters it uses unless told otherwise.
     pub policy: &'static str,

@@ -12,6 +12,7 @@ pub fn calculators() -> Vec<Calculator> {
     vec![
         Calculator {
             name: "client-postcode-ratio",
+            title: "Klant-werkgebied-ratio",
             summary: "Klant-werkgebied-ratio: klanten van Zilveren Kruis in het kernwerkgebied / 4-cijferige postcodegebieden waarin zorg is geleverd; minimaal 2, geldt niet bij 1 klant",
             policy: "district-nursing-2021",
             inputs: const {
@@ -47,6 +48,7 @@ pub fn calculators() -> Vec<Calculator> {
         },
         Calculator {
             name: "provider-category",
+            title: "Categorie zorgaanbieder (tabel 1)",
             summary: "Tabel 1: categorie zorgaanbieder (regular, small, new) uit het contract 2020 en de omvang Zvw-wijkverpleging voor Zilveren Kruis-verzekerden",
             policy: "district-nursing-2021",
             inputs: const {
@@ -82,6 +84,7 @@ pub fn calculators() -> Vec<Calculator> {
         },
         Calculator {
             name: "overproduction-payment",
+            title: "Vergoeding overproductie (tabel 2)",
             summary: "Tabel 2: vergoeding van productie boven het basisbudget naar categorie (regular, small, new) en doelmatigheidsgroep (1-5)",
             policy: "district-nursing-2021",
             inputs: const {
@@ -138,6 +141,7 @@ pub fn calculators() -> Vec<Calculator> {
         },
         Calculator {
             name: "neighbourhood-budget",
+            title: "Budget Wijkgericht Werken",
             summary: "Wijkgericht Werken: maximaal budget per gemeente = inwoners van 65 jaar en ouder × vastgesteld bedrag per inwoner van 65 jaar en ouder",
             policy: "district-nursing-2021",
             inputs: const {

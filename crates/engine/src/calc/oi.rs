@@ -1,16 +1,23 @@
 //! Calculators of the O&I policy 2026-2027 (document 002): the frail-elderly budget, the AF
 //! tariff, the maximum O&I budget per region and the Krachtige Basiszorg tariff per ION.
 
-use super::{CalcContext, CalcError, Calculator, Checked, field, round_cents};
+use super::{CalcContext, CalcError, Calculator, Checked, Field, field, round_cents};
 use chrono::Datelike;
 use rust_decimal::Decimal;
 use serde::{Deserialize, Serialize};
+
+/// The parts of one practice of the KBZ calculator's input.
+const KBZ_PRACTICE: &[Field] = &[
+    field("ion", "integer", "ION (inschrijvingen op naam)"),
+    field("surcharge_insured", "integer", "NZa-opslagverzekerden"),
+];
 
 /// The calculators of this domain.
 pub fn calculators() -> Vec<Calculator> {
     vec![
         Calculator {
             name: "frail-elderly-budget",
+            title: "Budget kwetsbare ouderen",
             summary: "Kwetsbare ouderen: budget = aantal 75-plussers × 28 % (aandeel kwetsbaren) × tarief per kwetsbare oudere",
             policy: "oi-2026-2027",
             inputs: const {
@@ -39,6 +46,7 @@ pub fn calculators() -> Vec<Calculator> {
         },
         Calculator {
             name: "af-tariff",
+            title: "Tarief atriumfibrilleren",
             summary: "Atriumfibrilleren: vast tarief per patiënt per jaar = 30 minuten POH-tijd + 10 minuten overlegtijd huisarts, tegen de uurkosten",
             policy: "oi-2026-2027",
             inputs: const {
@@ -70,6 +78,7 @@ pub fn calculators() -> Vec<Calculator> {
         },
         Calculator {
             name: "ro-max-budget",
+            title: "Maximumbedrag regio-organisatie",
             summary: "O&I: maximumbedrag per regio = ingeschreven verzekerden bij de aangesloten huisartsen × maximumbedrag per ingeschreven verzekerde",
             policy: "oi-2026-2027",
             inputs: const {
@@ -90,6 +99,7 @@ pub fn calculators() -> Vec<Calculator> {
         },
         Calculator {
             name: "kbz-tariff-per-ion",
+            title: "Tarief Krachtige Basiszorg per ION",
             summary: "Krachtige Basiszorg: budget = vast bedrag per NZa-opslagverzekerde × opslagverzekerden van de praktijken met 25 % of meer opslagverzekerden; tarief per ION = budget / ION van de deelnemende praktijken; 2027 = tarief 2026 geïndexeerd",
             policy: "oi-2026-2027",
             inputs: const {
@@ -97,7 +107,8 @@ pub fn calculators() -> Vec<Calculator> {
                     "practices",
                     "list",
                     "deelnemende praktijken: [{ion, surcharge_insured}] met ION (inschrijvingen op naam) en NZa-opslagverzekerden, uit de uitvraag in Q2 2025",
-                )]
+                )
+                .with_items(KBZ_PRACTICE)]
             },
             outputs: const {
                 &[

@@ -104,6 +104,7 @@ fn fields(f: &[Field]) -> Vec<FieldInfo> {
             name: f.name.into(),
             ty: f.ty.into(),
             doc: f.doc.into(),
+            items: fields(f.items),
         })
         .collect()
 }
@@ -115,6 +116,7 @@ pub async fn list(_user: CurrentUser) -> ApiResult {
         .into_iter()
         .map(|c| CalculatorInfo {
             name: c.name.into(),
+            title: c.title.into(),
             summary: c.summary.into(),
             policy: c.policy.into(),
             inputs: fields(c.inputs),

@@ -97,12 +97,19 @@ pub struct FieldInfo {
     #[serde(rename = "type")]
     pub ty: String,
     pub doc: String,
+    /// De delen van een lijst of object (een leeg `name` bij een lijst van losse waarden);
+    /// ontbreekt bij de andere typen.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[schema(no_recursion)]
+    pub items: Vec<FieldInfo>,
 }
 
 /// Een rekentool.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CalculatorInfo {
     pub name: String,
+    /// De naam voor mensen (de titel van haar pagina).
+    pub title: String,
     pub summary: String,
     /// Het beleid waarvan ze de parameters gebruikt, tenzij anders gevraagd.
     pub policy: String,

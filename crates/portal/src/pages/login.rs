@@ -129,11 +129,12 @@ async fn login(
             Some("Het formulier is verlopen (CSRF-controle). Probeer het opnieuw."),
         );
     }
-    let now = chrono::Utc::now();
+    // the throttle and the session run on the real clock; the audit entry on the portal's
+    let (now, audit_at) = (chrono::Utc::now(), state.now());
     let (email, password) = (f.email.clone(), f.wachtwoord.clone());
     let result = state
         .run(move |s| {
-            accounts::login(
+            accounts::login_at(
                 &s.db,
                 &email,
                 &password,
@@ -142,6 +143,7 @@ async fn login(
                     user_agent: &client.user_agent,
                 },
                 now,
+                audit_at,
             )
         })
         .await;

@@ -8,7 +8,7 @@ use crate::html;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use maud::{Markup, html};
 use zorginkoop_app::accounts::{self, Organisation};
 use zorginkoop_app::applications::{self, Application};
@@ -17,20 +17,53 @@ use zorginkoop_app::policy::{Module, Policy};
 use zorginkoop_app::proposals::{self, Proposal};
 use zorginkoop_app::timelines;
 
-/// The policies that matter to an organisation on a day: those with modules for its kind
-/// whose contract period has not ended.
+/// The policies that matter to an organisation on a day: those with modules for its kind that
+/// have been published and whose contract period has not ended.
 pub fn current_policies<'a>(
     state: &'a AppState,
     org: &Organisation,
     today: NaiveDate,
 ) -> Vec<&'a Policy> {
+    policies_for(state, org)
+        .into_iter()
+        .filter(|p| p.file.policy.period_end >= today && published_on(p) <= today)
+        .collect()
+}
+
+/// The policies for the organisation's kind that are not yet published on `today`.
+pub fn announced_policies<'a>(
+    state: &'a AppState,
+    org: &Organisation,
+    today: NaiveDate,
+) -> Vec<&'a Policy> {
+    policies_for(state, org)
+        .into_iter()
+        .filter(|p| published_on(p) > today)
+        .collect()
+}
+
+fn policies_for<'a>(state: &'a AppState, org: &Organisation) -> Vec<&'a Policy> {
     state
         .policies
         .policies
         .iter()
-        .filter(|p| p.file.policy.period_end >= today)
         .filter(|p| !applications::catalogue(p, org).is_empty())
         .collect()
+}
+
+/// The day a policy is published: its timeline's `policy-published`, else 1 April of the year
+/// before its contract period. That is the latest day the NZa's Regeling transparantie
+/// zorginkoopproces Zvw allows, and the day each of the five documents names for itself.
+pub fn published_on(p: &Policy) -> NaiveDate {
+    p.file
+        .timeline
+        .iter()
+        .find(|m| m.id == "policy-published")
+        .map(|m| m.date)
+        .unwrap_or_else(|| {
+            NaiveDate::from_ymd_opt(p.file.policy.period_start.year() - 1, 4, 1)
+                .unwrap_or(p.file.policy.period_start)
+        })
 }
 
 /// Where a module's application window stands on a day, for people.
@@ -287,6 +320,7 @@ pub async fn page(
         .await?;
     let today = state.today();
     let policies = current_policies(&state, &org, today);
+    let announced = announced_policies(&state, &org, today);
     let waiting = props
         .iter()
         .filter(|p| p.state == proposals::State::Proposed)
@@ -306,6 +340,16 @@ pub async fn page(
         }
         @for p in &policies {
             (timeline_section(p, today))
+        }
+        @if !announced.is_empty() {
+            p.hint {
+                "Nog niet gepubliceerd: "
+                @for (i, p) in announced.iter().enumerate() {
+                    @if i > 0 { "; " }
+                    (p.file.policy.title) " (verwacht op " (html::date_nl(published_on(p))) ")"
+                }
+                ". Het overzicht toont een beleid vanaf de dag van publicatie."
+            }
         }
         h2 { "Aanvraagperiodes" }
         (windows_table(&policies, &org, today))
