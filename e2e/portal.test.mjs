@@ -103,6 +103,27 @@ for (const backend of ['sqlite', 'postgres']) {
       await look(provider, 'rekentool-resultaat');
     });
 
+    test('een weekrooster is een tabel met rijen, niet een JSON-veld', async () => {
+      await provider.goto('/rekentools/oaw-hours');
+      assert.match(await provider.title(), /OAW-spreekuren/);
+      assert.equal(await provider.locator('main textarea').count(), 0, 'no JSON text area');
+      await provider.getByLabel('ingeschreven patiënten').fill('3000');
+      await provider.getByLabel('dag, rij 1').selectOption('maandag');
+      await provider.getByLabel('begin (UU:MM), rij 1').fill('17:00');
+      await provider.getByLabel('einde (UU:MM), rij 1').fill('19:00');
+      await provider.getByLabel('aantal huisartsen tegelijk, rij 1').fill('2');
+      await clickAndLoad(provider, provider.getByRole('button', { name: 'Berekenen' }));
+      const result = await provider.locator('#uitkomst').innerText();
+      assert.doesNotMatch(result, /fout|ongeldig/i, result);
+      // 2 hours with 2 GPs count as 4; the minimum for 3,000 patients is 2,5 hours
+      assert.match(result, /4/, result);
+      assert.match(result, /2,5/, result);
+      // the rows filled in stay, with two empty rows more
+      assert.equal(await provider.getByLabel('begin (UU:MM), rij 1').inputValue(), '17:00');
+      assert.equal(await provider.locator('main tbody tr:has(select)').count(), 3);
+      await look(provider, 'rekentool-rooster');
+    });
+
     test('de catalogus toont basiszorg met een beslissing en de knop Aanvragen', async () => {
       await provider.goto('/catalogus');
       const form = provider.locator('form:has(input[name="module"][value="basiszorg"])');

@@ -111,14 +111,7 @@ pub fn settle_nursing_with_register(
     let extra = register_figures(rules, figures, register);
     let figures = without_zorg_in_de_wijk(figures, &extra);
     let eff = efficiency(rules, &figures, terms, register)?;
-    let mut statements = settle_many(
-        rules,
-        &figures,
-        terms,
-        Some(&eff),
-        Some(&extra),
-        provider,
-    )?;
+    let mut statements = settle_many(rules, &figures, terms, Some(&eff), Some(&extra), provider)?;
     for s in &mut statements {
         if let Some(r) = extra.ratios.get(&s.provider_agb) {
             s.lines.extend(r.lines.iter().cloned());
@@ -430,7 +423,9 @@ fn settle_one(
                 summed,
                 cite::REFERENCE_CLAIMS.cite(),
             )
-            .choice = Some(format!("{approved} Gemeenten onder Zorg in de Wijk zijn niet uitgesloten: zonder verzekerdenbestand (--context) is de woonplaats van de klanten niet bekend."));
+            .choice = Some(format!(
+                "{approved} Gemeenten onder Zorg in de Wijk zijn niet uitgesloten: zonder verzekerdenbestand (--context) is de woonplaats van de klanten niet bekend."
+            ));
         }
         Some(left) => {
             let all = cents(fig.reference_cents + left.cents);
@@ -646,6 +641,10 @@ fn settle_one(
         .new_budget_cents
         .filter(|_| category == Category::New)
         .map(cents);
+    if category == Category::New && offered.is_none() && fig.reference_cents <= 0 {
+        missing.push("het budget dat de nieuwe zorgaanbieder is aangeboden (kolom new_budget_cents van de afspraken): zonder omzet in de referentieperiode is er niets om het uit te berekenen".to_string());
+        return Ok(finish(rules, agb, category, b, missing, None));
+    }
     let mut budget = match offered {
         Some(o) => o,
         None => round2(mul(revenue, factor, "basisbudget")?),

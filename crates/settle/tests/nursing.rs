@@ -566,8 +566,13 @@ fn a_new_provider_is_settled_on_the_budget_offered_capped_at_250000() {
             &format!("provider_agb,contract_2020,new_budget_cents\n00000003,nee,{offered}\n"),
         )
         .unwrap();
-        let all = settle_nursing(&rules(), std::slice::from_ref(&path), &terms, Some("00000003"))
-            .unwrap();
+        let all = settle_nursing(
+            &rules(),
+            std::slice::from_ref(&path),
+            &terms,
+            Some("00000003"),
+        )
+        .unwrap();
         let s = by_agb(&all, "00000003");
         assert_eq!(s.category.as_str(), "new");
         assert!(
@@ -578,4 +583,31 @@ fn a_new_provider_is_settled_on_the_budget_offered_capped_at_250000() {
         assert_eq!(s.euro("new_provider_cap"), Some(eur(budget)));
         assert_eq!(s.total, Some(eur(total)), "offered {offered}");
     }
+}
+
+/// A new provider without claims in the reference period and without a budget offered in its
+/// terms has nothing to compute a budget from: its statement says what is missing and has no
+/// total (rather than settling it at EUR 0).
+#[test]
+fn a_new_provider_without_reference_claims_needs_the_budget_offered() {
+    let mut figures = zorginkoop_settle::scan::ClaimFigures::default();
+    figures.providers.insert(
+        "00000009".into(),
+        zorginkoop_settle::scan::ProviderFigures {
+            year_cents: 5_000_000,
+            year_lines: 10,
+            ..Default::default()
+        },
+    );
+    let all = zorginkoop_settle::settle_nursing_from_figures(
+        &rules(),
+        &figures,
+        &TermsSet::default(),
+        None,
+    )
+    .unwrap();
+    let s = by_agb(&all, "00000009");
+    assert_eq!(s.category.as_str(), "new");
+    assert_eq!(s.total, None);
+    assert!(s.missing[0].contains("new_budget_cents"), "{:?}", s.missing);
 }

@@ -48,7 +48,7 @@ const OAW_INPUTS: &[Field] = &[
     field(
         "sessions",
         "list",
-        "optioneel: weekrooster van OAW-spreekuren, elk {day, start \"HH:MM\", end \"HH:MM\", gps}",
+        "optioneel: weekrooster van OAW-spreekuren, per spreekuur de dag, begin en einde (UU:MM) en het aantal huisartsen",
     )
     .with_items(&[
         field("day", "weekday", "dag"),

@@ -106,7 +106,7 @@ pub fn calculators() -> Vec<Calculator> {
                 &[field(
                     "practices",
                     "list",
-                    "deelnemende praktijken: [{ion, surcharge_insured}] met ION (inschrijvingen op naam) en NZa-opslagverzekerden, uit de uitvraag in Q2 2025",
+                    "deelnemende praktijken, elk met ION (inschrijvingen op naam) en NZa-opslagverzekerden, uit de uitvraag in Q2 2025",
                 )
                 .with_items(KBZ_PRACTICE)]
             },

@@ -17,38 +17,24 @@ use zorginkoop_app::policy::{Module, Policy};
 use zorginkoop_app::proposals::{self, Proposal};
 use zorginkoop_app::timelines;
 
-/// The policies that matter to an organisation on a day: those with modules for its kind that
-/// have been published and whose contract period has not ended.
-pub fn current_policies<'a>(
+/// The policies for an organisation's kind on a day: those that matter (published, their
+/// contract period not ended), and those not yet published.
+pub fn policies_on<'a>(
     state: &'a AppState,
     org: &Organisation,
     today: NaiveDate,
-) -> Vec<&'a Policy> {
-    policies_for(state, org)
-        .into_iter()
-        .filter(|p| p.file.policy.period_end >= today && published_on(p) <= today)
-        .collect()
-}
-
-/// The policies for the organisation's kind that are not yet published on `today`.
-pub fn announced_policies<'a>(
-    state: &'a AppState,
-    org: &Organisation,
-    today: NaiveDate,
-) -> Vec<&'a Policy> {
-    policies_for(state, org)
-        .into_iter()
-        .filter(|p| published_on(p) > today)
-        .collect()
-}
-
-fn policies_for<'a>(state: &'a AppState, org: &Organisation) -> Vec<&'a Policy> {
-    state
+) -> (Vec<&'a Policy>, Vec<&'a Policy>) {
+    let (published, announced): (Vec<&Policy>, Vec<&Policy>) = state
         .policies
         .policies
         .iter()
         .filter(|p| !applications::catalogue(p, org).is_empty())
-        .collect()
+        .partition(|p| published_on(p) <= today);
+    let current = published
+        .into_iter()
+        .filter(|p| p.file.policy.period_end >= today)
+        .collect();
+    (current, announced)
 }
 
 /// The day a policy is published: its timeline's `policy-published`, else 1 April of the year
@@ -319,8 +305,7 @@ pub async fn page(
         })
         .await?;
     let today = state.today();
-    let policies = current_policies(&state, &org, today);
-    let announced = announced_policies(&state, &org, today);
+    let (policies, announced) = policies_on(&state, &org, today);
     let waiting = props
         .iter()
         .filter(|p| p.state == proposals::State::Proposed)
