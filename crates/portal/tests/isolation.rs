@@ -38,11 +38,30 @@ fn problems(w: &World, what: &str, status: StatusCode, body: &str) -> Vec<String
     // what B sent itself (a proposal's SHA-256 in a body) may come back
     let sent = what.to_lowercase();
     for m in w.markers() {
-        if lower.contains(&m) && !sent.contains(&m) {
+        if contains_word(&lower, &m) && !sent.contains(&m) {
             out.push(format!("{what}: status {status}, shows A's {m:?}"));
         }
     }
     out
+}
+
+/// Whether `needle` stands in `hay` as a whole word: not inside a longer run of letters or
+/// digits. A's patient count (4 digits) turns up by chance inside the random hex of a CSRF token
+/// about once in a thousand pages; as a word it does not.
+fn contains_word(hay: &str, needle: &str) -> bool {
+    let word = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric());
+    hay.match_indices(needle).any(|(i, _)| {
+        !word(hay[..i].chars().next_back()) && !word(hay[i + needle.len()..].chars().next())
+    })
+}
+
+#[test]
+fn a_marker_counts_as_a_word_not_inside_a_token() {
+    assert!(contains_word("patiënten: 2987.", "2987"));
+    assert!(contains_word("2987", "2987"));
+    assert!(!contains_word("csrf 9af2987c0d", "2987"));
+    assert!(!contains_word("12987", "2987"));
+    assert!(contains_word("bij de linde, utrecht", "de linde"));
 }
 
 #[tokio::test]

@@ -82,6 +82,8 @@ impl World {
             "delinde.example".to_string(),
             "mila medewerker".to_string(),
             A_PATIENTS.to_string(),
+            // as a Dutch page writes it
+            format!("{}.{:03}", A_PATIENTS / 1000, A_PATIENTS % 1000),
             A_MESSAGE.to_lowercase(),
             A_QUESTION.to_lowercase(),
             A_ATTACHMENT.to_lowercase(),
