@@ -49,6 +49,7 @@ pub mod portal_demo;
 pub mod proposals;
 pub mod settlement;
 pub mod timelines;
+pub mod year_figures;
 
 pub use error::AppError;
 

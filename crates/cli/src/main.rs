@@ -12,6 +12,7 @@ mod demo_settlement;
 mod policy_cmd;
 mod serve_cmd;
 mod settle_cmd;
+mod year_figures_cmd;
 
 use anyhow::Result;
 use chrono::NaiveDate;

@@ -27,6 +27,9 @@ pub enum SettleCommand {
     Efficiency(EfficiencyArgs),
     /// The client-per-postcode ratio (klant-werkgebied-ratio, bijlage 3) per provider.
     Ratio(RatioArgs),
+    /// GP care: the FGV score of every practice of a measurement year, per formulary group,
+    /// from the measurement results (document 001, Formulariumgericht voorschrijven).
+    Fgv(crate::year_figures_cmd::FgvArgs),
 }
 
 #[derive(Args)]
@@ -187,6 +190,7 @@ pub fn run(cmd: SettleCommand) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
+        SettleCommand::Fgv(a) => crate::year_figures_cmd::run(a),
         SettleCommand::Ratio(a) => {
             let policy = a.dir.source().open(NURSING_POLICY)?;
             let rules = NursingRules::from_policy(&policy)?;
