@@ -14,10 +14,10 @@
 //!
 //! Laboratories and thrombosis services also have lines in 2018, the base year of the
 //! diagnostics settlement (`zorginkoop settle labs`): one laboratory in three has a preferred
-//! contract and three times as many lines in 2020 as in 2018 (its orders per patient grow), one in three
-//! a regular one, the rest a preferred one without that growth; a quarter of a laboratory's lines
-//! are a further analysis of the same order (same patient and day). Their contract and ceiling
-//! are written to `context/lab_terms.csv` for `settle labs --terms`.
+//! contract and three times as many lines in 2020 as in 2018 (its orders per patient grow),
+//! one in three a regular one, the rest a preferred one without that growth; a quarter of a
+//! laboratory's lines are a further analysis of the same order (same patient and day). Their
+//! contract and ceiling are written to `context/lab_terms.csv` for `settle labs --terms`.
 //!
 //! District nursing also has lines in the reference period of its settlement (1 March 2019 -
 //! 29 February 2020, files `<agb>_2019R1..4`, with a 2019-2020 contract): of every eight
@@ -471,8 +471,8 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
     // laboratories and thrombosis services: lines in 2018 too (the base year of the
     // diagnostics settlement's growth conditions), split over 2018 and the contract year; one
     // laboratory in three is preferred and has three times as many lines in the contract year
-    // as in 2018 (more repeat patients: its orders per patient grow), one in three is regular, the
-    // rest preferred without that growth. No draws from `rng`: the rest stays as it was.
+    // as in 2018 (more repeat patients: its orders per patient grow), one in three is regular,
+    // the rest preferred without that growth. No draws from `rng`: the rest stays as it was.
     let mut lab_kind = std::collections::BTreeMap::new();
     for (k, p) in providers
         .iter_mut()
