@@ -208,18 +208,7 @@ pub fn run(cmd: SettleCommand) -> anyhow::Result<ExitCode> {
                 );
                 let mut note = Vec::new();
                 hash_inputs(&a.results, a.terms.as_deref(), &mut inputs, &mut note)?;
-                let run = run_of(
-                    app::settlement::DOMAIN_LABS,
-                    (
-                        &rules.policy_id,
-                        &rules.policy_version,
-                        &rules.policy_sha256,
-                    ),
-                    chrono::Datelike::year(&rules.year.0),
-                    &statements,
-                    hash(&inputs),
-                    note.join(", "),
-                )?;
+                let run = labs_run_of(&rules, &statements, hash(&inputs), note.join(", "))?;
                 record(
                     url,
                     a.by.as_deref(),
@@ -394,6 +383,28 @@ pub fn nursing_run_of(
 ) -> anyhow::Result<app::settlement::NewRun> {
     run_of(
         app::settlement::DOMAIN_NURSING,
+        (
+            &rules.policy_id,
+            &rules.policy_version,
+            &rules.policy_sha256,
+        ),
+        chrono::Datelike::year(&rules.year.0),
+        statements,
+        inputs_sha256,
+        inputs_note,
+    )
+}
+
+/// The run to record for diagnostics and thrombosis statements computed under `rules` from
+/// inputs with this hash (described by `inputs_note`).
+pub fn labs_run_of(
+    rules: &LabRules,
+    statements: &[Statement],
+    inputs_sha256: String,
+    inputs_note: String,
+) -> anyhow::Result<app::settlement::NewRun> {
+    run_of(
+        app::settlement::DOMAIN_LABS,
         (
             &rules.policy_id,
             &rules.policy_version,
