@@ -314,3 +314,81 @@ fn the_xlsx_holds_each_lines_figure_and_passage() {
     );
     assert!(sheet.contains("<v>7.25</v>"));
 }
+
+/// A diagnostics statement in the shape `zorginkoop settle labs` writes.
+fn lab_statement(agb: &str, orders: &str, analyses: &str, total: &str) -> NewStatement {
+    let src = serde_json::json!({"document": "003_1002b85ce44c7f66.txt",
+        "section": "5.1 Eerstelijns diagnostische centra", "quote": "omzetplafond"});
+    let json = serde_json::json!({
+        "schema": "zorginkoop.settlement.diagnostics/1",
+        "policy": {"id": "diagnostics-2020", "version": "2020", "sha256": "ab"},
+        "provider_agb": agb,
+        "category": "lab-preferred",
+        "lines": [
+            {"step": "production", "label": "Productie 2020", "amount": {"kind": "euro", "value": total},
+             "calculation": "-", "source": src},
+            {"step": "orders_per_patient", "label": "Gemiddeld aantal orders per patiënt 2020",
+             "amount": {"kind": "mean", "value": orders}, "calculation": "-", "source": src},
+            {"step": "analyses_per_order", "label": "Gemiddeld aantal analyses per order 2020",
+             "amount": {"kind": "mean", "value": analyses}, "calculation": "-", "source": src},
+            {"step": "total", "label": "Afgerekend bedrag 2020", "amount": {"kind": "euro", "value": total},
+             "calculation": "-", "source": src}
+        ],
+        "missing": [],
+        "total": total,
+    });
+    NewStatement {
+        provider_agb: agb.into(),
+        category: "laboratorium, voorkeursovereenkomst".into(),
+        total: Some(Decimal::from_str(total).unwrap()),
+        json,
+    }
+}
+
+/// The mirror information of a diagnostics run compares orders per patient and analyses per
+/// order (LABS_MIRROR), chosen by the run's domain; a district nursing run keeps its own.
+#[test]
+fn the_mirror_of_a_labs_run_compares_orders_per_patient_and_analyses_per_order() {
+    assert_eq!(
+        settlement::mirror_metrics(settlement::DOMAIN_LABS),
+        settlement::LABS_MIRROR
+    );
+    assert_eq!(
+        settlement::mirror_metrics(settlement::DOMAIN_NURSING),
+        NURSING_MIRROR
+    );
+    let t = testing::sqlite();
+    let db = &t.db;
+    portal_demo::seed(db, now()).unwrap();
+    settlement::record_run(db, &run("2021"), "beheer", now()).unwrap();
+    let labs = NewRun {
+        domain: settlement::DOMAIN_LABS.into(),
+        year: 2020,
+        policy_id: "diagnostics-2020".into(),
+        policy_version: "2020".into(),
+        policy_sha256: "ab".into(),
+        inputs_sha256: settlement::inputs_sha256(&[("results", b"labs")]),
+        inputs_note: "results.parquet".into(),
+        statements: vec![
+            lab_statement("50000001", "1.0240", "2.0000", "91600.00"),
+            lab_statement("50000002", "1.0260", "2.0520", "80000.00"),
+        ],
+    };
+    settlement::record_run(db, &labs, "beheer", now()).unwrap();
+    let purchaser = login(db, "inkoper@zorgverzekeraar.example");
+    let all = settlement::statements(db, &purchaser, None).unwrap();
+    let lab = all.iter().find(|s| s.provider_agb == "50000001").unwrap();
+    assert_eq!(lab.run.domain, "eerstelijnsdiagnostiek");
+    let mirror = settlement::mirror_of_domain(db, &purchaser, lab.id).unwrap();
+    let steps: Vec<&str> = mirror.iter().map(|m| m.step.as_str()).collect();
+    assert_eq!(
+        steps,
+        ["orders_per_patient", "analyses_per_order", "production"]
+    );
+    assert_eq!(mirror[0].points.len(), 2);
+    assert_eq!(mirror[0].median, Decimal::from_str("1.025").unwrap());
+    let nursing = all.iter().find(|s| s.provider_agb == "75001234").unwrap();
+    let mirror = settlement::mirror_of_domain(db, &purchaser, nursing.id).unwrap();
+    assert!(mirror.iter().any(|m| m.step == "hours_year"));
+    assert!(mirror.iter().all(|m| m.step != "orders_per_patient"));
+}

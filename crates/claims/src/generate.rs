@@ -12,6 +12,13 @@
 //! (so it meets that policy's claim rules), one file per provider, year and quarter; contracts,
 //! insured periods and chain enrolments span the same years.
 //!
+//! Laboratories and thrombosis services also have lines in 2018, the base year of the
+//! diagnostics settlement (`zorginkoop settle labs`): one laboratory in three has a preferred
+//! contract and three times as many lines in 2020 as in 2018 (its orders per patient grow),
+//! one in three a regular one, the rest a preferred one without that growth; a quarter of a
+//! laboratory's lines are a further analysis of the same order (same patient and day). Their
+//! contract and ceiling are written to `context/lab_terms.csv` for `settle labs --terms`.
+//!
 //! District nursing also has lines in the reference period of its settlement (1 March 2019 -
 //! 29 February 2020, files `<agb>_2019R1..4`, with a 2019-2020 contract): of every eight
 //! nursing providers one is new (no reference claims, no 2020 contract), two are small (a
@@ -110,6 +117,24 @@ struct Group {
 /// The reference period of the district nursing settlement (timeline `reference-period` of
 /// `district-nursing-2021`).
 const REFERENCE_START: (i32, u32) = (2019, 3);
+
+/// The base year of the diagnostics settlement (growth of orders per patient and analyses per
+/// order "ten opzichte van 2018").
+const LAB_BASE_YEAR: i32 = 2018;
+
+/// The terms file of the laboratories and thrombosis services in the context folder
+/// (`provider_agb,contract,ceiling_cents`, for `zorginkoop settle labs --terms`).
+pub const LAB_TERMS: &str = "lab_terms.csv";
+
+/// What kind of laboratory or thrombosis service.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum LabKind {
+    Regular,
+    /// Preferred contract, with three times as many lines in the contract year as in 2018.
+    PreferredGrowing,
+    Preferred,
+    Thrombosis,
+}
 
 /// What kind of district nursing provider, for its reference-period revenue.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -239,6 +264,24 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
             _ => {}
         }
     }
+    // laboratories claim the codes a claimant-kind rule lets laboratories (AGB prefix 50)
+    // claim; thrombosis services (and laboratories when there are none) the codes of the
+    // revenue-ceiling modules
+    let mut lab_own: BTreeSet<Code> = BTreeSet::new();
+    for r in &rules.rules {
+        if let Kind::ClaimantKind { agb_prefixes } = &r.kind
+            && agb_prefixes.contains(&50)
+        {
+            lab_own.extend(r.code_set.iter().copied());
+        }
+    }
+    // the contract modules of laboratories with a ceiling paid with post-calculation
+    // (preferred contract) and of thrombosis care
+    let preferred_module: Option<String> = rules
+        .rules
+        .iter()
+        .find(|r| matches!(r.kind, Kind::RevenueCeiling { not_paid: false }))
+        .and_then(|r| r.modules.first().cloned());
     let mut lab: BTreeSet<Code> = BTreeSet::new();
     for m in &ceiling_modules {
         lab.extend(
@@ -265,7 +308,26 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
         gp.insert(code("13001"));
     }
     let gp: Vec<Code> = gp.into_iter().collect();
+    // the module of the ceiling of each pool: the one naming the pool's codes, else the first
+    let module_of = |codes: &[Code]| {
+        ceiling_modules
+            .iter()
+            .find(|m| {
+                rules.module_codes.get(*m).is_some_and(|cs| {
+                    cs.iter()
+                        .any(|c| Code::parse(c).is_some_and(|c| codes.contains(&c)))
+                })
+            })
+            .or_else(|| ceiling_modules.iter().next())
+            .cloned()
+            .unwrap_or_else(|| "lab".into())
+    };
     let lab: Vec<Code> = lab.into_iter().collect();
+    let lab_own: Vec<Code> = if lab_own.is_empty() {
+        lab.clone()
+    } else {
+        lab_own.into_iter().collect()
+    };
     let claimant_v: Vec<Code> = if claimant.is_empty() {
         vec![code("50001")]
     } else {
@@ -329,7 +391,8 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
                 PType::Practice => gp.clone(),
                 PType::Nursing => dn.clone(),
                 PType::Regio => claimant_v.clone(),
-                PType::Lab | PType::Thrombosis => lab.clone(),
+                PType::Lab => lab_own.clone(),
+                PType::Thrombosis => lab.clone(),
             };
             let share = type_lines / n + u64::from(i < type_lines % n);
             providers.push(Provider {
@@ -405,8 +468,51 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
         }
     }
 
+    // laboratories and thrombosis services: lines in 2018 too (the base year of the
+    // diagnostics settlement's growth conditions), split over 2018 and the contract year; one
+    // laboratory in three is preferred and has three times as many lines in the contract year
+    // as in 2018 (more repeat patients: its orders per patient grow), one in three is regular,
+    // the rest preferred without that growth. No draws from `rng`: the rest stays as it was.
+    let mut lab_kind = std::collections::BTreeMap::new();
+    for (k, p) in providers
+        .iter_mut()
+        .filter(|p| matches!(p.ty, PType::Lab | PType::Thrombosis))
+        .enumerate()
+    {
+        let kind = match (p.ty, k % 3) {
+            (PType::Thrombosis, _) => LabKind::Thrombosis,
+            (_, 0) => LabKind::PreferredGrowing,
+            (_, 1) => LabKind::Regular,
+            _ => LabKind::Preferred,
+        };
+        lab_kind.insert(p.agb, kind);
+        let Some(first) = p.groups.first() else {
+            continue;
+        };
+        let codes = first.codes.clone();
+        let n_year = p.groups.len() as u64;
+        let base = match kind {
+            LabKind::PreferredGrowing => p.lines / 4,
+            _ => p.lines / 2,
+        };
+        let rest = p.lines - base;
+        for (i, g) in p.groups.iter_mut().enumerate() {
+            g.lines = Some(rest / n_year + u64::from((i as u64) < rest % n_year));
+        }
+        p.groups.insert(
+            0,
+            Group {
+                span: Span::Year(LAB_BASE_YEAR),
+                codes,
+                units_milli: 0,
+                lines: Some(base),
+            },
+        );
+    }
+
     // --- contracts
     let mut contracts = Vec::new();
+    let mut lab_terms = Vec::new();
     for (p, g) in providers
         .iter()
         .flat_map(|p| p.groups.iter().map(move |g| (p, g)))
@@ -481,23 +587,44 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
                 }
             }
             PType::Lab | PType::Thrombosis => {
-                let module = ceiling_modules
-                    .iter()
-                    .next()
-                    .cloned()
-                    .unwrap_or_else(|| "lab".into());
-                let avg: i64 = lab.iter().map(base_tariff).sum::<i64>() / lab.len() as i64;
+                let kind = lab_kind.get(&p.agb).copied().unwrap_or(LabKind::Regular);
+                let avg: i64 = group.iter().map(base_tariff).sum::<i64>() / group.len() as i64;
+                let group_lines = g.lines.unwrap_or(group_lines);
+                if year == LAB_BASE_YEAR {
+                    // the 2018 contract: no policy governs that year, no ceiling
+                    contracts.push(Contract {
+                        provider: p.agb,
+                        module: module_of(group.as_slice()),
+                        codes: group.clone(),
+                        start,
+                        end,
+                        tariff: avg * 2,
+                        ceiling: None,
+                        contract_type: "regular".into(),
+                    });
+                    continue;
+                }
                 let ceiling = (group_lines as i64 * avg * 85 / 100).max(avg);
+                let (module, contract_type, terms) = match (kind, &preferred_module) {
+                    (LabKind::Thrombosis, _) => {
+                        (module_of(group.as_slice()), "regular", "trombose")
+                    }
+                    (LabKind::Preferred | LabKind::PreferredGrowing, Some(m)) => {
+                        (m.clone(), "preferred", "voorkeur")
+                    }
+                    _ => (module_of(group.as_slice()), "regular", "regulier"),
+                };
                 contracts.push(Contract {
                     provider: p.agb,
                     module,
-                    codes: lab.clone(),
+                    codes: group.clone(),
                     start,
                     end,
                     tariff: avg * 2,
                     ceiling: Some(ceiling),
-                    contract_type: "regular".into(),
+                    contract_type: contract_type.into(),
                 });
+                lab_terms.push(format!("{:08},{terms},{ceiling}", p.agb));
             }
             _ => {
                 for c in group {
@@ -524,6 +651,15 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
         }
     }
     write_contracts(&ctx_dir.join("contracts.csv"), &contracts)?;
+    // the laboratories' and thrombosis services' terms for `zorginkoop settle labs --terms`
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(ctx_dir.join(LAB_TERMS))?);
+        writeln!(w, "provider_agb,contract,ceiling_cents")?;
+        for l in &lab_terms {
+            writeln!(w, "{l}")?;
+        }
+        w.flush()?;
+    }
 
     // --- insured register
     let mut insured = Vec::with_capacity(n_insured);
@@ -748,6 +884,31 @@ fn write_file(
             let j = rng.below(lines.len() as u64) as usize;
             let (who, l) = lines[j].clone();
             lines.push((who, Line { id: 0, ..l }));
+            continue;
+        }
+        if p.ty == PType::Lab
+            && spec.codes.len() > 1
+            && let Some((who, prev)) = lines.last().cloned()
+            && rng.permille(250)
+        {
+            // another analysis of the same order: the same patient and day, the next code
+            let at = spec.codes.iter().position(|c| *c == prev.code).unwrap_or(0);
+            let code = spec.codes[(at + 1) % spec.codes.len()];
+            let tariff = tariffs
+                .get(&(p.agb, code))
+                .copied()
+                .unwrap_or_else(|| base_tariff(&code));
+            lines.push((
+                who,
+                Line {
+                    id: 0,
+                    code,
+                    tariff,
+                    amount: tariff * prev.count as i64,
+                    reference: format!("{:08}{:02}{:08}", p.agb, q, i).into_bytes(),
+                    ..prev
+                },
+            ));
             continue;
         }
         let who = if rng.permille(300) {

@@ -116,6 +116,10 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     println!(
         "\nAfrekening wijkverpleging 2021: {settled} afrekeningen vastgelegd (demogegevens), te zien onder Afrekeningen."
     );
+    let (labs, _) = crate::demo_settlement::seed_labs(&db, &args.dir.source())?;
+    println!(
+        "Afrekening eerstelijnsdiagnostiek en trombosezorg 2020: {labs} afrekeningen vastgelegd (demogegevens)."
+    );
     println!(
         "\nDemo-accounts (wachtwoord voor allemaal: {}):",
         app::portal_demo::DEMO_PASSWORD

@@ -8,13 +8,22 @@
 //! same settlement as claim results do (`zorginkoop_settle::settle_nursing_from_figures`: the
 //! policy's rules, table 2, bijlage 6) and are recorded as one run like `settle --db` records
 //! one. The run says that its input is demo figures, not claims.
+//!
+//! Likewise a diagnostics and thrombosis 2020 run ([`seed_labs`]): the demo laboratory
+//! (Huisartsenlaboratorium Midden), the demo thrombosis service and three laboratories without
+//! an account, from made-up counts of patients, orders and analyses in 2018 and 2020, settled by
+//! `zorginkoop_settle::settle_labs_from_figures`.
 
 use anyhow::Result;
 use rust_decimal::Decimal;
 use std::collections::BTreeMap;
 use zorginkoop_app as app;
-use zorginkoop_settle::scan::{ClaimFigures, ClientMonths, Period, ProviderFigures};
-use zorginkoop_settle::{Agreement, NursingRules, ProviderTerms, TermsSet};
+use zorginkoop_settle::scan::{
+    ClaimFigures, ClientMonths, LabFigures, LabYear, Period, ProviderFigures,
+};
+use zorginkoop_settle::{
+    Agreement, LabContract, LabRules, LabTerms, LabTermsSet, NursingRules, ProviderTerms, TermsSet,
+};
 
 /// One demo provider: AGB, 2020 contract, reference revenue and 2021 production (euro), the
 /// efficiency group, the tariff per 5 minutes (cents), the agreed improvement (per mille) and
@@ -197,6 +206,115 @@ pub fn seed(db: &app::store::Db, source: &app::policies::Source) -> Result<(usiz
     Ok((rec.statements, rec.new))
 }
 
+/// One demo laboratory or thrombosis service: AGB, contract, ceiling (euro), and for 2020 and
+/// 2018 (patients, orders, analyses) and for 2020 the production (euro).
+type LabDemo = (
+    &'static str,
+    LabContract,
+    i64,
+    (i64, i64, i64),
+    (i64, i64, i64),
+    i64,
+);
+
+/// Huisartsenlaboratorium Midden (preferred, grew less than 2.5 %: the excess is paid with the
+/// sliding discount), Trombosedienst Midden-Nederland (thrombosis, above its ceiling) and three
+/// laboratories without a portal account (regular; preferred grown too much; preferred within
+/// its ceiling).
+const LABS: &[LabDemo] = &[
+    (
+        "50001234",
+        LabContract::Preferred,
+        1_200_000,
+        (10_400, 14_820, 45_000),
+        (10_000, 14_000, 42_000),
+        1_296_000,
+    ),
+    (
+        "50009999",
+        LabContract::Thrombosis,
+        400_000,
+        (3_100, 9_300, 9_300),
+        (3_000, 9_000, 9_000),
+        412_500,
+    ),
+    (
+        "50100011",
+        LabContract::Regular,
+        800_000,
+        (7_000, 9_800, 27_440),
+        (6_800, 9_400, 26_320),
+        760_000,
+    ),
+    (
+        "50100022",
+        LabContract::Preferred,
+        600_000,
+        (5_100, 6_400, 17_280),
+        (5_000, 6_000, 15_000),
+        660_000,
+    ),
+    (
+        "50100033",
+        LabContract::Preferred,
+        300_000,
+        (2_500, 3_250, 8_450),
+        (2_400, 3_100, 8_060),
+        285_000,
+    ),
+];
+
+/// The demo laboratories' figures and terms.
+fn lab_figures() -> (LabFigures, LabTermsSet) {
+    let mut f = LabFigures::default();
+    let mut t = LabTermsSet::default();
+    for &(agb, contract, ceiling, (p, o, a), (p0, o0, a0), production) in LABS {
+        f.providers.insert(
+            agb.into(),
+            (
+                LabYear {
+                    patients: p,
+                    orders: o,
+                    analyses: a,
+                    cents: production * 100,
+                },
+                LabYear {
+                    patients: p0,
+                    orders: o0,
+                    analyses: a0,
+                    cents: 0,
+                },
+            ),
+        );
+        t.providers.insert(
+            agb.into(),
+            LabTerms {
+                contract,
+                ceiling_cents: ceiling * 100,
+            },
+        );
+    }
+    (f, t)
+}
+
+/// Settles the demo laboratories and thrombosis services (diagnostics 2020) and records the run
+/// in `db` (once). Returns the number of statements and whether they were new.
+pub fn seed_labs(db: &app::store::Db, source: &app::policies::Source) -> Result<(usize, bool)> {
+    let policy = source.open(crate::settle_cmd::LABS_POLICY)?;
+    let rules = LabRules::from_policy(&policy)?;
+    let (figures, terms) = lab_figures();
+    let statements = zorginkoop_settle::settle_labs_from_figures(&rules, &figures, &terms, None)?;
+    let statements_json = serde_json::to_vec(&statements)?;
+    let run = crate::settle_cmd::labs_run_of(
+        &rules,
+        &statements,
+        app::settlement::inputs_sha256(&[("demo", &statements_json)]),
+        "demogegevens: cijfers per laboratorium en trombosedienst (geen declaraties), zie crates/cli/src/demo_settlement.rs".into(),
+    )?;
+    let rec = app::settlement::record_run(db, &run, "demo", chrono::Utc::now())?;
+    Ok((rec.statements, rec.new))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,5 +342,26 @@ mod tests {
         assert!(wijk.line("hours_year").is_some());
         let nieuw = st.iter().find(|s| s.provider_agb == "75009876").unwrap();
         assert_eq!(nieuw.category.dutch(), "nieuwe zorgaanbieder");
+    }
+
+    /// Huisartsenlaboratorium Midden: 14,820 / 10,400 = 1.4250 orders per patient against
+    /// 1.4000 in 2018 (+1.79 %), 45,000 / 14,820 = 3.0364 analyses per order against 3.0000
+    /// (+1.21 %): the excess of EUR 96,000 (8 % of the ceiling, tier 1) is paid at 75 % =
+    /// 72,000; total 1,272,000. 50100022 grew 4.6 % in orders per patient: ceiling only.
+    #[test]
+    fn every_demo_lab_gets_a_statement_and_the_labs_lab_its_discounted_excess() {
+        let source = app::policies::Source::Embedded;
+        let policy = source.open(crate::settle_cmd::LABS_POLICY).unwrap();
+        let rules = LabRules::from_policy(&policy).unwrap();
+        let (f, t) = lab_figures();
+        let st = zorginkoop_settle::settle_labs_from_figures(&rules, &f, &t, None).unwrap();
+        assert_eq!(st.len(), LABS.len());
+        assert!(st.iter().all(|s| s.total.is_some()));
+        let total = |agb: &str| st.iter().find(|s| s.provider_agb == agb).unwrap().total;
+        assert_eq!(total("50001234"), Some(Decimal::new(1_272_000, 0)));
+        assert_eq!(total("50009999"), Some(Decimal::new(400_000, 0)));
+        assert_eq!(total("50100011"), Some(Decimal::new(760_000, 0)));
+        assert_eq!(total("50100022"), Some(Decimal::new(600_000, 0)));
+        assert_eq!(total("50100033"), Some(Decimal::new(285_000, 0)));
     }
 }

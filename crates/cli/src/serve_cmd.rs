@@ -47,6 +47,7 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     if args.demo_data {
         app::portal_demo::seed(&db, chrono::Utc::now())?;
         crate::demo_settlement::seed(&db, &args.dir.source())?;
+        crate::demo_settlement::seed_labs(&db, &args.dir.source())?;
     }
     let clock = args.today.map_or(Clock::System, Clock::Fixed);
     let mut state = AppState::new(db.clone(), set, clock);

@@ -12,10 +12,13 @@ use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use zorginkoop_app as app;
-use zorginkoop_settle::{NursingRules, Statement, TermsSet};
+use zorginkoop_settle::{LabRules, LabTermsSet, NursingRules, Statement, TermsSet};
 
 /// The policy district nursing settlement runs under.
 pub const NURSING_POLICY: &str = "district-nursing-2021";
+
+/// The policy diagnostics and thrombosis settlement runs under.
+pub const LABS_POLICY: &str = "diagnostics-2020";
 
 #[derive(Subcommand)]
 pub enum SettleCommand {
@@ -30,6 +33,38 @@ pub enum SettleCommand {
     /// GP care: the FGV score of every practice of a measurement year, per formulary group,
     /// from the measurement results (document 001, Formulariumgericht voorschrijven).
     Fgv(crate::year_figures_cmd::FgvArgs),
+    /// Diagnostics and thrombosis 2020: production against the revenue ceiling per laboratory
+    /// and thrombosis service; for preferred lab contracts the excess paid with the sliding
+    /// discount when orders per patient and analyses per order grew at most 2.5 % against 2018.
+    Labs(LabsArgs),
+}
+
+#[derive(Args)]
+pub struct LabsArgs {
+    /// results.parquet of `zorginkoop claims check` (repeat the option for several files, or
+    /// give a folder of Parquet files).
+    #[arg(long, value_name = "FILE.parquet", required = true)]
+    results: Vec<PathBuf>,
+    /// The providers' terms: CSV with provider_agb,contract,ceiling_cents (contract regulier,
+    /// voorkeur or trombose; the revenue ceiling of 2020 in cents, all locations together).
+    #[arg(long, value_name = "FILE.csv")]
+    terms: Option<PathBuf>,
+    /// Only this provider (AGB code, 8 digits).
+    #[arg(long, value_name = "AGB")]
+    provider: Option<String>,
+    /// JSON instead of text: an array of statements (shape named by their `schema`).
+    #[arg(long)]
+    json: bool,
+    /// Record the statements in the portal's database (a SQLite file or a postgres:// URL), in
+    /// one transaction with its audit row; the same inputs recorded again give the run recorded
+    /// before. Not with --provider (a run settles every provider).
+    #[arg(long, value_name = "FILE|URL", conflicts_with = "provider")]
+    db: Option<String>,
+    /// Who records the run (the audit log's name for it; default: $USER).
+    #[arg(long, value_name = "NAME", requires = "db")]
+    by: Option<String>,
+    #[command(flatten)]
+    dir: PolicyDir,
 }
 
 #[derive(Args)]
@@ -146,25 +181,44 @@ pub fn run(cmd: SettleCommand) -> anyhow::Result<ExitCode> {
                     a.context.as_deref(),
                     &statements,
                 )?;
-                let db = app::store::Db::open(url).with_context(|| format!("database {url}"))?;
-                let by =
-                    a.by.clone()
-                        .or_else(|| std::env::var("USER").ok())
-                        .unwrap_or_else(|| "onbekend".into());
-                let rec = app::settlement::record_run(&db, &run, &by, chrono::Utc::now())?;
-                let say = if rec.new {
-                    format!(
-                        "Afrekenrun {} vastgelegd: {} afrekeningen wijkverpleging {}.",
-                        rec.run_id, rec.statements, run.year
-                    )
-                } else {
-                    format!(
-                        "Deze invoer is al vastgelegd als afrekenrun {} ({} afrekeningen); er is niets opnieuw vastgelegd.",
-                        rec.run_id, rec.statements
-                    )
-                };
-                // on stderr, so that --json stays valid JSON on stdout
-                eprintln!("{say}");
+                record(url, a.by.as_deref(), &run, "wijkverpleging")?;
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        SettleCommand::Labs(a) => {
+            let policy = a.dir.source().open(LABS_POLICY)?;
+            let rules = LabRules::from_policy(&policy)?;
+            let terms = match &a.terms {
+                Some(p) => LabTermsSet::load(p)?,
+                None => LabTermsSet::default(),
+            };
+            let statements =
+                zorginkoop_settle::settle_labs(&rules, &a.results, &terms, a.provider.as_deref())?;
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&statements)?);
+            } else if statements.is_empty() {
+                println!(
+                    "Geen declaraties eerstelijnsdiagnostiek of trombosezorg gevonden in de resultaten."
+                );
+            } else {
+                let texts: Vec<String> = statements.iter().map(|s| s.to_text()).collect();
+                print!("{}", texts.join("\n"));
+            }
+            if let Some(url) = &a.db {
+                let mut inputs = policy_input(
+                    &rules.policy_id,
+                    &rules.policy_version,
+                    &rules.policy_sha256,
+                );
+                let mut note = Vec::new();
+                hash_inputs(&a.results, a.terms.as_deref(), &mut inputs, &mut note)?;
+                let run = labs_run_of(&rules, &statements, hash(&inputs), note.join(", "))?;
+                record(
+                    url,
+                    a.by.as_deref(),
+                    &run,
+                    "eerstelijnsdiagnostiek en trombosezorg",
+                )?;
             }
             Ok(ExitCode::SUCCESS)
         }
@@ -232,24 +286,48 @@ fn result_files(results: &[PathBuf]) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-/// The run to record: the statements with the hash of everything they were computed from (the
-/// result files' bytes, the terms file, the policy file's hash).
-fn nursing_run(
-    rules: &NursingRules,
+/// Records a run and says what happened on stderr (so that --json stays valid JSON on stdout).
+fn record(
+    url: &str,
+    by: Option<&str>,
+    run: &app::settlement::NewRun,
+    what: &str,
+) -> anyhow::Result<()> {
+    let db = app::store::Db::open(url).with_context(|| format!("database {url}"))?;
+    let by = by
+        .map(str::to_string)
+        .or_else(|| std::env::var("USER").ok())
+        .unwrap_or_else(|| "onbekend".into());
+    let rec = app::settlement::record_run(&db, run, &by, chrono::Utc::now())?;
+    if rec.new {
+        eprintln!(
+            "Afrekenrun {} vastgelegd: {} afrekeningen {what} {}.",
+            rec.run_id, rec.statements, run.year
+        );
+    } else {
+        eprintln!(
+            "Deze invoer is al vastgelegd als afrekenrun {} ({} afrekeningen); er is niets opnieuw vastgelegd.",
+            rec.run_id, rec.statements
+        );
+    }
+    Ok(())
+}
+
+/// The policy as an input of a run.
+fn policy_input(id: &str, version: &str, sha256: &str) -> Vec<(String, Vec<u8>)> {
+    vec![(
+        "policy".into(),
+        format!("{id}@{version} {sha256}").into_bytes(),
+    )]
+}
+
+/// Adds the result files' and the terms file's hashes to a run's inputs.
+fn hash_inputs(
     results: &[PathBuf],
     terms: Option<&Path>,
-    context: Option<&Path>,
-    statements: &[Statement],
-) -> anyhow::Result<app::settlement::NewRun> {
-    let mut inputs: Vec<(String, Vec<u8>)> = vec![(
-        "policy".into(),
-        format!(
-            "{}@{} {}",
-            rules.policy_id, rules.policy_version, rules.policy_sha256
-        )
-        .into_bytes(),
-    )];
-    let mut note = Vec::new();
+    inputs: &mut Vec<(String, Vec<u8>)>,
+    note: &mut Vec<String>,
+) -> anyhow::Result<()> {
     for f in result_files(results)? {
         let (sha, len) = app::settlement::file_sha256(&f)?;
         note.push(format!("{} ({len} bytes, sha256 {sha})", f.display()));
@@ -260,6 +338,34 @@ fn nursing_run(
         note.push(format!("voorwaarden {} (sha256 {sha})", t.display()));
         inputs.push(("terms".into(), sha.into_bytes()));
     }
+    Ok(())
+}
+
+/// The hash of a run's inputs.
+fn hash(inputs: &[(String, Vec<u8>)]) -> String {
+    let parts: Vec<(&str, &[u8])> = inputs
+        .iter()
+        .map(|(n, b)| (n.as_str(), b.as_slice()))
+        .collect();
+    app::settlement::inputs_sha256(&parts)
+}
+
+/// The run to record: the statements with the hash of everything they were computed from (the
+/// result files' bytes, the terms file, the policy file's hash).
+fn nursing_run(
+    rules: &NursingRules,
+    results: &[PathBuf],
+    terms: Option<&Path>,
+    context: Option<&Path>,
+    statements: &[Statement],
+) -> anyhow::Result<app::settlement::NewRun> {
+    let mut inputs = policy_input(
+        &rules.policy_id,
+        &rules.policy_version,
+        &rules.policy_sha256,
+    );
+    let mut note = Vec::new();
+    hash_inputs(results, terms, &mut inputs, &mut note)?;
     // with --context the efficiency model reads the register and the regional scores
     if let Some(dir) = context {
         for name in ["insured.csv", "region_scores.csv"] {
@@ -269,22 +375,59 @@ fn nursing_run(
             inputs.push((format!("context {name}"), sha.into_bytes()));
         }
     }
-    let parts: Vec<(&str, &[u8])> = inputs
-        .iter()
-        .map(|(n, b)| (n.as_str(), b.as_slice()))
-        .collect();
-    nursing_run_of(
-        rules,
-        statements,
-        app::settlement::inputs_sha256(&parts),
-        note.join(", "),
-    )
+    nursing_run_of(rules, statements, hash(&inputs), note.join(", "))
 }
 
 /// The run to record for district nursing statements computed under `rules` from inputs with
 /// this hash (described by `inputs_note`).
 pub fn nursing_run_of(
     rules: &NursingRules,
+    statements: &[Statement],
+    inputs_sha256: String,
+    inputs_note: String,
+) -> anyhow::Result<app::settlement::NewRun> {
+    run_of(
+        app::settlement::DOMAIN_NURSING,
+        (
+            &rules.policy_id,
+            &rules.policy_version,
+            &rules.policy_sha256,
+        ),
+        chrono::Datelike::year(&rules.year.0),
+        statements,
+        inputs_sha256,
+        inputs_note,
+    )
+}
+
+/// The run to record for diagnostics and thrombosis statements computed under `rules` from
+/// inputs with this hash (described by `inputs_note`).
+pub fn labs_run_of(
+    rules: &LabRules,
+    statements: &[Statement],
+    inputs_sha256: String,
+    inputs_note: String,
+) -> anyhow::Result<app::settlement::NewRun> {
+    run_of(
+        app::settlement::DOMAIN_LABS,
+        (
+            &rules.policy_id,
+            &rules.policy_version,
+            &rules.policy_sha256,
+        ),
+        chrono::Datelike::year(&rules.year.0),
+        statements,
+        inputs_sha256,
+        inputs_note,
+    )
+}
+
+/// The run to record for statements of `domain` and `year` computed under the policy `(id,
+/// version, sha256)` from inputs with this hash.
+fn run_of(
+    domain: &str,
+    (policy_id, policy_version, policy_sha256): (&str, &str, &str),
+    year: i32,
     statements: &[Statement],
     inputs_sha256: String,
     inputs_note: String,
@@ -301,11 +444,11 @@ pub fn nursing_run_of(
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
     Ok(app::settlement::NewRun {
-        domain: app::settlement::DOMAIN_NURSING.into(),
-        year: chrono::Datelike::year(&rules.year.0),
-        policy_id: rules.policy_id.clone(),
-        policy_version: rules.policy_version.clone(),
-        policy_sha256: rules.policy_sha256.clone(),
+        domain: domain.into(),
+        year,
+        policy_id: policy_id.into(),
+        policy_version: policy_version.into(),
+        policy_sha256: policy_sha256.into(),
         inputs_sha256,
         inputs_note,
         statements,

@@ -163,7 +163,11 @@ fn a_check_killed_at_a_random_point_and_run_again_gives_the_result_of_one_clean_
 }
 
 /// Two processes at once on one history, each with a batch that shares lines with the other
-/// (the same generated files split into overlapping halves): each line granted once in all.
+/// (the same generated files split into overlapping halves): each line granted once in all,
+/// as when the two ran one after the other, in either order: each waits for the other, and
+/// with a revenue ceiling whose contract's lines lie in both batches (the generated
+/// thrombosis service's, since laboratories and thrombosis services also have 2018 files)
+/// which batch comes first decides which lines fit under it.
 #[test]
 fn two_checks_at_once_on_one_history_grant_each_line_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -171,17 +175,6 @@ fn two_checks_at_once_on_one_history_grant_each_line_once() {
     let context = dir.path().join("data/context");
     let n = files.len();
     let (a, b) = (&files[..n * 2 / 3], &files[n / 3..]);
-    // the reference: the two batches one after the other
-    let seq = dir.path().join("seq");
-    std::fs::create_dir_all(&seq).unwrap();
-    for (part, name) in [(a, "a"), (b, "b")] {
-        assert!(
-            check(part, &context, &seq.join(name), &seq.join("h.bin"))
-                .status()
-                .unwrap()
-                .success()
-        );
-    }
     let granted = |out: &Path| -> usize {
         std::fs::read_to_string(out.join("results.csv"))
             .unwrap()
@@ -189,7 +182,25 @@ fn two_checks_at_once_on_one_history_grant_each_line_once() {
             .filter(|l| l.contains(",granted,") || l.contains(",reduced,"))
             .count()
     };
+    // the reference: the two batches one after the other, in both orders
+    let seq = dir.path().join("seq");
+    let seq_ba = dir.path().join("seq-ba");
+    for (dir, order) in [
+        (&seq, [(a, "a"), (b, "b")]),
+        (&seq_ba, [(b, "b"), (a, "a")]),
+    ] {
+        std::fs::create_dir_all(dir).unwrap();
+        for (part, name) in order {
+            assert!(
+                check(part, &context, &dir.join(name), &dir.join("h.bin"))
+                    .status()
+                    .unwrap()
+                    .success()
+            );
+        }
+    }
     let sequential = granted(&seq.join("a")) + granted(&seq.join("b"));
+    let sequential_ba = granted(&seq_ba.join("a")) + granted(&seq_ba.join("b"));
     // the same two at once, each waiting for the other
     let par = dir.path().join("par");
     std::fs::create_dir_all(&par).unwrap();
@@ -201,7 +212,10 @@ fn two_checks_at_once_on_one_history_grant_each_line_once() {
     );
     assert!(ca.wait().unwrap().success() && cb.wait().unwrap().success());
     let parallel = granted(&par.join("a")) + granted(&par.join("b"));
-    assert_eq!(parallel, sequential);
+    assert!(
+        parallel == sequential || parallel == sequential_ba,
+        "{parallel} granted at once, {sequential} one after the other (a, b), {sequential_ba} (b, a)"
+    );
     assert_eq!(
         history_keys(&par.join("h.bin")).len(),
         history_keys(&seq.join("h.bin")).len()

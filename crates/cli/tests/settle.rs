@@ -243,3 +243,154 @@ fn settles_the_checked_claims_of_a_generated_year() {
         );
     }
 }
+
+/// `zorginkoop settle labs` after `claims generate` and `claims check`: the generated year has
+/// laboratories (regular and preferred contracts) and a thrombosis service with 2018 and 2020
+/// claims, and their terms in `context/lab_terms.csv`.
+#[test]
+fn settles_the_labs_of_a_generated_year_and_records_them_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = |p: &str| d.join(p).to_str().unwrap().to_string();
+    let (ok, _, err) = zorginkoop(&[
+        "claims",
+        "generate",
+        "--lines",
+        "20000",
+        "--seed",
+        "7",
+        "--out",
+        &s("gen"),
+    ]);
+    assert!(ok, "{err}");
+    let files: Vec<String> = std::fs::read_dir(d.join("gen/claims"))
+        .unwrap()
+        .map(|e| e.unwrap().path().to_str().unwrap().to_string())
+        .collect();
+    assert!(
+        files.iter().any(|f| f.contains("_2018Q")),
+        "laboratories have 2018 claims"
+    );
+    let mut args = vec!["claims", "check", "--no-history", "-q", "--context"];
+    let ctx = s("gen/context");
+    let out = s("out");
+    args.extend([ctx.as_str(), "--out", out.as_str()]);
+    args.extend(files.iter().map(String::as_str));
+    let (_, _, err) = zorginkoop(&args);
+    let results = s("out/results.parquet");
+    assert!(Path::new(&results).exists(), "{err}");
+    let terms = s("gen/context/lab_terms.csv");
+
+    let (ok, json, err) = zorginkoop(&[
+        "settle",
+        "labs",
+        "--results",
+        &results,
+        "--terms",
+        &terms,
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let all = v.as_array().unwrap();
+    let kinds: std::collections::BTreeSet<&str> = all
+        .iter()
+        .map(|s| s["category"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["lab-preferred", "lab-regular", "thrombosis"],
+        "{json}"
+    );
+    let line = |st: &serde_json::Value, step: &str| {
+        st["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["step"] == step)
+            .cloned()
+    };
+    let mut grew = false;
+    for st in all {
+        assert_eq!(st["schema"], "zorginkoop.settlement.diagnostics/1");
+        assert_eq!(st["policy"]["id"], "diagnostics-2020");
+        assert!(!st["total"].is_null(), "{st}");
+        for step in [
+            "production",
+            "ceiling",
+            "orders_per_patient",
+            "analyses_per_order",
+        ] {
+            assert!(line(st, step).is_some(), "{step}: {st}");
+        }
+        if st["category"] == "lab-preferred" {
+            let g = line(st, "orders_per_patient_growth").unwrap();
+            let g: f64 = g["amount"]["value"].as_str().unwrap().parse().unwrap();
+            grew |= g > 0.025;
+            assert!(line(st, "overproduction_condition").is_some(), "{st}");
+        }
+    }
+    assert!(grew, "a preferred laboratory grew more than 2.5 %: {json}");
+
+    let agb = all[0]["provider_agb"].as_str().unwrap().to_string();
+    let (ok, text, err) = zorginkoop(&[
+        "settle",
+        "labs",
+        "--results",
+        &results,
+        "--terms",
+        &terms,
+        "--provider",
+        &agb,
+    ]);
+    assert!(ok, "{err}");
+    assert!(
+        text.starts_with(&format!(
+            "Afrekening eerstelijnsdiagnostiek en trombosezorg 2020 - zorgaanbieder {agb}"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("bron: 003_1002b85ce44c7f66.txt"), "{text}");
+    assert!(text.contains("Afgerekend bedrag 2020"), "{text}");
+
+    // recorded for the portal once, in the domain eerstelijnsdiagnostiek
+    let db = s("portal.db");
+    let settle_db = |by: Option<&str>| {
+        let mut a = vec![
+            "settle",
+            "labs",
+            "--results",
+            results.as_str(),
+            "--terms",
+            terms.as_str(),
+            "--db",
+            db.as_str(),
+        ];
+        if let Some(by) = by {
+            a.extend(["--by", by]);
+        }
+        zorginkoop(&a)
+    };
+    let (ok, _, err) = settle_db(Some("afdeling zorginkoop"));
+    assert!(ok, "{err}");
+    assert!(
+        err.contains(&format!(
+            "Afrekenrun 1 vastgelegd: {} afrekeningen eerstelijnsdiagnostiek en trombosezorg 2020",
+            all.len()
+        )),
+        "{err}"
+    );
+    let (ok, _, err) = settle_db(None);
+    assert!(ok, "{err}");
+    assert!(
+        err.contains("al vastgelegd als afrekenrun 1"),
+        "the same inputs are not settled twice: {err}"
+    );
+    let conn = zorginkoop_app::store::Db::open(&db).unwrap();
+    let runs = conn
+        .read(|tx| tx.query("SELECT domain, year FROM settlement_runs", &[]))
+        .unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].text("domain").unwrap(), "eerstelijnsdiagnostiek");
+    assert_eq!(runs[0].int("year").unwrap(), 2020);
+}

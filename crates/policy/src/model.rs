@@ -603,6 +603,10 @@ pub struct DecisionTable {
     /// (matches anything) or, in a numeric column, a range: `">= 100000"`, `"< 100000"` or
     /// `"[0, 100000)"`. An output cell is a value; numeric outputs may be `"unlimited"`.
     pub rows: Vec<BTreeMap<String, serde_json::Value>>,
+    /// True when the document leaves the figures to a later publication or an agreement and
+    /// the rows are example values, not published figures (as `example` of a parameter).
+    #[serde(default)]
+    pub example: bool,
     #[serde(default)]
     pub interpretation: Option<String>,
     /// The same choice in Dutch, for the people who read decisions (shown with the

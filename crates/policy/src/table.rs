@@ -189,6 +189,8 @@ pub struct Table {
     pub inputs: Vec<Column>,
     pub outputs: Vec<Column>,
     pub rows: Vec<Row>,
+    /// The rows are example values (see [`DecisionTable::example`](crate::DecisionTable)).
+    pub example: bool,
     pub source: Arc<Source>,
 }
 
@@ -280,6 +282,7 @@ impl Table {
             inputs,
             outputs,
             rows,
+            example: t.example,
             source: Arc::new(t.source.clone()),
         })
     }

@@ -213,3 +213,103 @@ async fn the_settlement_pages_need_a_login() {
         assert!(!r.body.contains("116.569"));
     }
 }
+
+fn lab_statement(agb: &str, orders: &str, analyses: &str, total: &str) -> NewStatement {
+    let src = serde_json::json!({"document": "003_1002b85ce44c7f66.txt",
+        "section": "3.1 Eerstelijns diagnostische centra",
+        "quote": "Het gemiddeld aantal orders per patiënt is in de contractperiode 2020 – 2021 niet meer dan 2,5% toegenomen ten opzichte van 2018"});
+    NewStatement {
+        provider_agb: agb.into(),
+        category: "laboratorium, voorkeursovereenkomst".into(),
+        total: Some(total.parse::<Decimal>().unwrap()),
+        json: serde_json::json!({
+            "schema": "zorginkoop.settlement.diagnostics/1",
+            "provider_agb": agb,
+            "category": "lab-preferred",
+            "lines": [
+                {"step": "production", "label": "Productie 2020", "amount": {"kind": "euro", "value": total},
+                 "calculation": "-", "source": src},
+                {"step": "orders_per_patient", "label": "Gemiddeld aantal orders per patiënt 2020",
+                 "amount": {"kind": "mean", "value": orders}, "calculation": "-", "source": src,
+                 "choice": "één order = de goedgekeurde declaratieregels van één patiënt op één datum"},
+                {"step": "analyses_per_order", "label": "Gemiddeld aantal analyses per order 2020",
+                 "amount": {"kind": "mean", "value": analyses}, "calculation": "-", "source": src}
+            ],
+            "missing": [],
+            "total": total,
+        }),
+    }
+}
+
+/// A diagnostics run (domain eerstelijnsdiagnostiek): the purchaser reads a laboratory's
+/// statement, its means with 4 decimals, and the mirror of orders per patient and analyses per
+/// order (chosen by the run's domain), also through the API.
+#[tokio::test]
+async fn the_purchaser_reads_a_laboratorys_statement_with_the_labs_mirror() {
+    let p = Portal::on(zorginkoop_store::testing::sqlite());
+    record(&p);
+    let id = p.blocking(|s| {
+        let rec = settlement::record_run(
+            &s.db,
+            &NewRun {
+                domain: settlement::DOMAIN_LABS.into(),
+                year: 2020,
+                policy_id: "diagnostics-2020".into(),
+                policy_version: "2020".into(),
+                policy_sha256: "ab".into(),
+                inputs_sha256: settlement::inputs_sha256(&[("test", b"labs 2020")]),
+                inputs_note: "results.parquet".into(),
+                statements: vec![
+                    lab_statement("50000001", "1.0240", "2.0000", "91600.00"),
+                    lab_statement("50000002", "1.0260", "2.0520", "80000.00"),
+                ],
+            },
+            "beheer",
+            s.now(),
+        )
+        .unwrap();
+        s.db.read(|tx| {
+            tx.query_one(
+                "SELECT id FROM settlement_statements WHERE run_id = ? AND provider_agb = '50000001'",
+                zorginkoop_store::args![rec.run_id],
+            )
+        })
+        .unwrap()
+        .unwrap()
+        .int("id")
+        .unwrap()
+    });
+    let mut purchaser = p.login(PURCHASER).await;
+    let list = purchaser.get("/afrekeningen").await;
+    assert!(list.body.contains("Eerstelijnsdiagnostiek en trombosezorg"));
+    let page = purchaser.get(&format!("/afrekeningen/{id}")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body
+            .contains("Gemiddeld aantal orders per patiënt 2020")
+    );
+    assert!(page.body.contains("1,0240"), "a mean with 4 decimals");
+    assert!(page.body.contains("<svg"));
+    let one = purchaser
+        .get(&format!("/api/v1/settlements/{id}"))
+        .await
+        .json();
+    let steps: Vec<&str> = one["mirror"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["step"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        steps,
+        ["orders_per_patient", "analyses_per_order", "production"]
+    );
+    let xlsx = purchaser.get(&format!("/afrekeningen/{id}/xlsx")).await;
+    assert_eq!(xlsx.status, StatusCode::OK);
+    assert!(
+        xlsx.headers[header::CONTENT_DISPOSITION]
+            .to_str()
+            .unwrap()
+            .contains("afrekening-eerstelijnsdiagnostiek-2020-50000001.xlsx")
+    );
+}

@@ -16,10 +16,16 @@
 //! * [`register`]: the insured register and regional scores of a context folder;
 //! * [`model`]: the efficiency model (chapter 4): expected cost per client-month, each regular
 //!   provider's ratio of actual to expected cost, its efficiency group;
-//! * [`ratio`]: the client-per-postcode ratio (bijlage 3).
+//! * [`ratio`]: the client-per-postcode ratio (bijlage 3);
+//! * [`labs`] (with [`labs_rules`] and [`scan::scan_labs`]): diagnostics and thrombosis 2020
+//!   (document 003): revenue ceilings, and for preferred lab contracts the post-calculation
+//!   with the sliding discount when orders per patient and analyses per order grew at most
+//!   2.5 % against 2018.
 
 pub mod cite;
 pub mod error;
+pub mod labs;
+pub mod labs_rules;
 pub mod model;
 pub mod nursing;
 pub mod ratio;
@@ -30,6 +36,8 @@ pub mod statement;
 pub mod terms;
 
 pub use error::SettleError;
+pub use labs::{settle_labs, settle_labs_from_figures};
+pub use labs_rules::LabRules;
 pub use model::Efficiency;
 pub use nursing::{
     settle_nursing, settle_nursing_from_figures, settle_nursing_with_context,
@@ -39,4 +47,4 @@ pub use ratio::{RatioReport, client_postcode_ratios};
 pub use register::Register;
 pub use rules::NursingRules;
 pub use statement::{Amount, Line, Statement};
-pub use terms::{Agreement, ProviderTerms, TermsSet};
+pub use terms::{Agreement, LabContract, LabTerms, LabTermsSet, ProviderTerms, TermsSet};

@@ -1058,7 +1058,7 @@ fn finish(
             sha256: rules.policy_sha256.clone(),
         },
         provider_agb: agb.to_string(),
-        category,
+        category: category.into(),
         lines: b.lines,
         missing,
         total,

@@ -141,14 +141,14 @@ impl RatioRules {
     }
 }
 
-fn problem(policy: &Policy, p: impl Into<String>) -> SettleError {
+pub(crate) fn problem(policy: &Policy, p: impl Into<String>) -> SettleError {
     SettleError::Policy {
         policy: policy.id().to_string(),
         problem: p.into(),
     }
 }
 
-fn param(policy: &Policy, id: &str, on: NaiveDate) -> Result<Param, SettleError> {
+pub(crate) fn param(policy: &Policy, id: &str, on: NaiveDate) -> Result<Param, SettleError> {
     let (value, p) = policy.param_on(id, on).ok_or_else(|| {
         problem(
             policy,
@@ -163,7 +163,7 @@ fn param(policy: &Policy, id: &str, on: NaiveDate) -> Result<Param, SettleError>
     })
 }
 
-fn table(policy: &Policy, id: &str) -> Result<Table, SettleError> {
+pub(crate) fn table(policy: &Policy, id: &str) -> Result<Table, SettleError> {
     policy
         .compiled
         .table(id)

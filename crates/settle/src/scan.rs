@@ -99,28 +99,100 @@ pub fn scan_with(
     provider: Option<&str>,
     places: bool,
 ) -> Result<ClaimFigures, SettleError> {
-    if let Some(p) = provider
-        && !crate::error::is_agb(p)
-    {
-        return Err(SettleError::BadAgb(p.to_string()));
-    }
-    if results.is_empty() {
-        return Err(SettleError::Query(
-            "geen resultaatbestanden opgegeven".into(),
-        ));
-    }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| SettleError::Query(e.to_string()))?;
-    rt.block_on(scan_async(rules, results, provider, places))
+    block_on(
+        results,
+        provider,
+        scan_async(rules, results, provider, places),
+    )
 }
 
-async fn scan_async(
-    rules: &NursingRules,
+/// One provider's approved diagnostics or thrombosis lines in one year: how many, for how
+/// much, for how many patients in how many orders.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LabYear {
+    /// Approved lines (one line = one analysis).
+    pub analyses: i64,
+    /// Distinct (patient, date) pairs: one order is a patient's approved lines at the provider
+    /// on one date.
+    pub orders: i64,
+    /// Distinct patients (BSN).
+    pub patients: i64,
+    /// The granted amount, cents.
+    pub cents: i64,
+}
+
+/// Per provider AGB code (all its locations: the AGB code is the provider), the year settled
+/// and the base year.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LabFigures {
+    pub providers: BTreeMap<String, (LabYear, LabYear)>,
+}
+
+/// Reads the diagnostics and thrombosis figures: per provider, for the year settled and the
+/// base year (2018), approved lines of the policy's prestaties, orders, patients and amount.
+pub fn scan_labs(
+    rules: &crate::labs_rules::LabRules,
     results: &[PathBuf],
     provider: Option<&str>,
-    with_places: bool,
-) -> Result<ClaimFigures, SettleError> {
+) -> Result<LabFigures, SettleError> {
+    block_on(results, provider, scan_labs_async(rules, results, provider))
+}
+
+async fn scan_labs_async(
+    rules: &crate::labs_rules::LabRules,
+    results: &[PathBuf],
+    provider: Option<&str>,
+) -> Result<LabFigures, SettleError> {
+    let ctx = results_context(results).await?;
+    let codes: Vec<&str> = rules.prestaties.iter().map(String::as_str).collect();
+    let (ys, ye) = (date(rules.year.0), date(rules.year.1));
+    let (bs, be) = (date(rules.base_year.0), date(rules.base_year.1));
+    let only = provider
+        .map(|p| format!("AND provider_agb = '{p}'"))
+        .unwrap_or_default();
+    // orders first (one row per provider, year, patient and date), then per provider and year
+    let q = format!(
+        "SELECT provider_agb, yr, COUNT(DISTINCT bsn) AS patients, COUNT(*) AS orders,
+                SUM(n) AS analyses, SUM(cents) AS cents
+         FROM (SELECT provider_agb, yr, bsn, start_date, COUNT(*) AS n, SUM(granted_cents) AS cents
+               FROM (SELECT provider_agb, bsn, start_date, granted_cents,
+                            CASE WHEN start_date BETWEEN {ys} AND {ye} THEN 1
+                                 WHEN start_date BETWEEN {bs} AND {be} THEN 0 END AS yr
+                     FROM results
+                     WHERE decision IN ('granted', 'reduced') AND prestatie IN ({codes}) {only})
+               WHERE yr IS NOT NULL
+               GROUP BY provider_agb, yr, bsn, start_date)
+         GROUP BY provider_agb, yr",
+        codes = in_list(&codes)
+    );
+    let mut figures = LabFigures::default();
+    for b in ctx.sql(&q).await?.collect().await? {
+        let agb = strings(&b, 0)?;
+        let yr = ints(&b, 1)?;
+        let cols = [ints(&b, 2)?, ints(&b, 3)?, ints(&b, 4)?, ints(&b, 5)?];
+        for i in 0..b.num_rows() {
+            let y = LabYear {
+                patients: cols[0].value(i),
+                orders: cols[1].value(i),
+                analyses: cols[2].value(i),
+                cents: cols[3].value(i),
+            };
+            let e = figures
+                .providers
+                .entry(agb.value(i).to_string())
+                .or_default();
+            if yr.value(i) == 1 {
+                e.0 = y;
+            } else {
+                e.1 = y;
+            }
+        }
+    }
+    Ok(figures)
+}
+
+/// A DataFusion session with the result files registered as table `results`.
+async fn results_context(results: &[PathBuf]) -> Result<SessionContext, SettleError> {
     let ctx = SessionContext::new();
     let mut paths = Vec::with_capacity(results.len());
     for p in results {
@@ -142,6 +214,38 @@ async fn scan_async(
         .read_parquet(paths, ParquetReadOptions::default())
         .await?;
     ctx.register_table("results", df.into_view())?;
+    Ok(ctx)
+}
+
+/// Checks the arguments and runs `f` on a current-thread runtime.
+fn block_on<T>(
+    results: &[PathBuf],
+    provider: Option<&str>,
+    f: impl std::future::Future<Output = Result<T, SettleError>>,
+) -> Result<T, SettleError> {
+    if let Some(p) = provider
+        && !crate::error::is_agb(p)
+    {
+        return Err(SettleError::BadAgb(p.to_string()));
+    }
+    if results.is_empty() {
+        return Err(SettleError::Query(
+            "geen resultaatbestanden opgegeven".into(),
+        ));
+    }
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .map_err(|e| SettleError::Query(e.to_string()))?;
+    rt.block_on(f)
+}
+
+async fn scan_async(
+    rules: &NursingRules,
+    results: &[PathBuf],
+    provider: Option<&str>,
+    with_places: bool,
+) -> Result<ClaimFigures, SettleError> {
+    let ctx = results_context(results).await?;
 
     let all: Vec<&str> = rules.prestaties.iter().map(String::as_str).collect();
     let (rs, re) = (date(rules.reference.0), date(rules.reference.1));

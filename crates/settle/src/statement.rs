@@ -5,11 +5,48 @@
 use crate::cite::Cite;
 use crate::rules::Category;
 use rust_decimal::{Decimal, RoundingStrategy};
-use serde::Serialize;
+use serde::{Serialize, Serializer};
 use std::fmt::Write as _;
 
 /// The version of the JSON shape; a change that breaks readers changes it.
 pub const SCHEMA: &str = "zorginkoop.settlement.district-nursing/1";
+
+/// The version of the JSON shape of a diagnostics and thrombosis statement.
+pub const LABS_SCHEMA: &str = "zorginkoop.settlement.diagnostics/1";
+
+/// What kind of provider a statement is for: a stable code (the JSON value, e.g. `small`,
+/// `lab-preferred`) and its Dutch name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ProviderKind {
+    pub code: &'static str,
+    pub dutch: &'static str,
+}
+
+impl ProviderKind {
+    /// The stable code, as in the JSON.
+    pub fn as_str(&self) -> &'static str {
+        self.code
+    }
+    /// The Dutch name.
+    pub fn dutch(&self) -> &'static str {
+        self.dutch
+    }
+}
+
+impl From<Category> for ProviderKind {
+    fn from(c: Category) -> Self {
+        ProviderKind {
+            code: c.as_str(),
+            dutch: c.dutch(),
+        }
+    }
+}
+
+impl Serialize for ProviderKind {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.code)
+    }
+}
 
 /// A figure of a line.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -25,6 +62,8 @@ pub enum Amount {
     Count(i64),
     /// A number that is no euro amount, ratio or hours (the client-per-postcode ratio).
     Number(Decimal),
+    /// A mean, shown with 4 decimals (orders per patient, analyses per order).
+    Mean(Decimal),
     /// Text (a category, "vrij volume").
     Text(String),
 }
@@ -86,7 +125,7 @@ pub struct Statement {
     pub schema: &'static str,
     pub policy: PolicyRef,
     pub provider_agb: String,
-    pub category: Category,
+    pub category: ProviderKind,
     pub lines: Vec<Line>,
     /// What cannot be computed yet, in Dutch; empty when the statement is complete.
     pub missing: Vec<String>,
@@ -111,10 +150,15 @@ impl Statement {
     /// The statement as Dutch text.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
+        let year = self.policy.id.rsplit('-').next().unwrap_or("");
+        let domain = if self.schema == LABS_SCHEMA {
+            "eerstelijnsdiagnostiek en trombosezorg"
+        } else {
+            "wijkverpleging"
+        };
         let _ = writeln!(
             s,
-            "Afrekening wijkverpleging {} - zorgaanbieder {} ({})",
-            self.policy.id.rsplit('-').next().unwrap_or(""),
+            "Afrekening {domain} {year} - zorgaanbieder {} ({})",
             self.provider_agb,
             self.category.dutch()
         );
@@ -127,7 +171,7 @@ impl Statement {
         s.push('\n');
         match self.total {
             Some(t) => {
-                let _ = writeln!(s, "Afgerekend bedrag 2021: {}", euro(t));
+                let _ = writeln!(s, "Afgerekend bedrag {year}: {}", euro(t));
             }
             None => {
                 let _ = writeln!(s, "Nog niet af te rekenen, want:");
@@ -148,6 +192,7 @@ pub fn show(a: &Amount) -> String {
         Amount::Hours(h) => format!("{} uur", h.normalize().to_string().replace('.', ",")),
         Amount::Count(n) => n.to_string(),
         Amount::Number(d) => dutch_number(*d, 2),
+        Amount::Mean(d) => dutch_number(*d, 4),
         Amount::Text(t) => t.clone(),
     }
 }

@@ -176,6 +176,117 @@ impl TermsSet {
     }
 }
 
+/// The contract of a laboratory or thrombosis service (document 003, 3.1 and 3.2).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LabContract {
+    /// `regulier`: a regular lab contract (lab-regular): the excess over the ceiling is not
+    /// paid.
+    Regular,
+    /// `voorkeur`: a preferred lab contract (lab-preferred): ceiling with post-calculation.
+    Preferred,
+    /// `trombose`: the thrombosis contract (thrombosis-care): the excess is not paid.
+    Thrombosis,
+}
+
+impl LabContract {
+    /// The value in the terms file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LabContract::Regular => "regulier",
+            LabContract::Preferred => "voorkeur",
+            LabContract::Thrombosis => "trombose",
+        }
+    }
+}
+
+/// One laboratory's or thrombosis service's terms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LabTerms {
+    pub contract: LabContract,
+    /// The revenue ceiling for the year, all locations together, in cents.
+    pub ceiling_cents: i64,
+}
+
+/// The terms of every laboratory and thrombosis service named, by AGB code.
+///
+/// Read from a CSV file with the header `provider_agb,contract,ceiling_cents`: `contract` is
+/// `regulier`, `voorkeur` or `trombose`; `ceiling_cents` the revenue ceiling of the year in
+/// whole cents (0 or more), for all the provider's locations together.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LabTermsSet {
+    pub providers: BTreeMap<String, LabTerms>,
+}
+
+/// The header of a lab terms file.
+pub const LAB_HEADER: &str = "provider_agb,contract,ceiling_cents";
+
+impl LabTermsSet {
+    /// Reads a terms file.
+    pub fn load(path: &Path) -> Result<LabTermsSet, SettleError> {
+        let text = std::fs::read_to_string(path).map_err(|source| SettleError::Io {
+            file: path.to_path_buf(),
+            source,
+        })?;
+        Self::parse(path, &text)
+    }
+
+    /// Parses the text of a lab terms file (`path` only names it in errors).
+    pub fn parse(path: &Path, text: &str) -> Result<LabTermsSet, SettleError> {
+        let bad = |line: usize, problem: String| SettleError::Terms {
+            file: path.to_path_buf(),
+            line,
+            problem,
+        };
+        let mut lines = text.lines().enumerate();
+        match lines.next() {
+            Some((_, h)) if h.trim() == LAB_HEADER => {}
+            _ => return Err(bad(1, format!("kopregel moet zijn: {LAB_HEADER}"))),
+        }
+        let mut set = LabTermsSet::default();
+        for (i, line) in lines {
+            let n = i + 1;
+            if line.trim().is_empty() {
+                continue;
+            }
+            let f: Vec<&str> = line.split(',').map(str::trim).collect();
+            if f.len() != 3 {
+                return Err(bad(n, format!("{} velden, verwacht 3", f.len())));
+            }
+            if !is_agb(f[0]) {
+                return Err(bad(n, format!("AGB-code `{}` is geen 8 cijfers", f[0])));
+            }
+            let contract = match f[1] {
+                "regulier" => LabContract::Regular,
+                "voorkeur" => LabContract::Preferred,
+                "trombose" => LabContract::Thrombosis,
+                o => {
+                    return Err(bad(
+                        n,
+                        format!("contract `{o}`: verwacht regulier, voorkeur of trombose"),
+                    ));
+                }
+            };
+            let ceiling_cents = match f[2].parse::<i64>() {
+                Ok(c) if c >= 0 => c,
+                _ => {
+                    return Err(bad(
+                        n,
+                        format!("ceiling_cents `{}`: verwacht hele centen, 0 of meer", f[2]),
+                    ));
+                }
+            };
+            let terms = LabTerms {
+                contract,
+                ceiling_cents,
+            };
+            if set.providers.insert(f[0].to_string(), terms).is_some() {
+                return Err(bad(n, format!("AGB-code {} staat er twee keer in", f[0])));
+            }
+        }
+        Ok(set)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,5 +338,27 @@ mod tests {
         }
         let e = TermsSet::parse(p, "provider_agb,new_budget_cents\n07654321,-5\n").unwrap_err();
         assert!(e.to_string().contains("new_budget_cents"), "{e}");
+    }
+
+    #[test]
+    fn lab_terms_parse_and_refuse() {
+        let p = Path::new("labs.csv");
+        let s = LabTermsSet::parse(
+            p,
+            &format!("{LAB_HEADER}\n50000001,voorkeur,8000000\n34000001,trombose,0\n"),
+        )
+        .unwrap();
+        assert_eq!(
+            s.providers["50000001"],
+            LabTerms {
+                contract: LabContract::Preferred,
+                ceiling_cents: 8_000_000
+            }
+        );
+        assert_eq!(s.providers["34000001"].contract, LabContract::Thrombosis);
+        let e = LabTermsSet::parse(p, &format!("{LAB_HEADER}\n50000001,plus,1\n")).unwrap_err();
+        assert!(e.to_string().contains("regel 2"), "{e}");
+        assert!(LabTermsSet::parse(p, &format!("{LAB_HEADER}\n50000001,regulier,-1\n")).is_err());
+        assert!(LabTermsSet::parse(p, "agb\n").is_err());
     }
 }

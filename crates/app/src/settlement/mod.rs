@@ -32,6 +32,9 @@ use zorginkoop_store::{Db, Row, args};
 /// The domain of district nursing settlements.
 pub const DOMAIN_NURSING: &str = "wijkverpleging";
 
+/// The domain of diagnostics (laboratories) and thrombosis settlements.
+pub const DOMAIN_LABS: &str = "eerstelijnsdiagnostiek";
+
 /// One provider's statement of a run to record.
 #[derive(Debug, Clone)]
 pub struct NewStatement {
@@ -466,6 +469,43 @@ pub const NURSING_MIRROR: &[MirrorMetric] = &[
         unit: "euro",
     },
 ];
+
+/// The diagnostics figures of the mirror information (issue 14 part 6): orders per patient,
+/// analyses per order (one order: a patient's approved lines at the provider on one date) and
+/// the production.
+pub const LABS_MIRROR: &[MirrorMetric] = &[
+    MirrorMetric {
+        step: "orders_per_patient",
+        label: "Gemiddeld aantal orders per patiënt",
+        unit: "orders per patiënt",
+    },
+    MirrorMetric {
+        step: "analyses_per_order",
+        label: "Gemiddeld aantal analyses per order",
+        unit: "analyses per order",
+    },
+    MirrorMetric {
+        step: "production",
+        label: "Productie in het jaar",
+        unit: "euro",
+    },
+];
+
+/// The figures of the mirror information for the runs of a domain: [`LABS_MIRROR`] for
+/// [`DOMAIN_LABS`], [`NURSING_MIRROR`] for district nursing (and any other domain).
+pub fn mirror_metrics(domain: &str) -> &'static [MirrorMetric] {
+    match domain {
+        DOMAIN_LABS => LABS_MIRROR,
+        _ => NURSING_MIRROR,
+    }
+}
+
+/// The mirror information of statement `id` with the figures of its run's domain (see
+/// [`mirror_metrics`]).
+pub fn mirror_of_domain(db: &Db, actor: &Actor, id: i64) -> Result<Vec<MirrorSeries>, AppError> {
+    let own = statement(db, actor, id)?;
+    mirror(db, actor, id, mirror_metrics(&own.summary.run.domain))
+}
 
 /// One provider's figure in the mirror information.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]

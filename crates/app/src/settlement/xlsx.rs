@@ -28,6 +28,7 @@ fn unit(kind: &str) -> (&'static str, &'static str) {
         "ratio" => ("fractie", "0.00##"),
         "hours" => ("uur", "0.00##"),
         "count" => ("aantal", "0"),
+        "mean" => ("gemiddelde", "0.0000"),
         _ => ("", "@"),
     }
 }

@@ -9,7 +9,7 @@ use crate::routes::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::routing::get;
-use zorginkoop_app::settlement::{self, NURSING_MIRROR};
+use zorginkoop_app::settlement;
 
 pub const LIST: &str =
     "afrekeningen: de zorgverzekeraar die van de actuele afrekenruns, een zorgaanbieder de eigen";
@@ -54,7 +54,7 @@ pub async fn detail(
     let (detail, mirror) = run(&state, move |s| {
         Ok((
             settlement::statement(&s.db, &user.actor, id)?,
-            settlement::mirror(&s.db, &user.actor, id, NURSING_MIRROR)?,
+            settlement::mirror_of_domain(&s.db, &user.actor, id)?,
         ))
     })
     .await?;

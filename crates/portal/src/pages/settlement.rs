@@ -20,7 +20,7 @@ use maud::{Markup, html};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde_json::Value as Json;
 use std::str::FromStr;
-use zorginkoop_app::settlement::{self, MirrorSeries, NURSING_MIRROR, StatementSummary};
+use zorginkoop_app::settlement::{self, MirrorSeries, StatementSummary};
 
 pub fn routes() -> Vec<Route> {
     vec![
@@ -108,6 +108,7 @@ fn amount_text(amount: &Json) -> String {
         ),
         ("hours", Some(d)) => format!("{} uur", d.normalize().to_string().replace('.', ",")),
         ("count", Some(d)) => dutch(d, 0),
+        ("mean", Some(d)) => dutch(d, 4),
         _ => value.as_str().map(str::to_string).unwrap_or_default(),
     }
 }
@@ -129,6 +130,7 @@ fn provider_text(s: &StatementSummary) -> String {
 fn domain_text(domain: &str) -> &str {
     match domain {
         settlement::DOMAIN_NURSING => "Wijkverpleging",
+        settlement::DOMAIN_LABS => "Eerstelijnsdiagnostiek en trombosezorg",
         other => other,
     }
 }
@@ -325,7 +327,7 @@ async fn show(
         .run(move |s| {
             Ok((
                 settlement::statement(&s.db, &actor, id)?,
-                settlement::mirror(&s.db, &actor, id, NURSING_MIRROR)?,
+                settlement::mirror_of_domain(&s.db, &actor, id)?,
             ))
         })
         .await?;
@@ -426,7 +428,12 @@ async fn xlsx(
     let (bytes, name) = state
         .run(move |s| {
             let detail = settlement::statement(&s.db, &actor, id)?;
-            let mirror = settlement::mirror(&s.db, &actor, id, NURSING_MIRROR)?;
+            let mirror = settlement::mirror(
+                &s.db,
+                &actor,
+                id,
+                settlement::mirror_metrics(&detail.summary.run.domain),
+            )?;
             let name = format!(
                 "afrekening-{}-{}-{}.xlsx",
                 detail.summary.run.domain, detail.summary.run.year, detail.summary.provider_agb
