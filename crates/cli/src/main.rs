@@ -81,11 +81,9 @@ enum Command {
     },
     /// Start the contracting portal (web pages and the JSON API).
     Serve(serve_cmd::ServeArgs),
-    /// Settle a contract year from the claims checker's results (district nursing 2021).
-    Settle {
-        #[command(subcommand)]
-        cmd: settle_cmd::SettleCommand,
-    },
+    /// Settle a contract year from the claims checker's results: `settle --year 2021 --results
+    /// ...` settles every domain of the year, or one kind with a subcommand.
+    Settle(Box<settle_cmd::SettleArgs>),
     /// Contracts: export them for the claims checker.
     Contracts {
         #[command(subcommand)]
@@ -110,7 +108,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve_cmd::run(args),
         Command::Claims { cmd } => claims_cmd::run_claims(cmd),
         Command::Contracts { cmd } => claims_cmd::run_contracts(cmd),
-        Command::Settle { cmd } => settle_cmd::run(cmd),
+        Command::Settle(a) => settle_cmd::run_args(*a),
     };
     match result {
         Ok(code) => code,

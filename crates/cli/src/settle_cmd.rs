@@ -45,6 +45,10 @@ pub struct LabsArgs {
     /// give a folder of Parquet files).
     #[arg(long, value_name = "FILE.parquet", required = true)]
     results: Vec<PathBuf>,
+    /// The year settled: 2020, or 2021 (the second year of a preferred contract; regular lab
+    /// and thrombosis contracts are one-year contracts).
+    #[arg(long, value_name = "YEAR", default_value_t = 2020)]
+    year: i32,
     /// The providers' terms: CSV with provider_agb,contract,ceiling_cents (contract regulier,
     /// voorkeur or trombose; the revenue ceiling of 2020 in cents, all locations together).
     #[arg(long, value_name = "FILE.csv")]
@@ -61,6 +65,52 @@ pub struct LabsArgs {
     #[arg(long, value_name = "FILE|URL", conflicts_with = "provider")]
     db: Option<String>,
     /// Who records the run (the audit log's name for it; default: $USER).
+    #[arg(long, value_name = "NAME", requires = "db")]
+    by: Option<String>,
+    #[command(flatten)]
+    dir: PolicyDir,
+}
+
+/// `zorginkoop settle --year YEAR ...`: every settlement of a year, or one kind of settlement.
+#[derive(Args)]
+#[command(args_conflicts_with_subcommands = true, subcommand_required = false)]
+pub struct SettleArgs {
+    #[command(subcommand)]
+    cmd: Option<SettleCommand>,
+    #[command(flatten)]
+    year: YearArgs,
+}
+
+/// Every settlement of a year at once: district nursing (2021) and diagnostics and thrombosis
+/// (2020, 2021), each as its own run.
+#[derive(Args)]
+pub struct YearArgs {
+    /// The year to settle: every domain whose policy covers it (district nursing 2021;
+    /// diagnostics and thrombosis 2020 and 2021).
+    #[arg(long, value_name = "YEAR")]
+    year: Option<i32>,
+    /// results.parquet of `zorginkoop claims check` (repeatable, or a folder).
+    #[arg(long, value_name = "FILE.parquet")]
+    results: Vec<PathBuf>,
+    /// The context folder of `claims check`: the insured register for district nursing (see
+    /// `settle nursing --context`), and its lab_terms.csv for the labs when --lab-terms is not
+    /// given.
+    #[arg(long, value_name = "DIR")]
+    context: Option<PathBuf>,
+    /// The district nursing providers' terms (see `settle nursing --terms`).
+    #[arg(long, value_name = "FILE.csv")]
+    terms: Option<PathBuf>,
+    /// The laboratories' and thrombosis services' terms (see `settle labs --terms`).
+    #[arg(long, value_name = "FILE.csv")]
+    lab_terms: Option<PathBuf>,
+    /// JSON instead of text: one array with the statements of every domain.
+    #[arg(long)]
+    json: bool,
+    /// Record each domain's statements as a run in the portal's database (SQLite file or
+    /// postgres:// URL).
+    #[arg(long, value_name = "FILE|URL")]
+    db: Option<String>,
+    /// Who records the runs (default: $USER).
     #[arg(long, value_name = "NAME", requires = "db")]
     by: Option<String>,
     #[command(flatten)]
@@ -138,87 +188,213 @@ pub struct NursingArgs {
     dir: PolicyDir,
 }
 
+/// `zorginkoop settle`: a subcommand, or every settlement of `--year`.
+pub fn run_args(a: SettleArgs) -> anyhow::Result<ExitCode> {
+    match a.cmd {
+        Some(cmd) => run(cmd),
+        None => run_year(a.year),
+    }
+}
+
+/// District nursing statements as the arguments ask.
+fn nursing(a: &NursingArgs) -> anyhow::Result<(NursingRules, Vec<Statement>)> {
+    let policy = a.dir.source().open(NURSING_POLICY)?;
+    let rules = NursingRules::from_policy(&policy)?;
+    let terms = match &a.terms {
+        Some(p) => TermsSet::load(p)?,
+        None => TermsSet::default(),
+    };
+    let statements = match &a.context {
+        Some(ctx) => {
+            zorginkoop_settle::settle_nursing_with_context(
+                &rules,
+                &a.results,
+                &terms,
+                ctx,
+                a.provider.as_deref(),
+            )?
+            .0
+        }
+        None => {
+            zorginkoop_settle::settle_nursing(&rules, &a.results, &terms, a.provider.as_deref())?
+        }
+    };
+    Ok((rules, statements))
+}
+
+/// Records district nursing statements as a run.
+fn record_nursing(
+    a: &NursingArgs,
+    url: &str,
+    rules: &NursingRules,
+    statements: &[Statement],
+) -> anyhow::Result<()> {
+    let run = nursing_run(
+        rules,
+        &a.results,
+        a.terms.as_deref(),
+        a.context.as_deref(),
+        statements,
+    )?;
+    record(url, a.by.as_deref(), &run, "wijkverpleging")
+}
+
+/// Diagnostics and thrombosis statements as the arguments ask.
+fn labs(a: &LabsArgs) -> anyhow::Result<(LabRules, Vec<Statement>)> {
+    let policy = a.dir.source().open(LABS_POLICY)?;
+    let rules = LabRules::for_year(&policy, a.year)?;
+    let terms = match &a.terms {
+        Some(p) => LabTermsSet::load(p)?,
+        None => LabTermsSet::default(),
+    };
+    let statements =
+        zorginkoop_settle::settle_labs(&rules, &a.results, &terms, a.provider.as_deref())?;
+    Ok((rules, statements))
+}
+
+/// Records diagnostics and thrombosis statements as a run.
+fn record_labs(
+    a: &LabsArgs,
+    url: &str,
+    rules: &LabRules,
+    statements: &[Statement],
+) -> anyhow::Result<()> {
+    let mut inputs = policy_input(
+        &rules.policy_id,
+        &rules.policy_version,
+        &rules.policy_sha256,
+    );
+    let mut note = Vec::new();
+    hash_inputs(&a.results, a.terms.as_deref(), &mut inputs, &mut note)?;
+    let run = labs_run_of(rules, statements, hash(&inputs), note.join(", "))?;
+    record(
+        url,
+        a.by.as_deref(),
+        &run,
+        "eerstelijnsdiagnostiek en trombosezorg",
+    )
+}
+
+/// Prints statements as Dutch text or JSON (`empty`: what to say when there are none).
+fn print_statements(statements: &[Statement], json: bool, empty: &str) -> anyhow::Result<()> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(statements)?);
+    } else if statements.is_empty() {
+        println!("{empty}");
+    } else {
+        let texts: Vec<String> = statements.iter().map(|s| s.to_text()).collect();
+        print!("{}", texts.join("\n"));
+    }
+    Ok(())
+}
+
+const NO_NURSING: &str = "Geen declaraties wijkverpleging gevonden in de resultaten.";
+const NO_LABS: &str =
+    "Geen declaraties eerstelijnsdiagnostiek of trombosezorg gevonden in de resultaten.";
+
+/// Every settlement of a year: each domain whose policy covers it, each as its own run.
+fn run_year(a: YearArgs) -> anyhow::Result<ExitCode> {
+    let Some(year) = a.year else {
+        anyhow::bail!(
+            "noem een soort afrekening (zorginkoop settle nursing|labs|efficiency|ratio|fgv ...) of een jaar (zorginkoop settle --year 2021 --results ...); zie zorginkoop settle --help"
+        );
+    };
+    if a.results.is_empty() {
+        anyhow::bail!("--results ontbreekt: de results.parquet van zorginkoop claims check");
+    }
+    let covers = |id: &str| -> anyhow::Result<bool> {
+        let p = a.dir.source().open(id)?;
+        let m = &p.file.policy;
+        use chrono::Datelike;
+        Ok(m.period_start.year() <= year && year <= m.period_end.year())
+    };
+    let (do_nursing, do_labs) = (covers(NURSING_POLICY)?, covers(LABS_POLICY)?);
+    if !do_nursing && !do_labs {
+        anyhow::bail!(
+            "geen afrekening voor {year}: wijkverpleging rekent 2021 af, eerstelijnsdiagnostiek en trombosezorg 2020 en 2021"
+        );
+    }
+    let mut all: Vec<Statement> = Vec::new();
+    let mut texts: Vec<String> = Vec::new();
+    if do_nursing {
+        let n = NursingArgs {
+            results: a.results.clone(),
+            terms: a.terms.clone(),
+            provider: None,
+            context: a.context.clone(),
+            json: a.json,
+            db: a.db.clone(),
+            by: a.by.clone(),
+            dir: a.dir.clone(),
+        };
+        let (rules, statements) = nursing(&n)?;
+        if let Some(url) = &a.db {
+            record_nursing(&n, url, &rules, &statements)?;
+        }
+        texts.push(format!(
+            "== Wijkverpleging {year}: {} afrekeningen\n",
+            statements.len()
+        ));
+        if statements.is_empty() {
+            texts.push(format!("{NO_NURSING}\n"));
+        }
+        texts.extend(statements.iter().map(|s| s.to_text()));
+        all.extend(statements);
+    }
+    if do_labs {
+        let lab_terms = a.lab_terms.clone().or_else(|| {
+            a.context
+                .as_ref()
+                .map(|c| c.join("lab_terms.csv"))
+                .filter(|p| p.is_file())
+        });
+        let l = LabsArgs {
+            results: a.results.clone(),
+            year,
+            terms: lab_terms,
+            provider: None,
+            json: a.json,
+            db: a.db.clone(),
+            by: a.by.clone(),
+            dir: a.dir.clone(),
+        };
+        let (rules, statements) = labs(&l)?;
+        if let Some(url) = &a.db {
+            record_labs(&l, url, &rules, &statements)?;
+        }
+        texts.push(format!(
+            "== Eerstelijnsdiagnostiek en trombosezorg {year}: {} afrekeningen\n",
+            statements.len()
+        ));
+        if statements.is_empty() {
+            texts.push(format!("{NO_LABS}\n"));
+        }
+        texts.extend(statements.iter().map(|s| s.to_text()));
+        all.extend(statements);
+    }
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&all)?);
+    } else {
+        print!("{}", texts.join("\n"));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 pub fn run(cmd: SettleCommand) -> anyhow::Result<ExitCode> {
     match cmd {
         SettleCommand::Nursing(a) => {
-            let policy = a.dir.source().open(NURSING_POLICY)?;
-            let rules = NursingRules::from_policy(&policy)?;
-            let terms = match &a.terms {
-                Some(p) => TermsSet::load(p)?,
-                None => TermsSet::default(),
-            };
-            let statements = match &a.context {
-                Some(ctx) => {
-                    zorginkoop_settle::settle_nursing_with_context(
-                        &rules,
-                        &a.results,
-                        &terms,
-                        ctx,
-                        a.provider.as_deref(),
-                    )?
-                    .0
-                }
-                None => zorginkoop_settle::settle_nursing(
-                    &rules,
-                    &a.results,
-                    &terms,
-                    a.provider.as_deref(),
-                )?,
-            };
-            if a.json {
-                println!("{}", serde_json::to_string_pretty(&statements)?);
-            } else if statements.is_empty() {
-                println!("Geen declaraties wijkverpleging gevonden in de resultaten.");
-            } else {
-                let texts: Vec<String> = statements.iter().map(|s| s.to_text()).collect();
-                print!("{}", texts.join("\n"));
-            }
+            let (rules, statements) = nursing(&a)?;
+            print_statements(&statements, a.json, NO_NURSING)?;
             if let Some(url) = &a.db {
-                let run = nursing_run(
-                    &rules,
-                    &a.results,
-                    a.terms.as_deref(),
-                    a.context.as_deref(),
-                    &statements,
-                )?;
-                record(url, a.by.as_deref(), &run, "wijkverpleging")?;
+                record_nursing(&a, url, &rules, &statements)?;
             }
             Ok(ExitCode::SUCCESS)
         }
         SettleCommand::Labs(a) => {
-            let policy = a.dir.source().open(LABS_POLICY)?;
-            let rules = LabRules::from_policy(&policy)?;
-            let terms = match &a.terms {
-                Some(p) => LabTermsSet::load(p)?,
-                None => LabTermsSet::default(),
-            };
-            let statements =
-                zorginkoop_settle::settle_labs(&rules, &a.results, &terms, a.provider.as_deref())?;
-            if a.json {
-                println!("{}", serde_json::to_string_pretty(&statements)?);
-            } else if statements.is_empty() {
-                println!(
-                    "Geen declaraties eerstelijnsdiagnostiek of trombosezorg gevonden in de resultaten."
-                );
-            } else {
-                let texts: Vec<String> = statements.iter().map(|s| s.to_text()).collect();
-                print!("{}", texts.join("\n"));
-            }
+            let (rules, statements) = labs(&a)?;
+            print_statements(&statements, a.json, NO_LABS)?;
             if let Some(url) = &a.db {
-                let mut inputs = policy_input(
-                    &rules.policy_id,
-                    &rules.policy_version,
-                    &rules.policy_sha256,
-                );
-                let mut note = Vec::new();
-                hash_inputs(&a.results, a.terms.as_deref(), &mut inputs, &mut note)?;
-                let run = labs_run_of(&rules, &statements, hash(&inputs), note.join(", "))?;
-                record(
-                    url,
-                    a.by.as_deref(),
-                    &run,
-                    "eerstelijnsdiagnostiek en trombosezorg",
-                )?;
+                record_labs(&a, url, &rules, &statements)?;
             }
             Ok(ExitCode::SUCCESS)
         }

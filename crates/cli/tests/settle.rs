@@ -394,3 +394,100 @@ fn settles_the_labs_of_a_generated_year_and_records_them_once() {
     assert_eq!(runs[0].text("domain").unwrap(), "eerstelijnsdiagnostiek");
     assert_eq!(runs[0].int("year").unwrap(), 2020);
 }
+
+/// The "done when": after `claims generate` and `claims check`, `zorginkoop settle
+/// --year 2021 ...` gives statements for every district nursing provider and laboratory, and
+/// with `--db` records one run per domain.
+#[test]
+fn settle_year_2021_settles_every_domain_of_the_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = |p: &str| d.join(p).to_str().unwrap().to_string();
+    let (ok, _, err) = zorginkoop(&[
+        "claims",
+        "generate",
+        "--lines",
+        "3000",
+        "--seed",
+        "11",
+        "--out",
+        &s("gen"),
+    ]);
+    assert!(ok, "{err}");
+    let files: Vec<String> = std::fs::read_dir(d.join("gen/claims"))
+        .unwrap()
+        .map(|e| e.unwrap().path().to_str().unwrap().to_string())
+        .collect();
+    let (ctx, out) = (s("gen/context"), s("out"));
+    let mut args = vec![
+        "claims",
+        "check",
+        "--no-history",
+        "-q",
+        "--context",
+        &ctx,
+        "--out",
+        &out,
+    ];
+    args.extend(files.iter().map(String::as_str));
+    let (ok, _, err) = zorginkoop(&args);
+    assert!(ok, "{err}");
+    let results = s("out/results.parquet");
+
+    let (ok, json, err) = zorginkoop(&[
+        "settle",
+        "--year",
+        "2021",
+        "--results",
+        &results,
+        "--context",
+        &ctx,
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let schemas: std::collections::BTreeSet<&str> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["schema"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        schemas.into_iter().collect::<Vec<_>>(),
+        [
+            "zorginkoop.settlement.diagnostics/1",
+            "zorginkoop.settlement.district-nursing/1"
+        ],
+        "{json}"
+    );
+    assert!(v.as_array().unwrap().iter().all(|s| s["year"] == 2021));
+
+    let db = s("portal.db");
+    let (ok, text, err) = zorginkoop(&[
+        "settle",
+        "--year",
+        "2021",
+        "--results",
+        &results,
+        "--context",
+        &ctx,
+        "--db",
+        &db,
+    ]);
+    assert!(ok, "{err}");
+    assert!(text.contains("== Wijkverpleging 2021:"), "{text}");
+    assert!(
+        text.contains("== Eerstelijnsdiagnostiek en trombosezorg 2021:"),
+        "{text}"
+    );
+    assert!(err.contains("Afrekenrun 1 vastgelegd"), "{err}");
+    assert!(err.contains("Afrekenrun 2 vastgelegd"), "{err}");
+
+    // a year no policy settles, and no year at all, are refused in Dutch
+    let (ok, _, err) = zorginkoop(&["settle", "--year", "2019", "--results", &results]);
+    assert!(!ok);
+    assert!(err.contains("geen afrekening voor 2019"), "{err}");
+    let (ok, _, err) = zorginkoop(&["settle"]);
+    assert!(!ok);
+    assert!(err.contains("noem een soort afrekening"), "{err}");
+}

@@ -288,9 +288,24 @@ pub const THROMBOSIS_EXCESS: Passage = Passage {
     quote: "Overschrijdingen van het plafond betalen wij niet uit.",
 };
 
+/// A regular lab contract runs one year.
+pub const LAB_REGULAR_ONE_YEAR: Passage = Passage {
+    document: DOC_003,
+    section: D31,
+    quote: "Reguliere overeenkomst: dit is een eenjarige overeenkomst",
+};
+/// A preferred lab contract runs two years.
+pub const LAB_PREFERRED_TWO_YEARS: Passage = Passage {
+    document: DOC_003,
+    section: D31,
+    quote: "Voorkeursovereenkomst: dit is een tweejarige overeenkomst",
+};
+
 /// Every passage of document 003 written in the code (checked against the document text by a
 /// test).
 pub const LABS: &[Passage] = &[
+    LAB_REGULAR_ONE_YEAR,
+    LAB_PREFERRED_TWO_YEARS,
     LAB_CONTRACTS,
     THROMBOSIS_CONTRACT,
     LAB_CEILING,

@@ -25,8 +25,11 @@
 //! * **No 2018 claims**: the growth cannot be computed, so the condition is not shown to be met
 //!   and the excess is not paid; the statement says so. A provider that needs no post-
 //!   calculation (production within the ceiling) is settled all the same.
-//! * **Contract period**: the text speaks of the contract period 2020-2021; this settles 2020,
-//!   the year of the claims, against 2018.
+//! * **Contract period**: the text speaks of the contract period 2020-2021; each year is
+//!   settled on its own (`settle labs --year 2020|2021`, default 2020), its means against
+//!   2018's, with the ceiling of that year from the terms. A regular lab contract and a
+//!   thrombosis contract are one-year contracts: in 2021 their statement says there is no
+//!   contract under this policy, without a total.
 //! * **Sliding discount**: the part of the excess in each tier (a share of the ceiling) is paid
 //!   at (1 − discount), each tier rounded to cents.
 //! * **Ceiling already applied by the claims checker**: for regular contracts and thrombosis
@@ -253,6 +256,34 @@ fn settle_one(
             "de soort overeenkomst en het omzetplafond zijn niet opgegeven in de afspraken (provider_agb,contract,ceiling_cents)"
                 .to_string(),
         );
+    }
+    // a regular lab contract and a thrombosis contract are one-year contracts: in the policy's
+    // second year only a preferred contract runs
+    if y > rules.first_year
+        && matches!(
+            contract,
+            Some(LabContract::Regular | LabContract::Thrombosis)
+        )
+    {
+        b.push(
+            "contract_year",
+            format!("Overeenkomst in {y}"),
+            Amount::Text("geen".into()),
+            format!(
+                "een eenjarige overeenkomst ({}); alleen een voorkeursovereenkomst loopt door in {y}",
+                rules.first_year
+            ),
+            if contract == Some(LabContract::Thrombosis) {
+                cite::THROMBOSIS_CONTRACT.cite()
+            } else {
+                cite::LAB_REGULAR_ONE_YEAR.cite()
+            },
+        );
+        missing.push(format!(
+            "geen overeenkomst onder dit beleid in {y}: de overeenkomst was eenjarig ({}); een afrekening {y} volgt uit het beleid van {y}",
+            rules.first_year
+        ));
+        return Ok(finish(rules, agb, kind, b, missing, None));
     }
 
     // 2. production in the year
@@ -636,6 +667,7 @@ fn finish(
             sha256: rules.policy_sha256.clone(),
         },
         provider_agb: agb.to_string(),
+        year: rules.year.0.year(),
         category: kind,
         lines: b.lines,
         missing,

@@ -40,8 +40,12 @@ pub struct LabRules {
     pub policy_id: String,
     pub policy_version: String,
     pub policy_sha256: String,
-    /// The year settled: the first year of the policy's contract period (2020), inclusive.
+    /// The year settled (the first year of the policy's contract period, 2020, unless another
+    /// is asked for), inclusive.
     pub year: (NaiveDate, NaiveDate),
+    /// The first year of the contract period: the only year of a regular lab contract and of a
+    /// thrombosis contract (one-year contracts); a preferred contract runs on into the next.
+    pub first_year: i32,
     /// The year compared against (2018), inclusive.
     pub base_year: (NaiveDate, NaiveDate),
     /// Every prestatie code of the policy's modules (laboratory and thrombosis care).
@@ -59,9 +63,23 @@ pub const DISCOUNT_TABLE: &str = "lab-preferred-sliding-discount";
 impl LabRules {
     /// Reads the rules from the diagnostics policy; a missing item is an error that names it.
     pub fn from_policy(policy: &Policy) -> Result<LabRules, SettleError> {
+        Self::for_year(policy, policy.file.policy.period_start.year())
+    }
+
+    /// The rules for settling year `y` of the policy's contract period (2020 or 2021).
+    pub fn for_year(policy: &Policy, y: i32) -> Result<LabRules, SettleError> {
         let meta = &policy.file.policy;
         let on = meta.period_start;
-        let y = meta.period_start.year();
+        if y < meta.period_start.year() || y > meta.period_end.year() {
+            return Err(SettleError::Policy {
+                policy: meta.id.clone(),
+                problem: format!(
+                    "jaar {y} valt buiten de looptijd {} t/m {}",
+                    meta.period_start.year(),
+                    meta.period_end.year()
+                ),
+            });
+        }
         let year = (
             NaiveDate::from_ymd_opt(y, 1, 1).expect("valid"),
             NaiveDate::from_ymd_opt(y, 12, 31).expect("valid"),
@@ -166,6 +184,7 @@ impl LabRules {
             policy_version: meta.version.clone(),
             policy_sha256: policy.sha256.clone(),
             year,
+            first_year: meta.period_start.year(),
             base_year,
             prestaties,
             max_orders_growth: param(policy, "lab.preferred.max-orders-per-patient-growth", on)?,

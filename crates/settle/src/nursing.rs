@@ -38,7 +38,7 @@ use crate::rules::{Category, NursingRules};
 use crate::scan::{self, ClaimFigures, ClientMonths, Period, ProviderFigures};
 use crate::statement::{Amount, Line, PolicyRef, SCHEMA, Statement, dutch_number, euro, percent};
 use crate::terms::{ProviderTerms, TermsSet};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -912,7 +912,7 @@ fn settle_one(
     let total = subtotal - repayment;
     b.push(
         "total",
-        "Afgerekend bedrag 2021",
+        format!("Afgerekend bedrag {}", rules.year.0.year()),
         Amount::Euro(total),
         format!("{} − {}", euro(subtotal), euro(repayment)),
         cite::BALANCE.cite(),
@@ -1058,6 +1058,7 @@ fn finish(
             sha256: rules.policy_sha256.clone(),
         },
         provider_agb: agb.to_string(),
+        year: rules.year.0.year(),
         category: category.into(),
         lines: b.lines,
         missing,

@@ -125,6 +125,8 @@ pub struct Statement {
     pub schema: &'static str,
     pub policy: PolicyRef,
     pub provider_agb: String,
+    /// The year settled.
+    pub year: i32,
     pub category: ProviderKind,
     pub lines: Vec<Line>,
     /// What cannot be computed yet, in Dutch; empty when the statement is complete.
@@ -150,7 +152,7 @@ impl Statement {
     /// The statement as Dutch text.
     pub fn to_text(&self) -> String {
         let mut s = String::new();
-        let year = self.policy.id.rsplit('-').next().unwrap_or("");
+        let year = self.year;
         let domain = if self.schema == LABS_SCHEMA {
             "eerstelijnsdiagnostiek en trombosezorg"
         } else {

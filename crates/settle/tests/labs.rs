@@ -553,3 +553,45 @@ fn passages_in_the_code_are_verbatim_in_document_003() {
         assert!(text.contains(&norm(p.section)), "no section {}", p.section);
     }
 }
+
+/// 3.1: "Voorkeursovereenkomst: dit is een tweejarige overeenkomst" and "Reguliere
+/// overeenkomst: dit is een eenjarige overeenkomst"; 3.2 (thrombosis): "Dit is een eenjarige
+/// overeenkomst". Settling 2021 with the 2020 lines moved a year on: the preferred lab 50000001
+/// is settled as in 2020 (its 2021 means against 2018's: +2.4 %, the excess paid with the
+/// discount, **91,600.00**); the regular lab and the thrombosis service have no contract in 2021
+/// under this policy: no total, and the statement says why.
+#[test]
+fn in_2021_only_the_two_year_preferred_contract_is_settled() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.parquet");
+    let moved: Vec<L> = lines()
+        .into_iter()
+        .map(|mut l| {
+            if chrono::Datelike::year(&l.date) == 2020 {
+                // a day-for-day shift (2020 is a leap year: 29 February has no 2021 twin)
+                l.date = plus(l.date, 365);
+            }
+            l
+        })
+        .collect();
+    write(&path, &moved);
+    let policy = zorginkoop_policy::Policy::load(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../policies/diagnostics-2020.toml"),
+    )
+    .unwrap();
+    let rules = LabRules::for_year(&policy, 2021).unwrap();
+    let all = settle_labs(&rules, &[path], &terms(), None).unwrap();
+
+    let preferred = by_agb(&all, "50000001");
+    assert_eq!(preferred.year, 2021);
+    assert_eq!(preferred.total, Some(eur("91600.00")));
+    assert!(preferred.to_text().contains("Afgerekend bedrag 2021"));
+
+    for agb in ["50000003", "34000001"] {
+        let s = by_agb(&all, agb);
+        assert_eq!(s.total, None, "{agb}");
+        assert_eq!(text(s, "contract_year"), "geen", "{agb}");
+        assert!(s.missing[0].contains("eenjarig"), "{agb}: {:?}", s.missing);
+    }
+    assert!(LabRules::for_year(&policy, 2022).is_err());
+}
