@@ -30,6 +30,9 @@ pub enum SettleCommand {
     Efficiency(EfficiencyArgs),
     /// The client-per-postcode ratio (klant-werkgebied-ratio, bijlage 3) per provider.
     Ratio(RatioArgs),
+    /// District nursing: per provider and claim year whether a material control may still
+    /// start (chapter 7: at the latest in December of the claim year + 2).
+    Control(ControlArgs),
     /// GP care: the FGV score of every practice of a measurement year, per formulary group,
     /// from the measurement results (document 001, Formulariumgericht voorschrijven).
     Fgv(crate::year_figures_cmd::FgvArgs),
@@ -113,6 +116,24 @@ pub struct YearArgs {
     /// Who records the runs (default: $USER).
     #[arg(long, value_name = "NAME", requires = "db")]
     by: Option<String>,
+    #[command(flatten)]
+    dir: PolicyDir,
+}
+
+#[derive(Args)]
+pub struct ControlArgs {
+    /// results.parquet of `zorginkoop claims check` (repeatable, or a folder).
+    #[arg(long, value_name = "FILE.parquet", required = true)]
+    results: Vec<PathBuf>,
+    /// The day to judge the term on (YYYY-MM-DD; default: today).
+    #[arg(long, value_name = "DATE", value_parser = crate::parse_date)]
+    on: Option<chrono::NaiveDate>,
+    /// Only this provider (AGB code, 8 digits).
+    #[arg(long, value_name = "AGB")]
+    provider: Option<String>,
+    /// JSON instead of text: an array of reports (shape named by their `schema`).
+    #[arg(long)]
+    json: bool,
     #[command(flatten)]
     dir: PolicyDir,
 }
@@ -421,6 +442,26 @@ pub fn run(cmd: SettleCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         SettleCommand::Fgv(a) => crate::year_figures_cmd::run(a),
+        SettleCommand::Control(a) => {
+            let policy = a.dir.source().open(NURSING_POLICY)?;
+            let rules = NursingRules::from_policy(&policy)?;
+            let on = a.on.unwrap_or_else(crate::today);
+            let reports = zorginkoop_settle::control::control_terms(
+                &rules,
+                &a.results,
+                a.provider.as_deref(),
+                on,
+            )?;
+            if a.json {
+                println!("{}", serde_json::to_string_pretty(&reports)?);
+            } else if reports.is_empty() {
+                println!("{NO_NURSING}");
+            } else {
+                let texts: Vec<String> = reports.iter().map(|r| r.to_text()).collect();
+                print!("{}", texts.join("\n"));
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         SettleCommand::Ratio(a) => {
             let policy = a.dir.source().open(NURSING_POLICY)?;
             let rules = NursingRules::from_policy(&policy)?;

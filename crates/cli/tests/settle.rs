@@ -483,6 +483,22 @@ fn settle_year_2021_settles_every_domain_of_the_year() {
     assert!(err.contains("Afrekenrun 1 vastgelegd"), "{err}");
     assert!(err.contains("Afrekenrun 2 vastgelegd"), "{err}");
 
+    // the control term of the same claims (chapter 7): claim year 2021 open until 31-12-2023
+    let (ok, text, err) = zorginkoop(&[
+        "settle",
+        "control",
+        "--results",
+        &results,
+        "--on",
+        "2023-12-31",
+    ]);
+    assert!(ok, "{err}");
+    assert!(text.contains("Controletermijn wijkverpleging"), "{text}");
+    assert!(
+        text.contains("materiële controle uiterlijk te starten op 31-12-2023: nog mogelijk"),
+        "{text}"
+    );
+
     // a year no policy settles, and no year at all, are refused in Dutch
     let (ok, _, err) = zorginkoop(&["settle", "--year", "2019", "--results", &results]);
     assert!(!ok);

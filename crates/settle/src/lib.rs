@@ -17,12 +17,14 @@
 //! * [`model`]: the efficiency model (chapter 4): expected cost per client-month, each regular
 //!   provider's ratio of actual to expected cost, its efficiency group;
 //! * [`ratio`]: the client-per-postcode ratio (bijlage 3);
+//! * [`control`]: the control term of district nursing (chapter 7: t + 2 claim years);
 //! * [`labs`] (with [`labs_rules`] and [`scan::scan_labs`]): diagnostics and thrombosis 2020
 //!   (document 003): revenue ceilings, and for preferred lab contracts the post-calculation
 //!   with the sliding discount when orders per patient and analyses per order grew at most
 //!   2.5 % against 2018.
 
 pub mod cite;
+pub mod control;
 pub mod error;
 pub mod labs;
 pub mod labs_rules;

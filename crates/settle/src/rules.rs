@@ -73,6 +73,9 @@ pub struct NursingRules {
     /// The tariff cut of efficiency groups 1, 2 and 3.
     pub cuts: [Param; 3],
     pub max_hours: Param,
+    /// `control.max-term-years`: the material control of claim year t starts at the latest in
+    /// December of t + this (chapter 7).
+    pub control_max_years: Param,
     /// The efficiency model (chapter 4 and bijlage 6).
     pub model: ModelRules,
     /// The client-per-postcode ratio (bijlage 3).
@@ -248,6 +251,7 @@ impl NursingRules {
                 param(policy, "efficiency.tariff-cut.group-3", on)?,
             ],
             max_hours: param(policy, "efficiency.max-hours-per-client-month", on)?,
+            control_max_years: param(policy, "control.max-term-years", on)?,
             model: ModelRules {
                 outlier_share: param(policy, "efficiency.outlier-share", on)?,
                 outlier_min: param(policy, "efficiency.outlier-min-clients", on)?,

@@ -429,3 +429,43 @@ fn ints(b: &RecordBatch, i: usize) -> Result<Int64Array, SettleError> {
     }
     Ok(s)
 }
+
+/// Per (provider AGB, claim year): the approved lines and their amount in cents.
+pub type ClaimYears = BTreeMap<(String, i32), (i64, i64)>;
+
+/// Per provider and claim year (the year of the service date): the approved district nursing
+/// lines and their amount, for the control term (chapter 7).
+pub fn scan_claim_years(
+    rules: &NursingRules,
+    results: &[PathBuf],
+    provider: Option<&str>,
+) -> Result<ClaimYears, SettleError> {
+    block_on(results, provider, async {
+        let ctx = results_context(results).await?;
+        let all: Vec<&str> = rules.prestaties.iter().map(String::as_str).collect();
+        let only = provider
+            .map(|p| format!("AND provider_agb = '{p}'"))
+            .unwrap_or_default();
+        let q = format!(
+            "SELECT provider_agb, CAST(date_part('year', start_date) AS BIGINT) AS yr,
+                    COUNT(*) AS n, SUM(granted_cents) AS cents
+             FROM results
+             WHERE decision IN ('granted', 'reduced') AND prestatie IN ({codes})
+               AND start_date IS NOT NULL {only}
+             GROUP BY provider_agb, yr",
+            codes = in_list(&all)
+        );
+        let mut out = BTreeMap::new();
+        for b in ctx.sql(&q).await?.collect().await? {
+            let agb = strings(&b, 0)?;
+            let (yr, n, cents) = (ints(&b, 1)?, ints(&b, 2)?, ints(&b, 3)?);
+            for i in 0..b.num_rows() {
+                let y = i32::try_from(yr.value(i)).map_err(|_| {
+                    SettleError::Query(format!("jaar {} buiten bereik", yr.value(i)))
+                })?;
+                out.insert((agb.value(i).to_string(), y), (n.value(i), cents.value(i)));
+            }
+        }
+        Ok(out)
+    })
+}

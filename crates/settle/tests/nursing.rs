@@ -611,3 +611,55 @@ fn a_new_provider_without_reference_claims_needs_the_budget_offered() {
     assert_eq!(s.total, None);
     assert!(s.missing[0].contains("new_budget_cents"), "{:?}", s.missing);
 }
+
+/// Chapter 7: "We hanteren een maximale termijn van 2 jaar (t – 2 in schadejaren) om de
+/// materiële controle op te starten ... Dit betekent dat wij uiterlijk december 2023 een
+/// materiële controle wijkverpleging zullen starten over schadejaar 2021." Provider 00000001 has
+/// approved lines in 2019 (EUR 50,000.00; its rejected line does not count), 2020 (1,234.56) and
+/// 2021 (90,000.00). On 31 December 2023 only 2021 may still be controlled; a day later nothing.
+#[test]
+fn the_control_term_is_two_claim_years_until_december() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.parquet");
+    write(&path, &lines());
+    let on = |s: &str| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+    let r = rules();
+    let all = zorginkoop_settle::control::control_terms(
+        &r,
+        std::slice::from_ref(&path),
+        Some("00000001"),
+        on("2023-12-31"),
+    )
+    .unwrap();
+    assert_eq!(all.len(), 1);
+    let years: Vec<(i32, i64, Decimal, String, bool)> = all[0]
+        .years
+        .iter()
+        .map(|y| {
+            (
+                y.claim_year,
+                y.lines,
+                y.approved,
+                y.control_until.to_string(),
+                y.open,
+            )
+        })
+        .collect();
+    assert_eq!(
+        years,
+        [
+            (2019, 1, eur("50000.00"), "2021-12-31".to_string(), false),
+            (2020, 1, eur("1234.56"), "2022-12-31".to_string(), false),
+            (2021, 1, eur("90000.00"), "2023-12-31".to_string(), true),
+        ]
+    );
+    let text = all[0].to_text();
+    assert!(
+        text.contains("schadejaar 2021: 1 goedgekeurde regels, € 90.000,00; materiële controle uiterlijk te starten op 31-12-2023: nog mogelijk"),
+        "{text}"
+    );
+    let later =
+        zorginkoop_settle::control::control_terms(&r, &[path], Some("00000001"), on("2024-01-01"))
+            .unwrap();
+    assert!(later[0].years.iter().all(|y| !y.open));
+}
