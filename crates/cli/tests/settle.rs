@@ -210,6 +210,33 @@ fn settles_the_checked_claims_of_a_generated_year() {
     ]);
     assert!(ok, "{err}");
     assert!(err.contains("Afrekenrun 2 vastgelegd"), "{err}");
+    // the mirror information of that run compares what the register added: the efficiency
+    // model's ratio and the client-per-postcode ratio
+    {
+        use zorginkoop_app::accounts::{Actor, Role};
+        use zorginkoop_app::settlement;
+        let store = zorginkoop_app::store::Db::open(&db).unwrap();
+        let purchaser = Actor {
+            user_id: 0,
+            name: "inkoper".into(),
+            email: "inkoper@zk.example".into(),
+            role: Role::Purchaser,
+            organisation_id: 0,
+            organisation_name: "Zilveren Kruis".into(),
+            organisation_kind: "insurer".into(),
+            ip: None,
+        };
+        let list = settlement::statements(&store, &purchaser, Some(2)).unwrap();
+        let regular = list
+            .iter()
+            .find(|s| s.category == "reguliere zorgaanbieder")
+            .expect("a regular provider in run 2");
+        let series = settlement::mirror_of_domain(&store, &purchaser, regular.id).unwrap();
+        let steps: Vec<&str> = series.iter().map(|s| s.step.as_str()).collect();
+        for step in ["efficiency_ratio", "client_postcode_ratio", "production"] {
+            assert!(steps.contains(&step), "{step} not in {steps:?}");
+        }
+    }
     let (ok, text, err) = zorginkoop(&[
         "settle",
         "efficiency",
