@@ -17,18 +17,17 @@ fn zorginkoop(args: &[&str]) -> (bool, String, String) {
     )
 }
 
-#[test]
-fn settles_the_checked_claims_of_a_generated_year() {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+/// A generated year, checked: `claims generate --lines LINES --seed SEED` and `claims check`
+/// into `d`. Returns the generated file names, the context folder and the results.parquet.
+fn generated_and_checked(d: &Path, lines: &str, seed: &str) -> (Vec<String>, String, String) {
     let s = |p: &str| d.join(p).to_str().unwrap().to_string();
     let (ok, _, err) = zorginkoop(&[
         "claims",
         "generate",
         "--lines",
-        "3000",
+        lines,
         "--seed",
-        "7",
+        seed,
         "--out",
         &s("gen"),
     ]);
@@ -37,14 +36,22 @@ fn settles_the_checked_claims_of_a_generated_year() {
         .unwrap()
         .map(|e| e.unwrap().path().to_str().unwrap().to_string())
         .collect();
+    let (ctx, out) = (s("gen/context"), s("out"));
     let mut args = vec!["claims", "check", "--no-history", "-q", "--context"];
-    let ctx = s("gen/context");
-    let out = s("out");
     args.extend([ctx.as_str(), "--out", out.as_str()]);
     args.extend(files.iter().map(String::as_str));
     let (_, _, err) = zorginkoop(&args);
     let results = s("out/results.parquet");
     assert!(Path::new(&results).exists(), "{err}");
+    (files, ctx, results)
+}
+
+#[test]
+fn settles_the_checked_claims_of_a_generated_year() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let s = |p: &str| d.join(p).to_str().unwrap().to_string();
+    let (_, ctx, results) = generated_and_checked(d, "3000", "7");
 
     let (ok, json, err) = zorginkoop(&["settle", "nursing", "--results", &results, "--json"]);
     assert!(ok, "{err}");
@@ -279,33 +286,11 @@ fn settles_the_labs_of_a_generated_year_and_records_them_once() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let s = |p: &str| d.join(p).to_str().unwrap().to_string();
-    let (ok, _, err) = zorginkoop(&[
-        "claims",
-        "generate",
-        "--lines",
-        "20000",
-        "--seed",
-        "7",
-        "--out",
-        &s("gen"),
-    ]);
-    assert!(ok, "{err}");
-    let files: Vec<String> = std::fs::read_dir(d.join("gen/claims"))
-        .unwrap()
-        .map(|e| e.unwrap().path().to_str().unwrap().to_string())
-        .collect();
+    let (files, _, results) = generated_and_checked(d, "20000", "7");
     assert!(
         files.iter().any(|f| f.contains("_2018Q")),
         "laboratories have 2018 claims"
     );
-    let mut args = vec!["claims", "check", "--no-history", "-q", "--context"];
-    let ctx = s("gen/context");
-    let out = s("out");
-    args.extend([ctx.as_str(), "--out", out.as_str()]);
-    args.extend(files.iter().map(String::as_str));
-    let (_, _, err) = zorginkoop(&args);
-    let results = s("out/results.parquet");
-    assert!(Path::new(&results).exists(), "{err}");
     let terms = s("gen/context/lab_terms.csv");
 
     let (ok, json, err) = zorginkoop(&[
@@ -430,36 +415,7 @@ fn settle_year_2021_settles_every_domain_of_the_year() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     let s = |p: &str| d.join(p).to_str().unwrap().to_string();
-    let (ok, _, err) = zorginkoop(&[
-        "claims",
-        "generate",
-        "--lines",
-        "3000",
-        "--seed",
-        "11",
-        "--out",
-        &s("gen"),
-    ]);
-    assert!(ok, "{err}");
-    let files: Vec<String> = std::fs::read_dir(d.join("gen/claims"))
-        .unwrap()
-        .map(|e| e.unwrap().path().to_str().unwrap().to_string())
-        .collect();
-    let (ctx, out) = (s("gen/context"), s("out"));
-    let mut args = vec![
-        "claims",
-        "check",
-        "--no-history",
-        "-q",
-        "--context",
-        &ctx,
-        "--out",
-        &out,
-    ];
-    args.extend(files.iter().map(String::as_str));
-    let (ok, _, err) = zorginkoop(&args);
-    assert!(ok, "{err}");
-    let results = s("out/results.parquet");
+    let (_, ctx, results) = generated_and_checked(d, "3000", "11");
 
     let (ok, json, err) = zorginkoop(&[
         "settle",

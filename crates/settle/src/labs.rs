@@ -43,11 +43,12 @@ use crate::cite::{self, Cite};
 use crate::labs_rules::{BASE_YEAR, LabRules};
 use crate::scan::{self, LabFigures, LabYear};
 use crate::statement::{
-    Amount, LABS_SCHEMA, Line, PolicyRef, ProviderKind, Statement, dutch_number, euro, percent,
+    Amount, LABS_SCHEMA, PolicyRef, ProviderKind, Statement, dutch_number, euro, percent,
 };
+use crate::statement::{Builder, cents, mul, round2, round4};
 use crate::terms::{LabContract, LabTerms, LabTermsSet};
 use chrono::Datelike;
-use rust_decimal::{Decimal, RoundingStrategy};
+use rust_decimal::Decimal;
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
@@ -110,47 +111,6 @@ pub fn settle_labs_from_figures(
             settle_one(rules, agb, year, base, terms.providers.get(agb))
         })
         .collect()
-}
-
-fn cents(c: i64) -> Decimal {
-    Decimal::new(c, 2)
-}
-
-fn round2(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-}
-
-fn round4(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
-}
-
-fn mul(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, SettleError> {
-    a.checked_mul(b).ok_or(SettleError::Overflow(what))
-}
-
-struct Builder {
-    lines: Vec<Line>,
-}
-
-impl Builder {
-    fn push(
-        &mut self,
-        step: &'static str,
-        label: impl Into<String>,
-        amount: Amount,
-        calculation: impl Into<String>,
-        source: Cite,
-    ) -> &mut Line {
-        self.lines.push(Line {
-            step,
-            label: label.into(),
-            amount,
-            calculation: calculation.into(),
-            source,
-            choice: None,
-        });
-        self.lines.last_mut().expect("just pushed")
-    }
 }
 
 /// A mean of whole counts, `None` without a denominator.

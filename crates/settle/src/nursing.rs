@@ -31,12 +31,13 @@
 //!   left out, and the line says so.
 
 use crate::SettleError;
-use crate::cite::{self, Cite};
+use crate::cite;
 use crate::model::{self, Efficiency};
 use crate::register::Register;
 use crate::rules::{Category, NursingRules};
 use crate::scan::{self, ClaimFigures, ClientMonths, Period, ProviderFigures};
-use crate::statement::{Amount, Line, PolicyRef, SCHEMA, Statement, dutch_number, euro, percent};
+use crate::statement::{Amount, PolicyRef, SCHEMA, Statement, dutch_number, euro, percent};
+use crate::statement::{Builder, cents, mul, round2, round4};
 use crate::terms::{ProviderTerms, TermsSet};
 use chrono::{Datelike, NaiveDate};
 use rust_decimal::{Decimal, RoundingStrategy};
@@ -295,49 +296,8 @@ fn settle_many(
         .collect()
 }
 
-fn cents(c: i64) -> Decimal {
-    Decimal::new(c, 2)
-}
-
-fn round2(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
-}
-
-fn round4(d: Decimal) -> Decimal {
-    d.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
-}
-
 fn day(d: NaiveDate) -> String {
     d.format("%-d-%-m-%Y").to_string()
-}
-
-fn mul(a: Decimal, b: Decimal, what: &'static str) -> Result<Decimal, SettleError> {
-    a.checked_mul(b).ok_or(SettleError::Overflow(what))
-}
-
-struct Builder {
-    lines: Vec<Line>,
-}
-
-impl Builder {
-    fn push(
-        &mut self,
-        step: &'static str,
-        label: impl Into<String>,
-        amount: Amount,
-        calculation: impl Into<String>,
-        source: Cite,
-    ) -> &mut Line {
-        self.lines.push(Line {
-            step,
-            label: label.into(),
-            amount,
-            calculation: calculation.into(),
-            source,
-            choice: None,
-        });
-        self.lines.last_mut().expect("just pushed")
-    }
 }
 
 fn example_note(p: &crate::rules::Param) -> Option<String> {

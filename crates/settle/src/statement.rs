@@ -239,6 +239,57 @@ pub fn dutch_number(d: Decimal, dp: u32) -> String {
     }
 }
 
+/// Cents as euro.
+pub(crate) fn cents(c: i64) -> Decimal {
+    Decimal::new(c, 2)
+}
+
+/// Rounded to cents, half away from zero.
+pub(crate) fn round2(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// Rounded to 4 decimals, half away from zero.
+pub(crate) fn round4(d: Decimal) -> Decimal {
+    d.round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero)
+}
+
+/// `a × b`, or an overflow error naming `what`.
+pub(crate) fn mul(
+    a: Decimal,
+    b: Decimal,
+    what: &'static str,
+) -> Result<Decimal, crate::SettleError> {
+    a.checked_mul(b).ok_or(crate::SettleError::Overflow(what))
+}
+
+/// The lines of a statement as they are written, step by step.
+pub(crate) struct Builder {
+    pub lines: Vec<Line>,
+}
+
+impl Builder {
+    /// Adds a line (without a choice; set `.choice` on the line returned).
+    pub fn push(
+        &mut self,
+        step: &'static str,
+        label: impl Into<String>,
+        amount: Amount,
+        calculation: impl Into<String>,
+        source: Cite,
+    ) -> &mut Line {
+        self.lines.push(Line {
+            step,
+            label: label.into(),
+            amount,
+            calculation: calculation.into(),
+            source,
+            choice: None,
+        });
+        self.lines.last_mut().expect("just pushed")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
