@@ -172,10 +172,7 @@ async fn the_dashboard_shows_what_is_due_with_days_left_and_the_status_of_applic
         assert!(empty.body.contains("nog 61 dagen"), "{b}");
         // a policy shows from the day it is published: O&I 2026-2027 (published 1 April 2025)
         // is only named as announced on 1 November 2021
-        assert!(
-            !empty.body.contains("<h3>Inkoopbeleid Organisatie"),
-            "{b}"
-        );
+        assert!(!empty.body.contains("<h3>Inkoopbeleid Organisatie"), "{b}");
         assert!(
             empty.body.contains("Nog niet gepubliceerd: Inkoopbeleid Organisatie &amp; Infrastructuur 2026-2027 (verwacht op 1 april 2025)"),
             "{b}: {}",

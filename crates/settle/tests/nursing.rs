@@ -566,8 +566,13 @@ fn a_new_provider_is_settled_on_the_budget_offered_capped_at_250000() {
             &format!("provider_agb,contract_2020,new_budget_cents\n00000003,nee,{offered}\n"),
         )
         .unwrap();
-        let all = settle_nursing(&rules(), std::slice::from_ref(&path), &terms, Some("00000003"))
-            .unwrap();
+        let all = settle_nursing(
+            &rules(),
+            std::slice::from_ref(&path),
+            &terms,
+            Some("00000003"),
+        )
+        .unwrap();
         let s = by_agb(&all, "00000003");
         assert_eq!(s.category.as_str(), "new");
         assert!(

@@ -177,7 +177,13 @@ fn input_field(f: &Field, raw: &BTreeMap<String, String>) -> Markup {
 
 /// The days a `weekday` part offers, as the calculators read them.
 const WEEKDAYS: [&str; 7] = [
-    "maandag", "dinsdag", "woensdag", "donderdag", "vrijdag", "zaterdag", "zondag",
+    "maandag",
+    "dinsdag",
+    "woensdag",
+    "donderdag",
+    "vrijdag",
+    "zaterdag",
+    "zondag",
 ];
 
 /// The input of one part of a list or object.
@@ -478,7 +484,13 @@ pub async fn form(
 ) -> Result<Response, PortalError> {
     let c = find(&name)?;
     let body = render(&state, &user, &c, &BTreeMap::new(), None)?;
-    Ok(html::page(&state, Some(&user), &format!("Rekentool: {}", c.title), body).into_response())
+    Ok(html::page(
+        &state,
+        Some(&user),
+        &format!("Rekentool: {}", c.title),
+        body,
+    )
+    .into_response())
 }
 
 pub async fn run(
@@ -531,7 +543,12 @@ pub async fn run(
     let body = render(&state, &user, &c, &raw, shown)?;
     Ok((
         code,
-        html::page(&state, Some(&user), &format!("Rekentool: {}", c.title), body),
+        html::page(
+            &state,
+            Some(&user),
+            &format!("Rekentool: {}", c.title),
+            body,
+        ),
     )
         .into_response())
 }
