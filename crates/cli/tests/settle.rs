@@ -219,3 +219,22 @@ fn settles_the_checked_claims_of_a_generated_year() {
         );
     }
 }
+
+/// `--engine ballista` in a build without the feature says so, in Dutch, and how to build it.
+#[cfg(not(feature = "ballista"))]
+#[test]
+fn ballista_needs_the_feature() {
+    let (ok, out, err) = zorginkoop(&[
+        "settle",
+        "nursing",
+        "--results",
+        "no-such-results.parquet",
+        "--engine",
+        "ballista",
+    ]);
+    assert!(!ok, "{out}");
+    assert!(
+        err.contains("deze zorginkoop is gebouwd zonder Ballista; bouw met --features ballista"),
+        "{err}"
+    );
+}

@@ -51,7 +51,18 @@ pub fn settle_nursing(
     terms: &TermsSet,
     provider: Option<&str>,
 ) -> Result<Vec<Statement>, SettleError> {
-    let figures = scan::scan(rules, results, provider)?;
+    settle_nursing_on(scan::Engine::Local, rules, results, terms, provider)
+}
+
+/// [`settle_nursing`] with the claims read on `engine` (DataFusion here, or Ballista).
+pub fn settle_nursing_on(
+    engine: scan::Engine,
+    rules: &NursingRules,
+    results: &[PathBuf],
+    terms: &TermsSet,
+    provider: Option<&str>,
+) -> Result<Vec<Statement>, SettleError> {
+    let figures = scan::scan_on(engine, rules, results, provider, false)?;
     settle_nursing_from_figures(rules, &figures, terms, provider)
 }
 
@@ -68,12 +79,31 @@ pub fn settle_nursing_with_context(
     context: &Path,
     provider: Option<&str>,
 ) -> Result<(Vec<Statement>, Efficiency), SettleError> {
+    settle_nursing_with_context_on(
+        scan::Engine::Local,
+        rules,
+        results,
+        terms,
+        context,
+        provider,
+    )
+}
+
+/// [`settle_nursing_with_context`] with the claims read on `engine`.
+pub fn settle_nursing_with_context_on(
+    engine: scan::Engine,
+    rules: &NursingRules,
+    results: &[PathBuf],
+    terms: &TermsSet,
+    context: &Path,
+    provider: Option<&str>,
+) -> Result<(Vec<Statement>, Efficiency), SettleError> {
     if let Some(p) = provider
         && !crate::error::is_agb(p)
     {
         return Err(SettleError::BadAgb(p.to_string()));
     }
-    let figures = scan::scan_with(rules, results, None, true)?;
+    let figures = scan::scan_on(engine, rules, results, None, true)?;
     let bsns: BTreeSet<String> = figures
         .clients
         .iter()
@@ -111,14 +141,7 @@ pub fn settle_nursing_with_register(
     let extra = register_figures(rules, figures, register);
     let figures = without_zorg_in_de_wijk(figures, &extra);
     let eff = efficiency(rules, &figures, terms, register)?;
-    let mut statements = settle_many(
-        rules,
-        &figures,
-        terms,
-        Some(&eff),
-        Some(&extra),
-        provider,
-    )?;
+    let mut statements = settle_many(rules, &figures, terms, Some(&eff), Some(&extra), provider)?;
     for s in &mut statements {
         if let Some(r) = extra.ratios.get(&s.provider_agb) {
             s.lines.extend(r.lines.iter().cloned());
@@ -430,7 +453,9 @@ fn settle_one(
                 summed,
                 cite::REFERENCE_CLAIMS.cite(),
             )
-            .choice = Some(format!("{approved} Gemeenten onder Zorg in de Wijk zijn niet uitgesloten: zonder verzekerdenbestand (--context) is de woonplaats van de klanten niet bekend."));
+            .choice = Some(format!(
+                "{approved} Gemeenten onder Zorg in de Wijk zijn niet uitgesloten: zonder verzekerdenbestand (--context) is de woonplaats van de klanten niet bekend."
+            ));
         }
         Some(left) => {
             let all = cents(fig.reference_cents + left.cents);
