@@ -8,7 +8,7 @@
 
 use crate::PolicyDir;
 use anyhow::Context;
-use clap::{Args, Subcommand};
+use clap::{Args, Subcommand, ValueEnum};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use zorginkoop_app as app;
@@ -205,6 +205,11 @@ pub struct NursingArgs {
     /// Who records the run (the audit log's name for it; default: $USER).
     #[arg(long, value_name = "NAME", requires = "db")]
     by: Option<String>,
+    /// Where the DataFusion queries over the results run: `local` (in this process) or
+    /// `ballista` (DataFusion's distributed engine, its standalone mode in this process; only in
+    /// a build with `--features ballista`). The statements are the same.
+    #[arg(long, value_enum, default_value_t = EngineArg::Local)]
+    engine: EngineArg,
     #[command(flatten)]
     dir: PolicyDir,
 }
@@ -220,6 +225,7 @@ pub fn run_args(a: SettleArgs) -> anyhow::Result<ExitCode> {
 /// District nursing statements as the arguments ask.
 fn nursing(a: &NursingArgs) -> anyhow::Result<(NursingRules, Vec<Statement>)> {
     let policy = a.dir.source().open(NURSING_POLICY)?;
+    let engine = engine(a.engine)?;
     let rules = NursingRules::from_policy(&policy)?;
     let terms = match &a.terms {
         Some(p) => TermsSet::load(p)?,
@@ -227,7 +233,8 @@ fn nursing(a: &NursingArgs) -> anyhow::Result<(NursingRules, Vec<Statement>)> {
     };
     let statements = match &a.context {
         Some(ctx) => {
-            zorginkoop_settle::settle_nursing_with_context(
+            zorginkoop_settle::settle_nursing_with_context_on(
+                engine,
                 &rules,
                 &a.results,
                 &terms,
@@ -236,9 +243,13 @@ fn nursing(a: &NursingArgs) -> anyhow::Result<(NursingRules, Vec<Statement>)> {
             )?
             .0
         }
-        None => {
-            zorginkoop_settle::settle_nursing(&rules, &a.results, &terms, a.provider.as_deref())?
-        }
+        None => zorginkoop_settle::settle_nursing_on(
+            engine,
+            &rules,
+            &a.results,
+            &terms,
+            a.provider.as_deref(),
+        )?,
     };
     Ok((rules, statements))
 }
@@ -343,6 +354,7 @@ fn run_year(a: YearArgs) -> anyhow::Result<ExitCode> {
             terms: a.terms.clone(),
             provider: None,
             context: a.context.clone(),
+            engine: EngineArg::Local,
             json: a.json,
             db: a.db.clone(),
             by: a.by.clone(),
@@ -399,6 +411,28 @@ fn run_year(a: YearArgs) -> anyhow::Result<ExitCode> {
         print!("{}", texts.join("\n"));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `--engine`: where the settlement's queries run.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// DataFusion in this process.
+    Local,
+    /// Ballista standalone (scheduler and executor in this process).
+    Ballista,
+}
+
+/// The engine `--engine` names, or why this build cannot run it.
+pub fn engine(e: EngineArg) -> anyhow::Result<zorginkoop_settle::Engine> {
+    match e {
+        EngineArg::Local => Ok(zorginkoop_settle::Engine::Local),
+        #[cfg(feature = "ballista")]
+        EngineArg::Ballista => Ok(zorginkoop_settle::Engine::Ballista),
+        #[cfg(not(feature = "ballista"))]
+        EngineArg::Ballista => anyhow::bail!(
+            "deze zorginkoop is gebouwd zonder Ballista; bouw met --features ballista"
+        ),
+    }
 }
 
 pub fn run(cmd: SettleCommand) -> anyhow::Result<ExitCode> {
@@ -670,4 +704,36 @@ fn run_of(
         inputs_note,
         statements,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_is_always_there() {
+        assert_eq!(
+            engine(EngineArg::Local).unwrap(),
+            zorginkoop_settle::Engine::Local
+        );
+    }
+
+    #[cfg(not(feature = "ballista"))]
+    #[test]
+    fn ballista_without_the_feature_says_how_to_build_it() {
+        let e = engine(EngineArg::Ballista).unwrap_err().to_string();
+        assert_eq!(
+            e,
+            "deze zorginkoop is gebouwd zonder Ballista; bouw met --features ballista"
+        );
+    }
+
+    #[cfg(feature = "ballista")]
+    #[test]
+    fn ballista_with_the_feature() {
+        assert_eq!(
+            engine(EngineArg::Ballista).unwrap(),
+            zorginkoop_settle::Engine::Ballista
+        );
+    }
 }

@@ -490,3 +490,22 @@ fn settle_year_2021_settles_every_domain_of_the_year() {
     assert!(!ok);
     assert!(err.contains("noem een soort afrekening"), "{err}");
 }
+
+/// `--engine ballista` in a build without the feature says so, in Dutch, and how to build it.
+#[cfg(not(feature = "ballista"))]
+#[test]
+fn ballista_needs_the_feature() {
+    let (ok, out, err) = zorginkoop(&[
+        "settle",
+        "nursing",
+        "--results",
+        "no-such-results.parquet",
+        "--engine",
+        "ballista",
+    ]);
+    assert!(!ok, "{out}");
+    assert!(
+        err.contains("deze zorginkoop is gebouwd zonder Ballista; bouw met --features ballista"),
+        "{err}"
+    );
+}

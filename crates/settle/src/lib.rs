@@ -6,7 +6,7 @@
 //!
 //! * [`scan`]: the aggregations over the Parquet claim results (DataFusion SQL): revenue in the
 //!   reference period, production in the contract year, and per client the amount and the number
-//!   of months with care;
+//!   of months with care; on DataFusion here or (feature `ballista`) on Ballista ([`Engine`]);
 //! * [`rules`]: the parameters and tables of the policy file the settlement uses, each with its
 //!   passage (nothing is hard-coded but the passages themselves);
 //! * [`terms`]: what the claims cannot tell: a 2020 contract, the efficiency group, the tariff
@@ -42,11 +42,12 @@ pub use labs::{settle_labs, settle_labs_from_figures};
 pub use labs_rules::LabRules;
 pub use model::Efficiency;
 pub use nursing::{
-    settle_nursing, settle_nursing_from_figures, settle_nursing_with_context,
-    settle_nursing_with_model,
+    settle_nursing, settle_nursing_from_figures, settle_nursing_on, settle_nursing_with_context,
+    settle_nursing_with_context_on, settle_nursing_with_model,
 };
 pub use ratio::{RatioReport, client_postcode_ratios};
 pub use register::Register;
 pub use rules::NursingRules;
+pub use scan::Engine;
 pub use statement::{Amount, Line, Statement};
 pub use terms::{Agreement, LabContract, LabTerms, LabTermsSet, ProviderTerms, TermsSet};

@@ -52,7 +52,18 @@ pub fn settle_nursing(
     terms: &TermsSet,
     provider: Option<&str>,
 ) -> Result<Vec<Statement>, SettleError> {
-    let figures = scan::scan(rules, results, provider)?;
+    settle_nursing_on(scan::Engine::Local, rules, results, terms, provider)
+}
+
+/// [`settle_nursing`] with the claims read on `engine` (DataFusion here, or Ballista).
+pub fn settle_nursing_on(
+    engine: scan::Engine,
+    rules: &NursingRules,
+    results: &[PathBuf],
+    terms: &TermsSet,
+    provider: Option<&str>,
+) -> Result<Vec<Statement>, SettleError> {
+    let figures = scan::scan_on(engine, rules, results, provider, false)?;
     settle_nursing_from_figures(rules, &figures, terms, provider)
 }
 
@@ -69,12 +80,31 @@ pub fn settle_nursing_with_context(
     context: &Path,
     provider: Option<&str>,
 ) -> Result<(Vec<Statement>, Efficiency), SettleError> {
+    settle_nursing_with_context_on(
+        scan::Engine::Local,
+        rules,
+        results,
+        terms,
+        context,
+        provider,
+    )
+}
+
+/// [`settle_nursing_with_context`] with the claims read on `engine`.
+pub fn settle_nursing_with_context_on(
+    engine: scan::Engine,
+    rules: &NursingRules,
+    results: &[PathBuf],
+    terms: &TermsSet,
+    context: &Path,
+    provider: Option<&str>,
+) -> Result<(Vec<Statement>, Efficiency), SettleError> {
     if let Some(p) = provider
         && !crate::error::is_agb(p)
     {
         return Err(SettleError::BadAgb(p.to_string()));
     }
-    let figures = scan::scan_with(rules, results, None, true)?;
+    let figures = scan::scan_on(engine, rules, results, None, true)?;
     let bsns: BTreeSet<String> = figures
         .clients
         .iter()

@@ -1,6 +1,11 @@
 //! The aggregations over the claims checker's `results.parquet` (schema in crates/claims
 //! README), as DataFusion SQL. Amounts stay whole cents (Int64 sums), never floats.
 //!
+//! The same plans run on either [`Engine`]: DataFusion in this process ([`Engine::Local`], the
+//! default) or, with the cargo feature `ballista`, DataFusion's distributed engine Ballista
+//! (`Engine::Ballista`: its standalone mode, a scheduler and an executor in this process; the
+//! plans go to the scheduler as protobuf and the results come back over Arrow Flight).
+//!
 //! "Approved" lines are those with decision `granted` or `reduced`, counted at their granted
 //! amount. The insurer's labels (bijlage 6 a) need no filter here: the checker rejects a line
 //! for anyone not insured with one of them (claim rule `zk-labels-insured`), so an approved
@@ -82,6 +87,25 @@ fn in_list(codes: &[&str]) -> String {
         .join(", ")
 }
 
+/// Where the DataFusion plans run.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// DataFusion in this process (`SessionContext::new()`).
+    #[default]
+    Local,
+    /// Ballista, DataFusion's distributed engine, in its standalone mode: a scheduler and an
+    /// executor started in this process for the scan (`SessionContext::standalone()`), talking
+    /// gRPC over localhost. The same SQL as [`Engine::Local`]; only with the cargo feature
+    /// `ballista`.
+    #[cfg(feature = "ballista")]
+    Ballista,
+}
+
+/// Stack of the thread that runs a Ballista scan and of its runtime's workers: unoptimised
+/// (dev profile) DataFusion and Ballista plan and serialise plans recursively.
+#[cfg(feature = "ballista")]
+const BALLISTA_STACK: usize = 64 << 20;
+
 /// Reads the claim figures from one or more Parquet files (or folders of them) with the
 /// schema of `results.parquet`; `provider`, when given, limits them to one AGB code.
 pub fn scan(
@@ -99,11 +123,74 @@ pub fn scan_with(
     provider: Option<&str>,
     places: bool,
 ) -> Result<ClaimFigures, SettleError> {
-    block_on(
-        results,
-        provider,
-        scan_async(rules, results, provider, places),
-    )
+    scan_on(Engine::Local, rules, results, provider, places)
+}
+
+/// [`scan_with`] on the given engine: the same plans, the same figures.
+pub fn scan_on(
+    engine: Engine,
+    rules: &NursingRules,
+    results: &[PathBuf],
+    provider: Option<&str>,
+    places: bool,
+) -> Result<ClaimFigures, SettleError> {
+    if let Some(p) = provider
+        && !crate::error::is_agb(p)
+    {
+        return Err(SettleError::BadAgb(p.to_string()));
+    }
+    if results.is_empty() {
+        return Err(SettleError::Query(
+            "geen resultaatbestanden opgegeven".into(),
+        ));
+    }
+    match engine {
+        Engine::Local => {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .build()
+                .map_err(|e| SettleError::Query(e.to_string()))?;
+            rt.block_on(async {
+                scan_async(SessionContext::new(), rules, results, provider, places).await
+            })
+        }
+        #[cfg(feature = "ballista")]
+        Engine::Ballista => std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .name("zorginkoop-ballista".into())
+                .stack_size(BALLISTA_STACK)
+                .spawn_scoped(s, || scan_ballista(rules, results, provider, places))
+                .map_err(|e| SettleError::Query(e.to_string()))?
+                .join()
+                .map_err(|_| SettleError::Query("Ballista: de berekening brak af".into()))?
+        }),
+    }
+}
+
+/// A scan through Ballista standalone, on a runtime of its own (the scheduler's and the
+/// executor's gRPC servers and task loops run on it) that is shut down afterwards without
+/// waiting for those loops.
+#[cfg(feature = "ballista")]
+fn scan_ballista(
+    rules: &NursingRules,
+    results: &[PathBuf],
+    provider: Option<&str>,
+    places: bool,
+) -> Result<ClaimFigures, SettleError> {
+    use ballista::prelude::SessionContextExt;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .thread_stack_size(BALLISTA_STACK)
+        .enable_all()
+        .build()
+        .map_err(|e| SettleError::Query(e.to_string()))?;
+    let out = rt.block_on(async {
+        let ctx = SessionContext::standalone()
+            .await
+            .map_err(|e| SettleError::Query(format!("Ballista standalone starten: {e}")))?;
+        scan_async(ctx, rules, results, provider, places).await
+    });
+    rt.shutdown_background();
+    out
 }
 
 /// One provider's approved diagnostics or thrombosis lines in one year: how many, for how
@@ -193,7 +280,15 @@ async fn scan_labs_async(
 
 /// A DataFusion session with the result files registered as table `results`.
 async fn results_context(results: &[PathBuf]) -> Result<SessionContext, SettleError> {
-    let ctx = SessionContext::new();
+    register_results(SessionContext::new(), results).await
+}
+
+/// `ctx` (a local DataFusion session or Ballista's) with the result files registered as table
+/// `results`.
+async fn register_results(
+    ctx: SessionContext,
+    results: &[PathBuf],
+) -> Result<SessionContext, SettleError> {
     let mut paths = Vec::with_capacity(results.len());
     for p in results {
         let meta = std::fs::metadata(p).map_err(|source| SettleError::Io {
@@ -240,12 +335,13 @@ fn block_on<T>(
 }
 
 async fn scan_async(
+    ctx: SessionContext,
     rules: &NursingRules,
     results: &[PathBuf],
     provider: Option<&str>,
     with_places: bool,
 ) -> Result<ClaimFigures, SettleError> {
-    let ctx = results_context(results).await?;
+    let ctx = register_results(ctx, results).await?;
 
     let all: Vec<&str> = rules.prestaties.iter().map(String::as_str).collect();
     let (rs, re) = (date(rules.reference.0), date(rules.reference.1));
