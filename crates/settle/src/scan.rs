@@ -475,13 +475,18 @@ fn day(days: i32) -> Result<NaiveDate, SettleError> {
         .ok_or_else(|| SettleError::Query(format!("datum buiten bereik: dag {days}")))
 }
 
-/// Column `i` as Date32.
-fn dates(b: &RecordBatch, i: usize) -> Result<Date32Array, SettleError> {
-    let a = cast(b.column(i), &DataType::Date32).map_err(|e| SettleError::Query(e.to_string()))?;
+/// Column `i` cast to `ty` and read as `A`, without empty values (`what`: the type in Dutch).
+fn column<A: Array + Clone + 'static>(
+    b: &RecordBatch,
+    i: usize,
+    ty: &DataType,
+    what: &str,
+) -> Result<A, SettleError> {
+    let a = cast(b.column(i), ty).map_err(|e| SettleError::Query(e.to_string()))?;
     let s = a
         .as_any()
-        .downcast_ref::<Date32Array>()
-        .ok_or_else(|| SettleError::Query(format!("kolom {i} is geen datum")))?
+        .downcast_ref::<A>()
+        .ok_or_else(|| SettleError::Query(format!("kolom {i} is geen {what}")))?
         .clone();
     if s.null_count() > 0 {
         return Err(SettleError::Query(format!(
@@ -490,40 +495,21 @@ fn dates(b: &RecordBatch, i: usize) -> Result<Date32Array, SettleError> {
         )));
     }
     Ok(s)
+}
+
+/// Column `i` as Date32.
+fn dates(b: &RecordBatch, i: usize) -> Result<Date32Array, SettleError> {
+    column(b, i, &DataType::Date32, "datum")
 }
 
 /// Column `i` as Utf8 (DataFusion may hand strings out as Utf8View).
 fn strings(b: &RecordBatch, i: usize) -> Result<StringArray, SettleError> {
-    let a = cast(b.column(i), &DataType::Utf8).map_err(|e| SettleError::Query(e.to_string()))?;
-    let s = a
-        .as_any()
-        .downcast_ref::<StringArray>()
-        .ok_or_else(|| SettleError::Query(format!("kolom {i} is geen tekst")))?
-        .clone();
-    if s.null_count() > 0 {
-        return Err(SettleError::Query(format!(
-            "kolom {} bevat lege waarden",
-            b.schema().field(i).name()
-        )));
-    }
-    Ok(s)
+    column(b, i, &DataType::Utf8, "tekst")
 }
 
 /// Column `i` as Int64 (sums of Int64 are Int64; counts Int64).
 fn ints(b: &RecordBatch, i: usize) -> Result<Int64Array, SettleError> {
-    let a = cast(b.column(i), &DataType::Int64).map_err(|e| SettleError::Query(e.to_string()))?;
-    let s = a
-        .as_any()
-        .downcast_ref::<Int64Array>()
-        .ok_or_else(|| SettleError::Query(format!("kolom {i} is geen geheel getal")))?
-        .clone();
-    if s.null_count() > 0 {
-        return Err(SettleError::Query(format!(
-            "kolom {} bevat lege waarden",
-            b.schema().field(i).name()
-        )));
-    }
-    Ok(s)
+    column(b, i, &DataType::Int64, "geheel getal")
 }
 
 /// Per (provider AGB, claim year): the approved lines and their amount in cents.
