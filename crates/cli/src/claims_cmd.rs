@@ -22,7 +22,8 @@ pub enum ClaimsCommand {
     Check {
         /// Claim files: Vektis AW319/HA304, CSV or Parquet claim lines (the format is read from the
         /// content, not the name), in the order they were received (duplicates are judged in
-        /// this order).
+        /// this order). A folder stands for the files in it (not its subfolders, not hidden
+        /// files), in the order of their names.
         #[arg(required = true, value_name = "FILES")]
         files: Vec<PathBuf>,
         /// Context directory with contracts.csv, chains.csv and insured.csv.
@@ -105,6 +106,7 @@ pub fn run_claims(cmd: ClaimsCommand) -> anyhow::Result<ExitCode> {
             dir,
         } => {
             let history = (!no_history).then_some(history);
+            let files = expand_folders(files)?;
             let summary = app::claims::check_from(
                 &dir.source(),
                 app::claims::CheckRequest {
@@ -189,5 +191,65 @@ pub fn run_contracts(cmd: ContractsCommand) -> anyhow::Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
+    }
+}
+
+/// The claim files named: a folder stands for the regular, not hidden files directly in it,
+/// sorted by name (byte order, as a shell's `*` in the C locale); files stay where they are in
+/// the list.
+fn expand_folders(paths: Vec<PathBuf>) -> anyhow::Result<Vec<PathBuf>> {
+    let mut out = Vec::with_capacity(paths.len());
+    for p in paths {
+        if !p.is_dir() {
+            out.push(p);
+            continue;
+        }
+        let entries =
+            std::fs::read_dir(&p).map_err(|e| anyhow::anyhow!("map {} lezen: {e}", p.display()))?;
+        let mut inside = Vec::new();
+        for e in entries {
+            let e = e.map_err(|e| anyhow::anyhow!("map {} lezen: {e}", p.display()))?;
+            let hidden = e.file_name().to_string_lossy().starts_with('.');
+            if !hidden && e.path().is_file() {
+                inside.push(e.path());
+            }
+        }
+        if inside.is_empty() {
+            anyhow::bail!("map {} bevat geen declaratiebestanden", p.display());
+        }
+        inside.sort_by(|a, b| a.file_name().cmp(&b.file_name()));
+        out.extend(inside);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand_folders;
+
+    #[test]
+    fn a_folder_stands_for_its_files_in_name_order_without_hidden_files_or_subfolders() {
+        let dir = tempfile::tempdir().unwrap();
+        let claims = dir.path().join("claims");
+        std::fs::create_dir_all(claims.join("old")).unwrap();
+        for name in ["b.asc", "a.asc", ".hidden", "old/c.asc", "10.asc"] {
+            std::fs::write(claims.join(name), "x").unwrap();
+        }
+        let single = dir.path().join("single.csv");
+        std::fs::write(&single, "x").unwrap();
+        let files = expand_folders(vec![single.clone(), claims.clone()]).unwrap();
+        assert_eq!(
+            files,
+            vec![
+                single,
+                claims.join("10.asc"),
+                claims.join("a.asc"),
+                claims.join("b.asc")
+            ]
+        );
+        let empty = dir.path().join("leeg");
+        std::fs::create_dir(&empty).unwrap();
+        let e = expand_folders(vec![empty]).unwrap_err().to_string();
+        assert!(e.contains("bevat geen declaratiebestanden"), "{e}");
     }
 }

@@ -70,6 +70,11 @@ pub struct LabsArgs {
     /// Who records the run (the audit log's name for it; default: $USER).
     #[arg(long, value_name = "NAME", requires = "db")]
     by: Option<String>,
+    /// Where the DataFusion queries over the results run: `local` (in this process) or
+    /// `ballista` (DataFusion's distributed engine, its standalone mode in this process; only in
+    /// a build with `--features ballista`). The statements are the same.
+    #[arg(long, value_enum, default_value_t = EngineArg::Local)]
+    engine: EngineArg,
     #[command(flatten)]
     dir: PolicyDir,
 }
@@ -116,6 +121,11 @@ pub struct YearArgs {
     /// Who records the runs (default: $USER).
     #[arg(long, value_name = "NAME", requires = "db")]
     by: Option<String>,
+    /// Where the DataFusion queries over the results run: `local` (in this process) or
+    /// `ballista` (DataFusion's distributed engine, its standalone mode in this process; only in
+    /// a build with `--features ballista`). The statements are the same.
+    #[arg(long, value_enum, default_value_t = EngineArg::Local)]
+    engine: EngineArg,
     #[command(flatten)]
     dir: PolicyDir,
 }
@@ -279,8 +289,13 @@ fn labs(a: &LabsArgs) -> anyhow::Result<(LabRules, Vec<Statement>)> {
         Some(p) => LabTermsSet::load(p)?,
         None => LabTermsSet::default(),
     };
-    let statements =
-        zorginkoop_settle::settle_labs(&rules, &a.results, &terms, a.provider.as_deref())?;
+    let statements = zorginkoop_settle::settle_labs_on(
+        engine(a.engine)?,
+        &rules,
+        &a.results,
+        &terms,
+        a.provider.as_deref(),
+    )?;
     Ok((rules, statements))
 }
 
@@ -354,7 +369,7 @@ fn run_year(a: YearArgs) -> anyhow::Result<ExitCode> {
             terms: a.terms.clone(),
             provider: None,
             context: a.context.clone(),
-            engine: EngineArg::Local,
+            engine: a.engine,
             json: a.json,
             db: a.db.clone(),
             by: a.by.clone(),
@@ -389,6 +404,7 @@ fn run_year(a: YearArgs) -> anyhow::Result<ExitCode> {
             json: a.json,
             db: a.db.clone(),
             by: a.by.clone(),
+            engine: a.engine,
             dir: a.dir.clone(),
         };
         let (rules, statements) = labs(&l)?;

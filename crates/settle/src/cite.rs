@@ -83,6 +83,18 @@ pub const BALANCE: Passage = Passage {
     section: H4,
     quote: "Na afloop van het jaar maken wij per zorgaanbieder de balans op en rekenen wij het budget en de aanvullende doelmatigheidsafspraken af.",
 };
+/// A provider with a revenue ceiling monitors how far it is filled.
+pub const CEILING: Passage = Passage {
+    document: DOC_004,
+    section: "3. Wie kunnen een overeenkomst krijgen?",
+    quote: "Heeft u wel een omzetplafond dan is het uw verantwoordelijkheid de volloop gedurende het jaar te monitoren.",
+};
+/// A control can change the ceiling, free volume too.
+pub const CEILING_AFTER_CONTROL: Passage = Passage {
+    document: DOC_004,
+    section: H4,
+    quote: "Wanneer er onrechtmatigheid blijkt uit een controle door Zilveren Kruis, dan kan dit gevolgen hebben voor uw omzetplafond, ook als u volgens bovenstaande tabel een vrij volume heeft.",
+};
 /// Production above the basisbudget.
 pub const ABOVE_BUDGET: Passage = Passage {
     document: DOC_004,
@@ -190,6 +202,8 @@ pub const ALL: &[Passage] = &[
     EFFICIENCY_GROUP,
     CUT_LAPSES,
     BALANCE,
+    CEILING,
+    CEILING_AFTER_CONTROL,
     ABOVE_BUDGET,
     NEW_PROVIDER,
     NEW_BUDGET_OFFERED,

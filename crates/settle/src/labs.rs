@@ -84,7 +84,18 @@ pub fn settle_labs(
     terms: &LabTermsSet,
     provider: Option<&str>,
 ) -> Result<Vec<Statement>, SettleError> {
-    let figures = scan::scan_labs(rules, results, provider)?;
+    settle_labs_on(scan::Engine::Local, rules, results, terms, provider)
+}
+
+/// [`settle_labs`] with the queries on the given engine: the same statements.
+pub fn settle_labs_on(
+    engine: scan::Engine,
+    rules: &LabRules,
+    results: &[PathBuf],
+    terms: &LabTermsSet,
+    provider: Option<&str>,
+) -> Result<Vec<Statement>, SettleError> {
+    let figures = scan::scan_labs_on(engine, rules, results, provider)?;
     settle_labs_from_figures(rules, &figures, terms, provider)
 }
 

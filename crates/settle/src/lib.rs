@@ -38,7 +38,7 @@ pub mod statement;
 pub mod terms;
 
 pub use error::SettleError;
-pub use labs::{settle_labs, settle_labs_from_figures};
+pub use labs::{settle_labs, settle_labs_from_figures, settle_labs_on};
 pub use labs_rules::LabRules;
 pub use model::Efficiency;
 pub use nursing::{

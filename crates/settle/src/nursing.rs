@@ -9,6 +9,13 @@
 //!   indexed with the OVA (parameter `tariff.ova-index`) less the cut of the provider's group;
 //!   so the basisbudget is revenue × (1 + OVA) × (1 − cut), rounded to cents.
 //! * **Underproduction.** Production below the basisbudget is paid as produced, not the budget.
+//! * **Revenue ceiling (omzetplafond).** Table 2 caps the paid overproduction for groups 1-2,
+//!   small and new providers; their ceiling is the basisbudget plus that maximum at the
+//!   table's tariff, the most the settlement pays. Groups 3-5 have free volume and no ceiling.
+//!   The statement also shows how far production filled it (the "volloop" a provider
+//!   monitors).
+//! * **Post-calculation.** The approved claims were paid during the year at their granted
+//!   amounts (the production); the last line settles the difference with the total.
 //! * **"Komt te vervallen" and "naar rato".** Chapter 4 says the cut lapses when the agreement
 //!   is met; bijlage 6 that the surcharge is repaid pro rata when it is not. Read together: a
 //!   provider with an agreement is paid in 2021 at the tariff without the cut (the cut lapses in
@@ -752,6 +759,7 @@ fn settle_one(
             over
         }
     };
+    revenue_ceiling(&mut b, rules, &rule, &row, budget, production)?;
     let over_paid = round2(mul(rule.paid_ratio, counted, "vergoede overproductie")?);
     let line = b.push(
         "overproduction_paid",
@@ -907,7 +915,97 @@ fn settle_one(
         format!("{} − {}", euro(subtotal), euro(repayment)),
         cite::BALANCE.cite(),
     );
+    post_calculation(&mut b, total, production);
     Ok(finish(rules, agb, category, b, missing, Some(total)))
+}
+
+/// The revenue ceiling (omzetplafond) of table 2: the most the settlement pays, the basisbudget
+/// plus the most overproduction paid at the table's tariff; with free volume there is none.
+/// Also how far production has filled it ("de volloop", which a provider with a ceiling must
+/// monitor during the year).
+fn revenue_ceiling(
+    b: &mut Builder,
+    rules: &NursingRules,
+    rule: &crate::rules::OverproductionRule,
+    row: &str,
+    budget: Decimal,
+    production: Decimal,
+) -> Result<(), SettleError> {
+    let Some(m) = rule.max_ratio else {
+        b.push(
+            "revenue_ceiling",
+            "Omzetplafond",
+            Amount::Text("geen omzetplafond (vrij volume)".into()),
+            format!(
+                "{row}: alle productie boven het basisbudget wordt vergoed tegen {} van het tarief",
+                percent(rule.paid_ratio)
+            ),
+            rules.overproduction_cite(),
+        )
+        .choice = Some(format!(
+            "Bij vrij volume heeft de zorgaanbieder geen omzetplafond. ‘{}’",
+            cite::CEILING_AFTER_CONTROL.quote
+        ));
+        return Ok(());
+    };
+    let volume = round2(mul(m, budget, "omzetplafond")?);
+    let paid = round2(mul(rule.paid_ratio, volume, "omzetplafond")?);
+    let ceiling = budget + paid;
+    let reached_at = budget + volume;
+    b.push(
+        "revenue_ceiling",
+        "Omzetplafond",
+        Amount::Euro(ceiling),
+        format!(
+            "{row}: basisbudget {} + {} × maximaal vergoede overproductie {} = {}; bereikt bij een productie van {}",
+            euro(budget),
+            percent(rule.paid_ratio),
+            euro(volume),
+            euro(ceiling),
+            euro(reached_at)
+        ),
+        cite::CEILING.cite(),
+    )
+    .choice = Some("Het omzetplafond is het hoogste bedrag dat de afrekening betaalt: het basisbudget plus de maximaal vergoede overproductie (tabel 2) tegen het tarief van de tabel. Productie boven het plafond wordt niet vergoed.".into());
+    if reached_at > Decimal::ZERO {
+        let fill = (production / reached_at)
+            .round_dp_with_strategy(4, RoundingStrategy::MidpointAwayFromZero);
+        b.push(
+            "ceiling_fill",
+            "Volloop van het omzetplafond",
+            Amount::Ratio(fill),
+            format!(
+                "productie {} / productie waarbij het plafond bereikt is {} = {}",
+                euro(production),
+                euro(reached_at),
+                percent(fill)
+            ),
+            cite::CEILING.cite(),
+        );
+    }
+    Ok(())
+}
+
+/// The post-calculation (nacalculatie): during the year the approved claims were paid at
+/// their granted amounts, the production; the settlement pays the total, so the difference is
+/// settled with the provider.
+fn post_calculation(b: &mut Builder, total: Decimal, production: Decimal) {
+    let difference = total - production;
+    let meaning = if difference < Decimal::ZERO {
+        format!("de zorgaanbieder betaalt {} terug", euro(-difference))
+    } else if difference > Decimal::ZERO {
+        format!("Zilveren Kruis betaalt {} bij", euro(difference))
+    } else {
+        "niets te verrekenen".to_string()
+    };
+    b.push(
+        "post_calculation",
+        "Nacalculatie: afgerekend bedrag min al betaald via declaraties",
+        Amount::Euro(difference),
+        format!("{} − {} = {}: {meaning}", euro(total), euro(production), euro(difference)),
+        cite::BALANCE.cite(),
+    )
+    .choice = Some("De goedgekeurde declaraties zijn in het jaar betaald tegen het toegekende bedrag (de productie); na afloop verrekenen wij het verschil met het afgerekende bedrag. Negatief: terug te betalen door de zorgaanbieder.".into());
 }
 
 /// The line with the model's ratio for a regular provider.

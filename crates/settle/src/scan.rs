@@ -134,6 +134,26 @@ pub fn scan_on(
     provider: Option<&str>,
     places: bool,
 ) -> Result<ClaimFigures, SettleError> {
+    run_on(engine, results, provider, |ctx| {
+        scan_async(ctx, rules, results, provider, places)
+    })
+}
+
+/// Checks the arguments, then runs `f` with a session of `engine` in which `results` is not yet
+/// registered: on a current-thread runtime in this thread ([`Engine::Local`]), or on a
+/// thread and runtime of their own with Ballista standalone started on them (its scheduler's
+/// and executor's gRPC servers and task loops), shut down afterwards without waiting for
+/// those loops.
+fn run_on<T, Fut>(
+    engine: Engine,
+    results: &[PathBuf],
+    provider: Option<&str>,
+    f: impl FnOnce(SessionContext) -> Fut + Send,
+) -> Result<T, SettleError>
+where
+    T: Send,
+    Fut: std::future::Future<Output = Result<T, SettleError>>,
+{
     if let Some(p) = provider
         && !crate::error::is_agb(p)
     {
@@ -149,48 +169,35 @@ pub fn scan_on(
             let rt = tokio::runtime::Builder::new_current_thread()
                 .build()
                 .map_err(|e| SettleError::Query(e.to_string()))?;
-            rt.block_on(async {
-                scan_async(SessionContext::new(), rules, results, provider, places).await
-            })
+            rt.block_on(f(SessionContext::new()))
         }
         #[cfg(feature = "ballista")]
         Engine::Ballista => std::thread::scope(|s| {
             std::thread::Builder::new()
                 .name("zorginkoop-ballista".into())
                 .stack_size(BALLISTA_STACK)
-                .spawn_scoped(s, || scan_ballista(rules, results, provider, places))
+                .spawn_scoped(s, || {
+                    use ballista::prelude::SessionContextExt;
+                    let rt = tokio::runtime::Builder::new_multi_thread()
+                        .worker_threads(2)
+                        .thread_stack_size(BALLISTA_STACK)
+                        .enable_all()
+                        .build()
+                        .map_err(|e| SettleError::Query(e.to_string()))?;
+                    let out = rt.block_on(async {
+                        let ctx = SessionContext::standalone().await.map_err(|e| {
+                            SettleError::Query(format!("Ballista standalone starten: {e}"))
+                        })?;
+                        f(ctx).await
+                    });
+                    rt.shutdown_background();
+                    out
+                })
                 .map_err(|e| SettleError::Query(e.to_string()))?
                 .join()
                 .map_err(|_| SettleError::Query("Ballista: de berekening brak af".into()))?
         }),
     }
-}
-
-/// A scan through Ballista standalone, on a runtime of its own (the scheduler's and the
-/// executor's gRPC servers and task loops run on it) that is shut down afterwards without
-/// waiting for those loops.
-#[cfg(feature = "ballista")]
-fn scan_ballista(
-    rules: &NursingRules,
-    results: &[PathBuf],
-    provider: Option<&str>,
-    places: bool,
-) -> Result<ClaimFigures, SettleError> {
-    use ballista::prelude::SessionContextExt;
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .thread_stack_size(BALLISTA_STACK)
-        .enable_all()
-        .build()
-        .map_err(|e| SettleError::Query(e.to_string()))?;
-    let out = rt.block_on(async {
-        let ctx = SessionContext::standalone()
-            .await
-            .map_err(|e| SettleError::Query(format!("Ballista standalone starten: {e}")))?;
-        scan_async(ctx, rules, results, provider, places).await
-    });
-    rt.shutdown_background();
-    out
 }
 
 /// One provider's approved diagnostics or thrombosis lines in one year: how many, for how
@@ -222,15 +229,28 @@ pub fn scan_labs(
     results: &[PathBuf],
     provider: Option<&str>,
 ) -> Result<LabFigures, SettleError> {
-    block_on(results, provider, scan_labs_async(rules, results, provider))
+    scan_labs_on(Engine::Local, rules, results, provider)
 }
 
-async fn scan_labs_async(
+/// [`scan_labs`] on the given engine: the same plan, the same figures.
+pub fn scan_labs_on(
+    engine: Engine,
     rules: &crate::labs_rules::LabRules,
     results: &[PathBuf],
     provider: Option<&str>,
 ) -> Result<LabFigures, SettleError> {
-    let ctx = results_context(results).await?;
+    run_on(engine, results, provider, |ctx| {
+        scan_labs_async(ctx, rules, results, provider)
+    })
+}
+
+async fn scan_labs_async(
+    ctx: SessionContext,
+    rules: &crate::labs_rules::LabRules,
+    results: &[PathBuf],
+    provider: Option<&str>,
+) -> Result<LabFigures, SettleError> {
+    let ctx = register_results(ctx, results).await?;
     let codes: Vec<&str> = rules.prestaties.iter().map(String::as_str).collect();
     let (ys, ye) = (date(rules.year.0), date(rules.year.1));
     let (bs, be) = (date(rules.base_year.0), date(rules.base_year.1));
@@ -278,11 +298,6 @@ async fn scan_labs_async(
     Ok(figures)
 }
 
-/// A DataFusion session with the result files registered as table `results`.
-async fn results_context(results: &[PathBuf]) -> Result<SessionContext, SettleError> {
-    register_results(SessionContext::new(), results).await
-}
-
 /// `ctx` (a local DataFusion session or Ballista's) with the result files registered as table
 /// `results`.
 async fn register_results(
@@ -310,28 +325,6 @@ async fn register_results(
         .await?;
     ctx.register_table("results", df.into_view())?;
     Ok(ctx)
-}
-
-/// Checks the arguments and runs `f` on a current-thread runtime.
-fn block_on<T>(
-    results: &[PathBuf],
-    provider: Option<&str>,
-    f: impl std::future::Future<Output = Result<T, SettleError>>,
-) -> Result<T, SettleError> {
-    if let Some(p) = provider
-        && !crate::error::is_agb(p)
-    {
-        return Err(SettleError::BadAgb(p.to_string()));
-    }
-    if results.is_empty() {
-        return Err(SettleError::Query(
-            "geen resultaatbestanden opgegeven".into(),
-        ));
-    }
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .build()
-        .map_err(|e| SettleError::Query(e.to_string()))?;
-    rt.block_on(f)
 }
 
 async fn scan_async(
@@ -522,8 +515,8 @@ pub fn scan_claim_years(
     results: &[PathBuf],
     provider: Option<&str>,
 ) -> Result<ClaimYears, SettleError> {
-    block_on(results, provider, async {
-        let ctx = results_context(results).await?;
+    run_on(Engine::Local, results, provider, |ctx| async move {
+        let ctx = register_results(ctx, results).await?;
         let all: Vec<&str> = rules.prestaties.iter().map(String::as_str).collect();
         let only = provider
             .map(|p| format!("AND provider_agb = '{p}'"))

@@ -4,13 +4,20 @@
 //! worked out there), its rows split over three Parquet files so that providers and clients
 //! straddle files and Ballista reads several partitions.
 //!
+//! The same for the diagnostics and thrombosis settlement, over the worked example of
+//! tests/labs.rs (document 003, 5.1 and 5.2).
+//!
 //! Only with the feature: `cargo test -p zorginkoop-settle --features ballista --test ballista`
 //! (CI runs it, `.ci/run`).
 #![cfg(feature = "ballista")]
 
 use std::path::{Path, PathBuf};
+use zorginkoop_settle::scan::scan_labs_on;
 use zorginkoop_settle::scan::{Engine, scan_on};
+use zorginkoop_settle::{settle_labs, settle_labs_on};
 use zorginkoop_settle::{settle_nursing, settle_nursing_from_figures, settle_nursing_on};
+
+mod lab_example;
 
 mod worked_example;
 use worked_example::*;
@@ -70,4 +77,51 @@ fn the_public_entry_point_settles_one_provider_and_a_folder_through_ballista() {
     assert_eq!(remote, local);
     assert_eq!(remote.len(), 1);
     assert_eq!(remote[0].total, Some(eur("116569.12")));
+}
+
+#[test]
+fn the_lab_settlement_through_ballista_standalone_equals_the_local_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let rows = lab_example::lines();
+    let parts: Vec<PathBuf> = (0..3)
+        .map(|i| dir.path().join(format!("labs-{i}.parquet")))
+        .collect();
+    for (k, p) in parts.iter().enumerate() {
+        let part: Vec<lab_example::L> = rows
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 3 == k)
+            .map(|(_, r)| r.clone())
+            .collect();
+        lab_example::write(p, &part);
+    }
+    let r = lab_example::rules();
+    let local = scan_labs_on(Engine::Local, &r, &parts, None).unwrap();
+    let remote = scan_labs_on(Engine::Ballista, &r, &parts, None).unwrap();
+    assert_eq!(remote, local);
+    // 50000001: 500 patients, 512 orders, 1,024 analyses in 2020 (tests/labs.rs)
+    let (year, base) = remote.providers["50000001"];
+    assert_eq!(
+        (year.patients, year.orders, year.analyses),
+        (500, 512, 1024)
+    );
+    assert_eq!(
+        (base.patients, base.orders, base.analyses),
+        (500, 500, 1000)
+    );
+
+    let terms = lab_example::terms();
+    let expected = settle_labs(&r, &parts, &terms, None).unwrap();
+    let through = settle_labs_on(Engine::Ballista, &r, &parts, &terms, None).unwrap();
+    assert_eq!(through, expected);
+    let total = |agb: &str| {
+        through
+            .iter()
+            .find(|s| s.provider_agb == agb)
+            .unwrap()
+            .total
+    };
+    assert_eq!(total("50000001"), Some(lab_example::eur("91600.00")));
+    assert_eq!(total("50000003"), Some(lab_example::eur("7500.00")));
+    assert_eq!(total("34000001"), Some(lab_example::eur("1000.00")));
 }

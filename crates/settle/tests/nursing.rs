@@ -142,6 +142,58 @@ fn every_line_cites_a_passage_and_the_text_reads_in_dutch() {
     assert_eq!(json["lines"][0]["amount"]["kind"], "euro");
 }
 
+/// The revenue ceiling of table 2 and the post-calculation, worked by hand:
+/// * small 00000001: basisbudget 51,500.00 + 80 % × (50 % × 51,500.00 = 25,750.00) =
+///   51,500.00 + 20,600.00 = **72,100.00**, reached at a production of 77,250.00; production
+///   90,000.00 fills it 116.50 %; paid in the year 90,000.00, settled 72,100.00: the provider
+///   repays **17,900.00**;
+/// * regular 00000002, group 2: 103,000.00 + 85 % × 51,500.00 = 103,000.00 + 43,775.00 =
+///   **146,775.00**, reached at 154,500.00, filled 120,000 / 154,500 = 77.67 %; settled
+///   116,569.12 against 120,000.00 paid: repays **3,430.88**;
+/// * new 00000003: 250,000.00 + 80 % × 125,000.00 = **350,000.00**; repays 50,000.00.
+#[test]
+fn with_a_revenue_ceiling_overproduction_above_it_is_not_paid_and_the_difference_is_settled() {
+    let (_dir, all) = settle_one_file();
+    let small = by_agb(&all, "00000001");
+    assert_eq!(small.euro("revenue_ceiling"), Some(eur("72100.00")));
+    assert!(
+        small
+            .line("revenue_ceiling")
+            .unwrap()
+            .calculation
+            .contains("bereikt bij een productie van € 77.250,00"),
+        "{}",
+        small.line("revenue_ceiling").unwrap().calculation
+    );
+    assert_eq!(
+        small.line("ceiling_fill").unwrap().amount,
+        zorginkoop_settle::Amount::Ratio(eur("1.1650"))
+    );
+    assert_eq!(small.euro("post_calculation"), Some(eur("-17900.00")));
+    assert!(
+        small
+            .line("post_calculation")
+            .unwrap()
+            .calculation
+            .contains("de zorgaanbieder betaalt € 17.900,00 terug")
+    );
+
+    let regular = by_agb(&all, "00000002");
+    assert_eq!(regular.euro("revenue_ceiling"), Some(eur("146775.00")));
+    assert_eq!(
+        regular.line("ceiling_fill").unwrap().amount,
+        zorginkoop_settle::Amount::Ratio(eur("0.7767"))
+    );
+    assert_eq!(regular.euro("post_calculation"), Some(eur("-3430.88")));
+
+    let new = by_agb(&all, "00000003");
+    assert_eq!(new.euro("revenue_ceiling"), Some(eur("350000.00")));
+    assert_eq!(new.euro("post_calculation"), Some(eur("-50000.00")));
+
+    // no total, no post-calculation
+    assert!(by_agb(&all, "00000004").line("post_calculation").is_none());
+}
+
 #[test]
 fn one_provider_only() {
     let dir = tempfile::tempdir().unwrap();
@@ -288,6 +340,12 @@ fn the_model_group_is_used_when_the_terms_give_none_and_the_terms_still_win() {
     let regular = by_agb(&all, "00000002");
     let group = regular.line("efficiency_group").unwrap();
     assert_eq!(group.amount, zorginkoop_settle::Amount::Count(3));
+    // group 3: free volume, no revenue ceiling
+    assert_eq!(
+        regular.line("revenue_ceiling").unwrap().amount,
+        zorginkoop_settle::Amount::Text("geen omzetplafond (vrij volume)".into())
+    );
+    assert!(regular.line("ceiling_fill").is_none());
     assert!(
         group
             .calculation
