@@ -30,6 +30,13 @@
 //! `death_date` (3 % of the insured die between March 2019 and 2022), and
 //! `context/region_scores.csv` a regional score per 4-digit postcode (`postcode4,score`,
 //! 0.80-1.30, a function of the postcode alone).
+//!
+//! The insured live in about 20 per 4-digit postcode area (the areas spread evenly over
+//! 1000-9999; at 3 million insured every area of that range), and a district nursing provider
+//! works in a neighbourhood: its clients are drawn from [`NEIGHBOURHOOD`] insured living next
+//! to each other (in postcode order), so it has several clients per area and meets the
+//! client-per-postcode ratio of 2. One nursing provider in eight (the fourth) is scattered:
+//! one client per area, a ratio of about 1, which fails it.
 
 use crate::context::{Contract, Enrolment, InsuredPeriod, Sex, write_contracts, write_insured};
 use crate::ident::{Code, bsn_valid};
@@ -143,6 +150,13 @@ enum Profile {
     Small,
     Regular,
 }
+
+/// How many insured, living next to each other, a district nursing provider draws its clients
+/// from.
+const NEIGHBOURHOOD: usize = 60;
+
+/// About this many insured live in one 4-digit postcode area.
+const PER_AREA: usize = 20;
 
 /// The year of lines whose code no policy names (only the built-in rules apply to them).
 const YEAR: i32 = 2022;
@@ -663,6 +677,7 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
 
     // --- insured register
     let mut insured = Vec::with_capacity(n_insured);
+    let n_areas = (n_insured / PER_AREA).clamp(100, 9000) as u64;
     let mut bsn = 100_000_000 + rng.below(50_000_000) as u32;
     while insured.len() < n_insured {
         bsn += 1 + rng.below(20) as u32;
@@ -682,7 +697,7 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
         let pc4 = if rng.permille(10) {
             [1156, 1151][rng.below(2) as usize]
         } else {
-            1000 + rng.below(9000) as u32
+            1000 + rng.below(n_areas) as u32 * 9000 / n_areas as u32
         };
         let postcode = format!(
             "{pc4}{}{}",
@@ -725,6 +740,7 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
         }
     }
     write_insured(&ctx_dir.join("insured.csv"), &insured)?;
+    let catchments = catchments(&providers, &insured);
     {
         let mut w =
             std::io::BufWriter::new(std::fs::File::create(ctx_dir.join("region_scores.csv"))?);
@@ -811,6 +827,7 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
                 efficiency_permille: p.efficiency_permille,
                 q,
                 n,
+                clients: catchments[pi].as_deref(),
             };
             write_file(&claims_dir, p, &file, &insured, &tariffs, &mut rng).map(|_| n)
         })
@@ -844,6 +861,38 @@ struct FileSpec<'a> {
     efficiency_permille: u64,
     q: u32,
     n: u64,
+    /// The insured (indices into the register) the lines are for; `None`: anybody.
+    clients: Option<&'a [usize]>,
+}
+
+/// Where each provider's clients live (indices into `insured`), by provider index: for the
+/// district nursing providers a neighbourhood of [`NEIGHBOURHOOD`] insured next to each other in
+/// postcode order, every eighth from the fourth on scattered (the first insured of every
+/// postcode area: one client per area); `None` for the other providers (anybody).
+fn catchments(providers: &[Provider], insured: &[InsuredPeriod]) -> Vec<Option<Vec<usize>>> {
+    let mut by_area: Vec<usize> = (0..insured.len()).collect();
+    by_area.sort_by_key(|&i| (insured[i].postcode4(), insured[i].bsn));
+    let mut one_per_area = by_area.clone();
+    one_per_area.dedup_by_key(|i| insured[*i].postcode4());
+    let width = NEIGHBOURHOOD.min(by_area.len());
+    let starts = by_area.len() - width + 1;
+    let mut k = 0usize;
+    providers
+        .iter()
+        .map(|p| {
+            if p.ty != PType::Nursing {
+                return None;
+            }
+            let kth = k;
+            k += 1;
+            if kth % 8 == 3 {
+                return Some(one_per_area.clone());
+            }
+            // neighbourhoods spread over the register, a function of the provider's place
+            let start = (p.agb as usize).wrapping_mul(2_654_435_761) % starts;
+            Some(by_area[start..start + width].to_vec())
+        })
+        .collect()
 }
 
 fn write_file(
@@ -875,9 +924,11 @@ fn write_file(
     // lines grouped by insured: draw (insured, line) pairs, then sort by insured
     let mut lines: Vec<(usize, Line)> = Vec::with_capacity(n as usize);
     // a small pool of regulars so that once-per-period items repeat
-    let pool: Vec<usize> = (0..32)
-        .map(|_| rng.below(insured.len() as u64) as usize)
-        .collect();
+    let anybody = |rng: &mut Rng| match spec.clients {
+        Some(c) => c[rng.below(c.len() as u64) as usize],
+        None => rng.below(insured.len() as u64) as usize,
+    };
+    let pool: Vec<usize> = (0..32).map(|_| anybody(rng)).collect();
     for i in 0..n {
         if i > 0 && rng.permille(8) {
             // a duplicate of an earlier line of this file
@@ -914,7 +965,7 @@ fn write_file(
         let who = if rng.permille(300) {
             pool[rng.below(32) as usize]
         } else {
-            rng.below(insured.len() as u64) as usize
+            anybody(rng)
         };
         let person = &insured[who];
         let code = spec.codes[rng.below(spec.codes.len() as u64) as usize];
