@@ -229,7 +229,7 @@ impl FrailElderlyYear {
         );
         let _ = writeln!(
             s,
-            "Kwetsbaar aandeel van de 75-plussers {} %, tarief per kwetsbare oudere {}{} (parameters van {})",
+            "Kwetsbaar aandeel van de 75-plussers {} %, tarief per kwetsbare oudere {}{}; parameters van {}",
             persons(self.frail_share * Decimal::ONE_HUNDRED),
             euro(self.tariff_per_frail_person),
             if self.tariff_is_example {

@@ -318,7 +318,8 @@ pub fn kbz_monitor(
         quote: "De monitor is gebaseerd op de Vektis Praktijkspiegel (Totale zorgkosten regionaal, exclusief de hoge kosten patiënten). De monitor bevat de 3 voorgaande jaren en bevat de volgende data per praktijk".into(),
     }];
     for s in [&years_param.source, &milestone.source] {
-        if !sources.contains(s) {
+        // a passage the ones before already quote is not cited twice
+        if !sources.iter().any(|c| c.quote.contains(s.quote.as_str())) {
             sources.push(s.clone());
         }
     }
@@ -391,7 +392,8 @@ impl KbzMonitor {
             if unit == "eur" {
                 euro(d)
             } else {
-                dutch_number(d, 2)
+                // at least 2 decimals, more when the Praktijkspiegel gives them
+                dutch_number(d, d.normalize().scale().max(2))
             }
         };
         for p in &self.practices {
