@@ -44,6 +44,8 @@ pub mod decisions;
 pub mod demo;
 mod embedded;
 mod error;
+pub mod frail_elderly;
+pub mod kbz_monitor;
 pub mod policies;
 pub mod portal_demo;
 pub mod proposals;

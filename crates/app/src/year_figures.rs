@@ -78,7 +78,7 @@ pub struct FgvYear {
     pub rows: Vec<FgvRow>,
 }
 
-fn bad(path: &Path, line: usize, field: &str, problem: String) -> AppError {
+pub(crate) fn bad(path: &Path, line: usize, field: &str, problem: String) -> AppError {
     AppError::Invalid {
         field: format!("{}, regel {line}, veld {field}", path.display()),
         problem,
@@ -86,7 +86,7 @@ fn bad(path: &Path, line: usize, field: &str, problem: String) -> AppError {
 }
 
 /// Splits a CSV file into its rows (after checking the header), with their line numbers.
-fn rows<'t>(
+pub(crate) fn rows<'t>(
     path: &Path,
     text: &'t str,
     header: &[&str],
@@ -226,7 +226,7 @@ pub fn parse_thresholds(path: &Path, text: &str) -> Result<BTreeMap<String, Thre
     Ok(out)
 }
 
-fn decimal(v: &serde_json::Value) -> Option<Decimal> {
+pub(crate) fn decimal(v: &serde_json::Value) -> Option<Decimal> {
     match v {
         serde_json::Value::String(s) => Decimal::from_str(s).ok(),
         serde_json::Value::Number(n) => Decimal::from_str(&n.to_string()).ok(),
@@ -337,6 +337,58 @@ pub fn fgv_year(
         measured_to,
         rows: out,
     })
+}
+
+/// Refuses a year outside the policy's period, in Dutch (`what` names the year, e.g. `jaar`).
+pub(crate) fn check_year(policy: &Policy, year: i32, what: &str) -> Result<(), AppError> {
+    use chrono::Datelike;
+    let (start, end) = (
+        policy.file.policy.period_start.year(),
+        policy.file.policy.period_end.year(),
+    );
+    if year < start || year > end {
+        return Err(AppError::Invalid {
+            field: what.into(),
+            problem: format!(
+                "{year} valt buiten de looptijd van {} ({start} t/m {end}); kies een ander beleid",
+                policy.file.policy.id
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// `1.234,56`: a decimal the Dutch way, rounded to `dp` places (half away from zero).
+pub(crate) fn dutch_number(d: Decimal, dp: u32) -> String {
+    let r = d.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
+    let s = format!("{:.*}", dp as usize, r.abs());
+    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
+    let mut grouped = String::new();
+    for (i, ch) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push('.');
+        }
+        grouped.push(ch);
+    }
+    let sign = if r.is_sign_negative() && !r.is_zero() {
+        "-"
+    } else {
+        ""
+    };
+    if frac.is_empty() {
+        format!("{sign}{grouped}")
+    } else {
+        format!("{sign}{grouped},{frac}")
+    }
+}
+
+/// `€ 1.234,56` (minus sign before the euro sign).
+pub(crate) fn euro(d: Decimal) -> String {
+    let n = dutch_number(d, 2);
+    match n.strip_prefix('-') {
+        Some(abs) => format!("-€ {abs}"),
+        None => format!("€ {n}"),
+    }
 }
 
 impl FgvYear {

@@ -36,6 +36,13 @@ pub enum SettleCommand {
     /// GP care: the FGV score of every practice of a measurement year, per formulary group,
     /// from the measurement results (document 001, Formulariumgericht voorschrijven).
     Fgv(crate::year_figures_cmd::FgvArgs),
+    /// O&I: the budget Kwetsbare ouderen of every regio-organisatie for a year, from the number
+    /// of 75-plussers each entered (document 002, Bijlage 3: 28 % is frail, times the tariff).
+    KwetsbareOuderen(crate::year_figures_cmd::FrailElderlyArgs),
+    /// O&I Krachtige Basiszorg: the monitor per participating practice, actual against expected
+    /// MSZ, GGZ and pharmacy costs and ANW/HAP/HDS consultations over the 3 years before the
+    /// monitor year, from the Vektis Praktijkspiegel figures (document 002, Bijlage 4).
+    KbzMonitor(crate::year_figures_cmd::KbzMonitorArgs),
     /// Diagnostics and thrombosis 2020: production against the revenue ceiling per laboratory
     /// and thrombosis service; for preferred lab contracts the excess paid with the sliding
     /// discount when orders per patient and analyses per order grew at most 2.5 % against 2018.
@@ -343,7 +350,7 @@ const NO_LABS: &str =
 fn run_year(a: YearArgs) -> anyhow::Result<ExitCode> {
     let Some(year) = a.year else {
         anyhow::bail!(
-            "noem een soort afrekening (zorginkoop settle nursing|labs|efficiency|ratio|fgv ...) of een jaar (zorginkoop settle --year 2021 --results ...); zie zorginkoop settle --help"
+            "noem een soort afrekening (zorginkoop settle nursing|labs|efficiency|ratio|fgv|kwetsbare-ouderen|kbz-monitor ...) of een jaar (zorginkoop settle --year 2021 --results ...); zie zorginkoop settle --help"
         );
     };
     if a.results.is_empty() {
@@ -492,6 +499,8 @@ pub fn run(cmd: SettleCommand) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         SettleCommand::Fgv(a) => crate::year_figures_cmd::run(a),
+        SettleCommand::KwetsbareOuderen(a) => crate::year_figures_cmd::run_frail_elderly(a),
+        SettleCommand::KbzMonitor(a) => crate::year_figures_cmd::run_kbz_monitor(a),
         SettleCommand::Control(a) => {
             let policy = a.dir.source().open(NURSING_POLICY)?;
             let rules = NursingRules::from_policy(&policy)?;

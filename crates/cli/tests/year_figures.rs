@@ -75,3 +75,152 @@ fn fgv_scores_per_formulary_with_published_thresholds_and_indications_without() 
         "{err}"
     );
 }
+
+/// `zorginkoop settle kwetsbare-ouderen`: 1.000 persons 75+ × 28 % = 280 frail elderly ×
+/// € 40,00 (the EXAMPLE tariff of 2026) = € 11.200,00; 2.500 × 28 % = 700 × € 40,00 =
+/// € 28.000,00; together 980 frail elderly and € 39.200,00.
+#[test]
+fn frail_elderly_budget_per_regio_organisatie_with_a_total() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = dir.path().join("aantallen.csv");
+    std::fs::write(&c, "ro_agb,persons_75_plus\n02000001,1000\n02000002,2500\n").unwrap();
+    let c = c.to_str().unwrap();
+    let (ok, text, err) = zorginkoop(&[
+        "settle",
+        "kwetsbare-ouderen",
+        "--counts",
+        c,
+        "--year",
+        "2026",
+    ]);
+    assert!(ok, "{err}");
+    let squeezed: Vec<String> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    for want in [
+        "02000001 1.000 280 € 11.200,00",
+        "02000002 2.500 700 € 28.000,00",
+        "totaal 3.500 980 € 39.200,00",
+    ] {
+        assert!(squeezed.iter().any(|l| l == want), "{want}: {text}");
+    }
+    assert!(text.contains("(VOORBEELDWAARDE)"), "{text}");
+
+    let (ok, json, err) = zorginkoop(&[
+        "settle",
+        "kwetsbare-ouderen",
+        "--counts",
+        c,
+        "--year",
+        "2026",
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["schema"], "zorginkoop.frail-elderly-year/1");
+    assert_eq!(v["total_budget"], "39200.00");
+    assert_eq!(v["tariff_is_example"], true);
+    assert_eq!(v["rows"][0]["ro_agb"], "02000001");
+    assert!(!v["sources"].as_array().unwrap().is_empty());
+
+    // a year outside oi-2026-2027 is refused, in Dutch
+    let (ok, _, err) = zorginkoop(&[
+        "settle",
+        "kwetsbare-ouderen",
+        "--counts",
+        c,
+        "--year",
+        "2028",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("2028 valt buiten de looptijd"), "{err}");
+}
+
+/// `zorginkoop settle kbz-monitor` for Q2 2026 shows 2023-2025: msz 2025 actual 1.250.000
+/// against expected 1.300.000 is -€ 50.000,00, -50.000 / 1.300.000 = -3,846 % → -3,8 %; the
+/// missing years show "ontbreekt"; the 2021 row is ignored.
+#[test]
+fn kbz_monitor_per_practice_over_the_three_years_before() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("spiegel.csv");
+    std::fs::write(
+        &f,
+        "practice_agb,year,domain,actual,expected\n\
+         01000001,2025,msz,1250000,1300000\n\
+         01000001,2025,anw,110,100\n\
+         01000001,2021,msz,1,1\n",
+    )
+    .unwrap();
+    let f = f.to_str().unwrap();
+    let (ok, text, err) = zorginkoop(&[
+        "settle",
+        "kbz-monitor",
+        "--praktijkspiegel",
+        f,
+        "--year",
+        "2026",
+    ]);
+    assert!(ok, "{err}");
+    let squeezed: Vec<String> = text
+        .lines()
+        .map(|l| l.split_whitespace().collect::<Vec<_>>().join(" "))
+        .collect();
+    for want in [
+        "Praktijk 01000001",
+        "2025 MSZ-kosten € 1.250.000,00 € 1.300.000,00 -€ 50.000,00 -3,8 %",
+        "2025 ANW/HAP/HDS consulten en visites 110,00 100,00 10,00 10,0 %",
+        "2023 MSZ-kosten ontbreekt",
+        "2025 GGZ-kosten ontbreekt",
+    ] {
+        assert!(squeezed.iter().any(|l| l == want), "{want}: {text}");
+    }
+    assert!(
+        text.contains("1 regel met een jaar buiten 2023-2025 genegeerd (2021)"),
+        "{text}"
+    );
+
+    let (ok, json, err) = zorginkoop(&[
+        "settle",
+        "kbz-monitor",
+        "--praktijkspiegel",
+        f,
+        "--year",
+        "2026",
+        "--json",
+    ]);
+    assert!(ok, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["schema"], "zorginkoop.kbz-monitor/1");
+    assert_eq!(v["years"], serde_json::json!([2023, 2024, 2025]));
+    let y2025 = &v["practices"][0]["years"][2];
+    assert_eq!(y2025["year"], 2025);
+    assert_eq!(y2025["domains"][0]["domain"], "msz");
+    assert_eq!(y2025["domains"][0]["difference"], "-50000");
+    assert_eq!(y2025["domains"][0]["difference_percentage"], "-3.8");
+    assert_eq!(y2025["domains"][1]["missing"], true);
+    assert_eq!(y2025["domains"][1]["actual"], serde_json::Value::Null);
+    assert_eq!(v["ignored_rows"], 1);
+}
+
+#[test]
+fn a_bad_praktijkspiegel_row_names_the_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = dir.path().join("spiegel.csv");
+    std::fs::write(
+        &f,
+        "practice_agb,year,domain,actual,expected\n01000001,2025,msz,1,1\n01000001,2025,hap,1,1\n",
+    )
+    .unwrap();
+    let (ok, _, err) = zorginkoop(&[
+        "settle",
+        "kbz-monitor",
+        "--praktijkspiegel",
+        f.to_str().unwrap(),
+        "--year",
+        "2026",
+    ]);
+    assert!(!ok);
+    assert!(err.contains("spiegel.csv, regel 3, veld domain"), "{err}");
+    assert!(err.contains("`hap` is geen domein"), "{err}");
+}
