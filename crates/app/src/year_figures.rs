@@ -358,38 +358,7 @@ pub(crate) fn check_year(policy: &Policy, year: i32, what: &str) -> Result<(), A
     Ok(())
 }
 
-/// `1.234,56`: a decimal the Dutch way, rounded to `dp` places (half away from zero).
-pub(crate) fn dutch_number(d: Decimal, dp: u32) -> String {
-    let r = d.round_dp_with_strategy(dp, rust_decimal::RoundingStrategy::MidpointAwayFromZero);
-    let s = format!("{:.*}", dp as usize, r.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(ch);
-    }
-    let sign = if r.is_sign_negative() && !r.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped},{frac}")
-    }
-}
-
-/// `€ 1.234,56` (minus sign before the euro sign).
-pub(crate) fn euro(d: Decimal) -> String {
-    let n = dutch_number(d, 2);
-    match n.strip_prefix('-') {
-        Some(abs) => format!("-€ {abs}"),
-        None => format!("€ {n}"),
-    }
-}
+pub(crate) use zorginkoop_policy::dutch::{euro, number as dutch_number};
 
 impl FgvYear {
     /// The figures as Dutch text, a block per formulary.

@@ -8,6 +8,7 @@
 mod check;
 mod compile;
 mod diff;
+pub mod dutch;
 pub mod facts;
 mod load;
 pub mod model;

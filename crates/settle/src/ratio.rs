@@ -20,8 +20,9 @@
 //!   Hollandscheveld, De Wolden, Ommen, Hardenberg, Utrecht, Zwolle) as ranges of 4-digit
 //!   postcodes in table `zorg-in-de-wijk-postcodes` of the policy file: a postcode is in one or
 //!   not, which the claims and register can tell (a list of municipality names would need a
-//!   postcode-to-municipality table the project does not have). The ranges are ours and could
-//!   not be checked offline against a postcode table.
+//!   postcode-to-municipality table the project does not have). The ranges follow the
+//!   municipalities' postcodes as public encyclopaedias list them (whole municipalities:
+//!   Hollandscheveld 7913 lies in Hoogeveen), not an official postcode table.
 //! * **The core area** ("ons kernwerkgebied") is not listed in the document: every postcode
 //!   outside the Zorg in de Wijk municipalities counts.
 //! * **The comparison** is exact: clients ≥ minimum × postcode areas; the ratio shown is

@@ -199,45 +199,7 @@ pub fn show(a: &Amount) -> String {
     }
 }
 
-/// `€ 1.234,56` (minus sign before the euro sign).
-pub fn euro(d: Decimal) -> String {
-    let sign = if d.is_sign_negative() && !d.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    format!("{sign}€ {}", dutch_number(d.abs(), 2))
-}
-
-/// `5 %`, `2,5 %`: a ratio as a percentage, trailing zeros dropped.
-pub fn percent(r: Decimal) -> String {
-    let p = (r * Decimal::ONE_HUNDRED).normalize();
-    format!("{} %", p.to_string().replace('.', ","))
-}
-
-/// A number with `dp` decimals, `.` between thousands and `,` before the decimals.
-pub fn dutch_number(d: Decimal, dp: u32) -> String {
-    let r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-    let s = format!("{:.*}", dp as usize, r.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(ch);
-    }
-    let sign = if r.is_sign_negative() && !r.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped},{frac}")
-    }
-}
+pub use zorginkoop_policy::dutch::{euro, number as dutch_number, percent};
 
 /// Cents as euro.
 pub(crate) fn cents(c: i64) -> Decimal {

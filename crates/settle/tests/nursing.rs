@@ -553,3 +553,28 @@ fn the_control_term_is_two_claim_years_until_december() {
             .unwrap();
     assert!(later[0].years.iter().all(|y| !y.open));
 }
+
+/// Chapter 2: "Van 2018 tot en met 2020 hebben we in de regio’s Amsterdam, Almere,
+/// Hollandscheveld, Hoogeveen en De Wolden Zorg in de Wijk ingekocht. ... Van 2019 tot en met
+/// 2021 is dit beleid ook in de regio’s Ommen-Hardenberg, Utrecht en Zwolle van toepassing."
+/// Footnote 1 leaves out "de gemeenten die onder Zorg in de Wijk vallen": the village of
+/// Hollandscheveld (7913) lies in the municipality of Hoogeveen, Vleuten-De Meern (3451-3455) in
+/// that of Utrecht; Coevorden's part of Nieuwlande (7929) and Meppel (7940-7944) do not.
+#[test]
+fn the_zorg_in_de_wijk_municipalities_are_known_by_their_postcodes() {
+    let r = rules();
+    let at = |pc4: u16| r.ratio.zorg_in_de_wijk(pc4);
+    assert_eq!(at(7913).as_deref(), Some("Hoogeveen"));
+    assert_eq!(at(7903).as_deref(), Some("Hoogeveen"));
+    assert_eq!(at(3453).as_deref(), Some("Utrecht"));
+    assert_eq!(at(3511).as_deref(), Some("Utrecht"));
+    assert_eq!(at(1017).as_deref(), Some("Amsterdam"));
+    assert_eq!(at(1315).as_deref(), Some("Almere"));
+    assert_eq!(at(7921).as_deref(), Some("De Wolden"));
+    assert_eq!(at(7731).as_deref(), Some("Ommen"));
+    assert_eq!(at(7772).as_deref(), Some("Hardenberg"));
+    assert_eq!(at(8011).as_deref(), Some("Zwolle"));
+    for outside in [7929, 7941, 1111, 3600, 2000] {
+        assert_eq!(at(outside), None, "{outside}");
+    }
+}

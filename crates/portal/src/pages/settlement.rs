@@ -55,29 +55,7 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-/// A decimal as Dutch text: `.` between thousands, `,` before `dp` decimals.
-fn dutch(d: Decimal, dp: u32) -> String {
-    let r = d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero);
-    let s = format!("{:.*}", dp as usize, r.abs());
-    let (int, frac) = s.split_once('.').unwrap_or((&s, ""));
-    let mut grouped = String::new();
-    for (i, ch) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            grouped.push('.');
-        }
-        grouped.push(ch);
-    }
-    let sign = if r.is_sign_negative() && !r.is_zero() {
-        "-"
-    } else {
-        ""
-    };
-    if frac.is_empty() {
-        format!("{sign}{grouped}")
-    } else {
-        format!("{sign}{grouped},{frac}")
-    }
-}
+use zorginkoop_app::policy::dutch::number as dutch;
 
 fn euro_text(d: Decimal) -> String {
     let s = dutch(d.abs(), 2);
