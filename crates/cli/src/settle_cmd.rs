@@ -77,11 +77,8 @@ pub struct LabsArgs {
     /// Who records the run (the audit log's name for it; default: $USER).
     #[arg(long, value_name = "NAME", requires = "db")]
     by: Option<String>,
-    /// Where the DataFusion queries over the results run: `local` (in this process) or
-    /// `ballista` (DataFusion's distributed engine, its standalone mode in this process; only in
-    /// a build with `--features ballista`). The statements are the same.
-    #[arg(long, value_enum, default_value_t = EngineArg::Local)]
-    engine: EngineArg,
+    #[command(flatten)]
+    engine: EngineOpts,
     #[command(flatten)]
     dir: PolicyDir,
 }
@@ -128,11 +125,8 @@ pub struct YearArgs {
     /// Who records the runs (default: $USER).
     #[arg(long, value_name = "NAME", requires = "db")]
     by: Option<String>,
-    /// Where the DataFusion queries over the results run: `local` (in this process) or
-    /// `ballista` (DataFusion's distributed engine, its standalone mode in this process; only in
-    /// a build with `--features ballista`). The statements are the same.
-    #[arg(long, value_enum, default_value_t = EngineArg::Local)]
-    engine: EngineArg,
+    #[command(flatten)]
+    engine: EngineOpts,
     #[command(flatten)]
     dir: PolicyDir,
 }
@@ -222,11 +216,8 @@ pub struct NursingArgs {
     /// Who records the run (the audit log's name for it; default: $USER).
     #[arg(long, value_name = "NAME", requires = "db")]
     by: Option<String>,
-    /// Where the DataFusion queries over the results run: `local` (in this process) or
-    /// `ballista` (DataFusion's distributed engine, its standalone mode in this process; only in
-    /// a build with `--features ballista`). The statements are the same.
-    #[arg(long, value_enum, default_value_t = EngineArg::Local)]
-    engine: EngineArg,
+    #[command(flatten)]
+    engine: EngineOpts,
     #[command(flatten)]
     dir: PolicyDir,
 }
@@ -242,7 +233,7 @@ pub fn run_args(a: SettleArgs) -> anyhow::Result<ExitCode> {
 /// District nursing statements as the arguments ask.
 fn nursing(a: &NursingArgs) -> anyhow::Result<(NursingRules, Vec<Statement>)> {
     let policy = a.dir.source().open(NURSING_POLICY)?;
-    let engine = engine(a.engine)?;
+    let engine = engine(&a.engine)?;
     let rules = NursingRules::from_policy(&policy)?;
     let terms = match &a.terms {
         Some(p) => TermsSet::load(p)?,
@@ -297,7 +288,7 @@ fn labs(a: &LabsArgs) -> anyhow::Result<(LabRules, Vec<Statement>)> {
         None => LabTermsSet::default(),
     };
     let statements = zorginkoop_settle::settle_labs_on(
-        engine(a.engine)?,
+        engine(&a.engine)?,
         &rules,
         &a.results,
         &terms,
@@ -376,7 +367,7 @@ fn run_year(a: YearArgs) -> anyhow::Result<ExitCode> {
             terms: a.terms.clone(),
             provider: None,
             context: a.context.clone(),
-            engine: a.engine,
+            engine: a.engine.clone(),
             json: a.json,
             db: a.db.clone(),
             by: a.by.clone(),
@@ -411,7 +402,7 @@ fn run_year(a: YearArgs) -> anyhow::Result<ExitCode> {
             json: a.json,
             db: a.db.clone(),
             by: a.by.clone(),
-            engine: a.engine,
+            engine: a.engine.clone(),
             dir: a.dir.clone(),
         };
         let (rules, statements) = labs(&l)?;
@@ -441,18 +432,41 @@ fn run_year(a: YearArgs) -> anyhow::Result<ExitCode> {
 pub enum EngineArg {
     /// DataFusion in this process.
     Local,
-    /// Ballista standalone (scheduler and executor in this process).
+    /// Ballista: standalone (scheduler and executor in this process), or the cluster whose
+    /// scheduler --scheduler names.
     Ballista,
 }
 
-/// The engine `--engine` names, or why this build cannot run it.
-pub fn engine(e: EngineArg) -> anyhow::Result<zorginkoop_settle::Engine> {
-    match e {
-        EngineArg::Local => Ok(zorginkoop_settle::Engine::Local),
+/// Where the settlement's queries run, as the options say.
+#[derive(Args, Clone, Debug)]
+pub struct EngineOpts {
+    /// Where the DataFusion queries over the results run: `local` (in this process) or
+    /// `ballista` (DataFusion's distributed engine; only in a build with `--features
+    /// ballista`). The statements are the same.
+    #[arg(long, value_enum, default_value_t = EngineArg::Local)]
+    engine: EngineArg,
+    /// With --engine ballista: the scheduler of a Ballista cluster (df://host:50050); its
+    /// executors must read the results files at the same path. Without it, Ballista runs
+    /// standalone in this process.
+    #[arg(long, value_name = "URL")]
+    scheduler: Option<String>,
+}
+
+/// The engine the options name, or why this build cannot run it.
+pub fn engine(o: &EngineOpts) -> anyhow::Result<zorginkoop_settle::Engine> {
+    match (o.engine, &o.scheduler) {
+        (EngineArg::Local, None) => Ok(zorginkoop_settle::Engine::Local),
+        (EngineArg::Local, Some(_)) => {
+            anyhow::bail!("--scheduler hoort bij --engine ballista")
+        }
         #[cfg(feature = "ballista")]
-        EngineArg::Ballista => Ok(zorginkoop_settle::Engine::Ballista),
+        (EngineArg::Ballista, None) => Ok(zorginkoop_settle::Engine::Ballista),
+        #[cfg(feature = "ballista")]
+        (EngineArg::Ballista, Some(url)) => {
+            Ok(zorginkoop_settle::Engine::BallistaRemote(url.clone()))
+        }
         #[cfg(not(feature = "ballista"))]
-        EngineArg::Ballista => anyhow::bail!(
+        (EngineArg::Ballista, _) => anyhow::bail!(
             "deze zorginkoop is gebouwd zonder Ballista; bouw met --features ballista"
         ),
     }
@@ -735,18 +749,31 @@ fn run_of(
 mod tests {
     use super::*;
 
+    fn opts(engine: EngineArg, scheduler: Option<&str>) -> EngineOpts {
+        EngineOpts {
+            engine,
+            scheduler: scheduler.map(str::to_string),
+        }
+    }
+
     #[test]
-    fn local_is_always_there() {
+    fn local_is_always_there_and_a_scheduler_belongs_to_ballista() {
         assert_eq!(
-            engine(EngineArg::Local).unwrap(),
+            engine(&opts(EngineArg::Local, None)).unwrap(),
             zorginkoop_settle::Engine::Local
         );
+        let e = engine(&opts(EngineArg::Local, Some("df://h:50050")))
+            .unwrap_err()
+            .to_string();
+        assert_eq!(e, "--scheduler hoort bij --engine ballista");
     }
 
     #[cfg(not(feature = "ballista"))]
     #[test]
     fn ballista_without_the_feature_says_how_to_build_it() {
-        let e = engine(EngineArg::Ballista).unwrap_err().to_string();
+        let e = engine(&opts(EngineArg::Ballista, None))
+            .unwrap_err()
+            .to_string();
         assert_eq!(
             e,
             "deze zorginkoop is gebouwd zonder Ballista; bouw met --features ballista"
@@ -755,10 +782,14 @@ mod tests {
 
     #[cfg(feature = "ballista")]
     #[test]
-    fn ballista_with_the_feature() {
+    fn ballista_with_the_feature_standalone_or_a_cluster() {
         assert_eq!(
-            engine(EngineArg::Ballista).unwrap(),
+            engine(&opts(EngineArg::Ballista, None)).unwrap(),
             zorginkoop_settle::Engine::Ballista
+        );
+        assert_eq!(
+            engine(&opts(EngineArg::Ballista, Some("df://h:50050"))).unwrap(),
+            zorginkoop_settle::Engine::BallistaRemote("df://h:50050".into())
         );
     }
 }

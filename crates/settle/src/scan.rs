@@ -3,8 +3,9 @@
 //!
 //! The same plans run on either [`Engine`]: DataFusion in this process ([`Engine::Local`], the
 //! default) or, with the cargo feature `ballista`, DataFusion's distributed engine Ballista
-//! (`Engine::Ballista`: its standalone mode, a scheduler and an executor in this process; the
-//! plans go to the scheduler as protobuf and the results come back over Arrow Flight).
+//! (`Engine::Ballista`: its standalone mode, a scheduler and an executor in this process;
+//! `Engine::BallistaRemote`: a cluster's scheduler at a URL). Either way the plans go to the
+//! scheduler as protobuf and the results come back over Arrow Flight.
 //!
 //! "Approved" lines are those with decision `granted` or `reduced`, counted at their granted
 //! amount. The insurer's labels (bijlage 6 a) need no filter here: the checker rejects a line
@@ -88,7 +89,7 @@ fn in_list(codes: &[&str]) -> String {
 }
 
 /// Where the DataFusion plans run.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub enum Engine {
     /// DataFusion in this process (`SessionContext::new()`).
     #[default]
@@ -99,6 +100,12 @@ pub enum Engine {
     /// `ballista`.
     #[cfg(feature = "ballista")]
     Ballista,
+    /// A Ballista cluster: its scheduler at this URL (`df://host:50050`) plans, its executors
+    /// run the plans (`SessionContext::remote`). The result files must be readable by every
+    /// executor at the same path (a shared file system). Only with the cargo feature
+    /// `ballista`.
+    #[cfg(feature = "ballista")]
+    BallistaRemote(String),
 }
 
 /// Stack of the thread that runs a Ballista scan and of its runtime's workers: unoptimised
@@ -172,7 +179,7 @@ where
             rt.block_on(f(SessionContext::new()))
         }
         #[cfg(feature = "ballista")]
-        Engine::Ballista => std::thread::scope(|s| {
+        remote @ (Engine::Ballista | Engine::BallistaRemote(_)) => std::thread::scope(|s| {
             std::thread::Builder::new()
                 .name("zorginkoop-ballista".into())
                 .stack_size(BALLISTA_STACK)
@@ -185,9 +192,19 @@ where
                         .build()
                         .map_err(|e| SettleError::Query(e.to_string()))?;
                     let out = rt.block_on(async {
-                        let ctx = SessionContext::standalone().await.map_err(|e| {
-                            SettleError::Query(format!("Ballista standalone starten: {e}"))
-                        })?;
+                        let ctx = match &remote {
+                            Engine::BallistaRemote(url) => {
+                                reachable(url).await?;
+                                SessionContext::remote(url).await.map_err(|e| {
+                                    SettleError::Query(format!(
+                                        "Ballista-scheduler {url} bereiken: {e}"
+                                    ))
+                                })?
+                            }
+                            _ => SessionContext::standalone().await.map_err(|e| {
+                                SettleError::Query(format!("Ballista standalone starten: {e}"))
+                            })?,
+                        };
                         f(ctx).await
                     });
                     rt.shutdown_background();
@@ -198,6 +215,34 @@ where
                 .map_err(|_| SettleError::Query("Ballista: de berekening brak af".into()))?
         }),
     }
+}
+
+/// Whether a Ballista scheduler answers at `url` (`df://host:port`, port 50050 by default, as
+/// Ballista reads it): a plain TCP connection, so that an unreachable scheduler is named
+/// before any query is planned.
+#[cfg(feature = "ballista")]
+async fn reachable(url: &str) -> Result<(), SettleError> {
+    let bad = |why: String| SettleError::Query(format!("Ballista-scheduler {url}: {why}"));
+    let rest = url
+        .split_once("://")
+        .map(|(_, r)| r)
+        .ok_or_else(|| bad("geen URL (verwacht df://host:poort)".into()))?;
+    let authority = rest.split('/').next().unwrap_or_default();
+    let (host, port) = match authority.rsplit_once(':') {
+        Some((h, p)) => (
+            h,
+            p.parse::<u16>()
+                .map_err(|_| bad(format!("poort `{p}` is geen getal")))?,
+        ),
+        None => (authority, 50050),
+    };
+    if host.is_empty() {
+        return Err(bad("geen host".into()));
+    }
+    tokio::net::TcpStream::connect((host, port))
+        .await
+        .map(|_| ())
+        .map_err(|e| bad(format!("niet bereikbaar ({e})")))
 }
 
 /// One provider's approved diagnostics or thrombosis lines in one year: how many, for how

@@ -125,3 +125,77 @@ fn the_lab_settlement_through_ballista_standalone_equals_the_local_one() {
     assert_eq!(total("50000003"), Some(lab_example::eur("7500.00")));
     assert_eq!(total("34000001"), Some(lab_example::eur("1000.00")));
 }
+
+/// A Ballista cluster as one runs it: a scheduler listening on a port and an executor that
+/// registers with it, here on a runtime of their own in this process (on a real cluster they
+/// are the `ballista-scheduler` and `ballista-executor` programs). Returns the scheduler's
+/// `df://` URL; the cluster lives as long as the test process.
+fn cluster() -> String {
+    use ballista_core::serde::BallistaCodec;
+    use ballista_core::serde::protobuf::scheduler_grpc_client::SchedulerGrpcClient;
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::Builder::new()
+        .name("ballista-cluster".into())
+        .stack_size(64 << 20)
+        .spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .thread_stack_size(64 << 20)
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async move {
+                let addr = ballista_scheduler::standalone::new_standalone_scheduler()
+                    .await
+                    .unwrap();
+                let grpc = format!("http://localhost:{}", addr.port());
+                let scheduler = loop {
+                    match SchedulerGrpcClient::connect(grpc.clone()).await {
+                        Ok(s) => break s,
+                        Err(_) => tokio::time::sleep(std::time::Duration::from_millis(50)).await,
+                    }
+                };
+                ballista_executor::new_standalone_executor(scheduler, 2, BallistaCodec::default())
+                    .await
+                    .unwrap();
+                tx.send(format!("df://localhost:{}", addr.port())).unwrap();
+                std::future::pending::<()>().await;
+            });
+        })
+        .unwrap();
+    rx.recv().unwrap()
+}
+
+#[test]
+fn a_settlement_on_a_ballista_cluster_through_its_scheduler_equals_the_local_one() {
+    let url = cluster();
+    let dir = tempfile::tempdir().unwrap();
+    let parts = split(dir.path());
+    let r = rules();
+    let expected = settle_nursing(&r, &parts, &terms(), None).unwrap();
+    let remote = settle_nursing_on(
+        Engine::BallistaRemote(url.clone()),
+        &r,
+        &parts,
+        &terms(),
+        None,
+    )
+    .unwrap();
+    assert_eq!(remote, expected);
+    assert_eq!(by_agb(&remote, "00000002").total, Some(eur("116569.12")));
+
+    // a scheduler that is not there: a Dutch error naming it
+    let e = settle_nursing_on(
+        Engine::BallistaRemote("df://localhost:1".into()),
+        &r,
+        &parts,
+        &terms(),
+        None,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("Ballista-scheduler df://localhost:1: niet bereikbaar"),
+        "{e}"
+    );
+}
