@@ -18,6 +18,7 @@ use zorginkoop_settle::{settle_labs, settle_labs_on};
 use zorginkoop_settle::{settle_nursing, settle_nursing_from_figures, settle_nursing_on};
 
 mod lab_example;
+mod results_file;
 
 mod worked_example;
 use worked_example::*;

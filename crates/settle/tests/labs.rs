@@ -43,6 +43,7 @@ use std::path::{Path, PathBuf};
 use zorginkoop_settle::{Amount, LabRules, Statement, settle_labs};
 
 mod lab_example;
+mod results_file;
 use lab_example::*;
 
 fn settled() -> (tempfile::TempDir, Vec<Statement>) {

@@ -51,6 +51,7 @@ use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 use zorginkoop_settle::{Statement, TermsSet, settle_nursing};
 
+mod results_file;
 mod worked_example;
 use worked_example::*;
 

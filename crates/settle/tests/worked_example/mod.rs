@@ -3,16 +3,9 @@
 //! schema, and the policy's rules. Shared by tests/nursing.rs and tests/ballista.rs.
 #![allow(dead_code)]
 
-use arrow_array::builder::{
-    Date32Builder, Int64Builder, ListBuilder, StringBuilder, UInt64Builder,
-};
-use arrow_array::types::Int32Type;
-use arrow_array::{ArrayRef, DictionaryArray, Int32Array, RecordBatch, StringArray};
 use chrono::NaiveDate;
-use parquet::arrow::ArrowWriter;
 use rust_decimal::Decimal;
 use std::path::Path;
-use std::sync::Arc;
 use zorginkoop_settle::{NursingRules, Statement, TermsSet};
 
 pub struct L {
@@ -98,70 +91,24 @@ pub fn terms() -> TermsSet {
 }
 
 pub fn write(path: &Path, rows: &[L]) {
-    let schema = zorginkoop_claims::run::sinks::parquet::schema();
-    let mut file = StringBuilder::new();
-    let mut line = Int64Builder::new();
-    let mut record = UInt64Builder::new();
-    let mut agb = StringBuilder::new();
-    let mut bsn = StringBuilder::new();
-    let mut prestatie = StringBuilder::new();
-    let mut date = Date32Builder::new();
-    let mut claimed = Int64Builder::new();
-    let mut granted = Int64Builder::new();
-    let mut decision = StringBuilder::new();
-    let item = Arc::new(arrow_schema::Field::new(
-        "item",
-        arrow_schema::DataType::Utf8,
-        false,
-    ));
-    let mut ret = ListBuilder::new(StringBuilder::new()).with_field(item.clone());
-    let mut reason = ListBuilder::new(StringBuilder::new()).with_field(item);
-    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).unwrap();
-    for (i, r) in rows.iter().enumerate() {
-        file.append_value("claims.csv");
-        line.append_value(i as i64 + 1);
-        record.append_value(i as u64 + 1);
-        agb.append_value(r.agb);
-        bsn.append_value(r.bsn);
-        prestatie.append_value(r.prestatie);
-        let d = NaiveDate::from_ymd_opt(r.date.0, r.date.1, r.date.2).unwrap();
-        date.append_value((d - epoch).num_days() as i32);
-        claimed.append_value(r.claimed);
-        granted.append_value(r.granted);
-        decision.append_value(r.decision);
-        if r.decision == "rejected" {
-            ret.values().append_value("0611");
-            reason.values().append_value("ZK-WV-ABOVE-INTEGRAL-TARIFF");
-        }
-        ret.append(true);
-        reason.append(true);
-    }
-    let receipt = DictionaryArray::<Int32Type>::try_new(
-        Int32Array::from(vec![0; rows.len()]),
-        Arc::new(StringArray::from(vec![
-            "district-nursing-2021@2.0 sha256:00",
-        ])),
-    )
-    .unwrap();
-    let cols: Vec<ArrayRef> = vec![
-        Arc::new(file.finish()),
-        Arc::new(line.finish()),
-        Arc::new(record.finish()),
-        Arc::new(agb.finish()),
-        Arc::new(bsn.finish()),
-        Arc::new(prestatie.finish()),
-        Arc::new(date.finish()),
-        Arc::new(claimed.finish()),
-        Arc::new(granted.finish()),
-        Arc::new(decision.finish()),
-        Arc::new(ret.finish()),
-        Arc::new(reason.finish()),
-        Arc::new(receipt),
-    ];
-    let batch = RecordBatch::try_new(schema.clone(), cols).unwrap();
-    let mut w = ArrowWriter::try_new(std::fs::File::create(path).unwrap(), schema, None).unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
+    let rows: Vec<crate::results_file::Row> = rows
+        .iter()
+        .map(|r| crate::results_file::Row {
+            agb: r.agb,
+            bsn: r.bsn,
+            prestatie: r.prestatie,
+            date: NaiveDate::from_ymd_opt(r.date.0, r.date.1, r.date.2).unwrap(),
+            claimed: r.claimed,
+            granted: r.granted,
+            decision: r.decision,
+        })
+        .collect();
+    crate::results_file::write(
+        path,
+        &rows,
+        ("0611", "ZK-WV-ABOVE-INTEGRAL-TARIFF"),
+        "district-nursing-2021@2.0 sha256:00",
+    );
 }
 
 pub fn rules() -> NursingRules {
