@@ -43,6 +43,20 @@ pub struct FgvArgs {
     dir: PolicyDir,
 }
 
+/// Prints `value` as JSON, or the Dutch text.
+fn emit<T: serde::Serialize>(
+    json: bool,
+    value: &T,
+    text: impl FnOnce() -> String,
+) -> anyhow::Result<ExitCode> {
+    if json {
+        println!("{}", serde_json::to_string_pretty(value)?);
+    } else {
+        print!("{}", text());
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
 fn read(path: &PathBuf) -> anyhow::Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("{} lezen", path.display()))
 }
@@ -70,12 +84,7 @@ pub fn run(a: FgvArgs) -> anyhow::Result<ExitCode> {
         None => Default::default(),
     };
     let year = app::year_figures::fgv_year(&policy, a.year, &measurements, &thresholds)?;
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&year)?);
-    } else {
-        print!("{}", year.to_text());
-    }
-    Ok(ExitCode::SUCCESS)
+    emit(a.json, &year, || year.to_text())
 }
 
 #[derive(Args)]
@@ -102,12 +111,7 @@ pub fn run_frail_elderly(a: FrailElderlyArgs) -> anyhow::Result<ExitCode> {
     let policy = a.dir.source().open(&a.policy)?;
     let counts = app::frail_elderly::parse_counts(&a.counts, &read(&a.counts)?)?;
     let year = app::frail_elderly::frail_elderly_year(&policy, a.year, &counts)?;
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&year)?);
-    } else {
-        print!("{}", year.to_text());
-    }
-    Ok(ExitCode::SUCCESS)
+    emit(a.json, &year, || year.to_text())
 }
 
 #[derive(Args)]
@@ -137,10 +141,5 @@ pub fn run_kbz_monitor(a: KbzMonitorArgs) -> anyhow::Result<ExitCode> {
     let policy = a.dir.source().open(&a.policy)?;
     let figures = app::kbz_monitor::parse_figures(&a.praktijkspiegel, &read(&a.praktijkspiegel)?)?;
     let monitor = app::kbz_monitor::kbz_monitor(&policy, a.year, &figures)?;
-    if a.json {
-        println!("{}", serde_json::to_string_pretty(&monitor)?);
-    } else {
-        print!("{}", monitor.to_text());
-    }
-    Ok(ExitCode::SUCCESS)
+    emit(a.json, &monitor, || monitor.to_text())
 }
