@@ -17,7 +17,9 @@
 //! contract and three times as many lines in 2020 as in 2018 (its orders per patient grow),
 //! one in three a regular one, the rest a preferred one without that growth; a quarter of a
 //! laboratory's lines are a further analysis of the same order (same patient and day). Their
-//! contract and ceiling are written to `context/lab_terms.csv` for `settle labs --terms`.
+//! contract and ceiling are written to `context/lab_terms.csv` for `settle labs --terms`; the
+//! district nursing providers' 2020 contract and a new provider's offered budget to
+//! `context/nursing_terms.csv` for `settle nursing --terms`.
 //!
 //! District nursing also has lines in the reference period of its settlement (1 March 2019 -
 //! 29 February 2020, files `<agb>_2019R1..4`, with a 2019-2020 contract): of every eight
@@ -132,6 +134,11 @@ const LAB_BASE_YEAR: i32 = 2018;
 /// The terms file of the laboratories and thrombosis services in the context folder
 /// (`provider_agb,contract,ceiling_cents`, for `zorginkoop settle labs --terms`).
 pub const LAB_TERMS: &str = "lab_terms.csv";
+
+/// The terms file of the district nursing providers in the context folder
+/// (`provider_agb,contract_2020,new_budget_cents`, for `zorginkoop settle nursing --terms`): who
+/// had a 2020 contract, and the budget offered to a new provider.
+pub const NURSING_TERMS: &str = "nursing_terms.csv";
 
 /// What kind of laboratory or thrombosis service.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -427,6 +434,7 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
     // stream of its own, so the other providers' files and the register stay as they were)
     let dn_avg_tariff = dn.iter().map(base_tariff).sum::<i64>() as u64 / dn.len() as u64;
     let mut nrng = Rng::new(seed ^ 0x5E77_1E00_D0E1_0021);
+    let mut nursing_terms = Vec::new();
     for (k, p) in providers
         .iter_mut()
         .filter(|p| p.ty == PType::Nursing)
@@ -442,6 +450,11 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
             Profile::Small => 1_500_000 + nrng.below(5_500_000),
             Profile::Regular => 18_000_000 + nrng.below(102_000_000),
         };
+        nursing_terms.push(match profile {
+            // a new provider is offered a budget of about the revenue it aims at
+            Profile::New => format!("{:08},nee,{target_cents}", p.agb),
+            _ => format!("{:08},ja,", p.agb),
+        });
         p.efficiency_permille = 750 + nrng.below(600);
         let growth = 900 + nrng.below(400);
         let n_groups = p.groups.len() as u64 + u64::from(profile != Profile::New);
@@ -670,6 +683,15 @@ pub fn generate(rules: &RuleSet, lines: u64, seed: u64, out: &Path) -> std::io::
         let mut w = std::io::BufWriter::new(std::fs::File::create(ctx_dir.join(LAB_TERMS))?);
         writeln!(w, "provider_agb,contract,ceiling_cents")?;
         for l in &lab_terms {
+            writeln!(w, "{l}")?;
+        }
+        w.flush()?;
+    }
+    // the district nursing providers' terms for `zorginkoop settle nursing --terms`
+    {
+        let mut w = std::io::BufWriter::new(std::fs::File::create(ctx_dir.join(NURSING_TERMS))?);
+        writeln!(w, "provider_agb,contract_2020,new_budget_cents")?;
+        for l in &nursing_terms {
             writeln!(w, "{l}")?;
         }
         w.flush()?;

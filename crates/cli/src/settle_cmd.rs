@@ -105,8 +105,8 @@ pub struct YearArgs {
     #[arg(long, value_name = "FILE.parquet")]
     results: Vec<PathBuf>,
     /// The context folder of `claims check`: the insured register for district nursing (see
-    /// `settle nursing --context`), and its lab_terms.csv for the labs when --lab-terms is not
-    /// given.
+    /// `settle nursing --context`), its nursing_terms.csv when --terms is not given and its
+    /// lab_terms.csv when --lab-terms is not given (`claims generate` writes both).
     #[arg(long, value_name = "DIR")]
     context: Option<PathBuf>,
     /// The district nursing providers' terms (see `settle nursing --terms`).
@@ -364,7 +364,10 @@ fn run_year(a: YearArgs) -> anyhow::Result<ExitCode> {
     if do_nursing {
         let n = NursingArgs {
             results: a.results.clone(),
-            terms: a.terms.clone(),
+            terms: a
+                .terms
+                .clone()
+                .or_else(|| in_context(&a.context, "nursing_terms.csv")),
             provider: None,
             context: a.context.clone(),
             engine: a.engine.clone(),
@@ -388,12 +391,10 @@ fn run_year(a: YearArgs) -> anyhow::Result<ExitCode> {
         all.extend(statements);
     }
     if do_labs {
-        let lab_terms = a.lab_terms.clone().or_else(|| {
-            a.context
-                .as_ref()
-                .map(|c| c.join("lab_terms.csv"))
-                .filter(|p| p.is_file())
-        });
+        let lab_terms = a
+            .lab_terms
+            .clone()
+            .or_else(|| in_context(&a.context, "lab_terms.csv"));
         let l = LabsArgs {
             results: a.results.clone(),
             year,
@@ -425,6 +426,14 @@ fn run_year(a: YearArgs) -> anyhow::Result<ExitCode> {
         print!("{}", texts.join("\n"));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `name` in the context folder, when there is one and it has that file.
+fn in_context(context: &Option<PathBuf>, name: &str) -> Option<PathBuf> {
+    context
+        .as_ref()
+        .map(|c| c.join(name))
+        .filter(|p| p.is_file())
 }
 
 /// `--engine`: where the settlement's queries run.

@@ -444,6 +444,26 @@ fn settle_year_2021_settles_every_domain_of_the_year() {
         "{json}"
     );
     assert!(v.as_array().unwrap().iter().all(|s| s["year"] == 2021));
+    // the context's nursing_terms.csv (written by `claims generate`) offers the new provider a
+    // budget: every district nursing provider gets a total, the new one capped at EUR 250,000
+    let nursing: Vec<&serde_json::Value> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["schema"] == "zorginkoop.settlement.district-nursing/1")
+        .collect();
+    assert!(nursing.iter().any(|s| s["category"] == "new"), "{json}");
+    for st in &nursing {
+        assert!(!st["total"].is_null(), "{st}");
+        assert!(
+            st["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["step"] == "post_calculation"),
+            "{st}"
+        );
+    }
 
     let db = s("portal.db");
     let (ok, text, err) = zorginkoop(&[
