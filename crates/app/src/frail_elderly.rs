@@ -17,7 +17,7 @@
 
 use crate::AppError;
 use crate::calculators::{self, CalcRequest};
-use crate::year_figures::{bad, check_year, decimal, dutch_number, euro, rows};
+use crate::year_figures::{agb, bad, check_year, decimal, dutch_number, euro, rows};
 use rust_decimal::Decimal;
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -84,14 +84,7 @@ pub fn parse_counts(path: &Path, text: &str) -> Result<Vec<RoCount>, AppError> {
     let header = ["ro_agb", "persons_75_plus"];
     let mut out: Vec<RoCount> = Vec::new();
     for (n, f) in rows(path, text, &header)? {
-        if f[0].len() != 8 || !f[0].bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad(
-                path,
-                n,
-                header[0],
-                format!("`{}` is geen AGB-code van 8 cijfers", f[0]),
-            ));
-        }
+        agb(path, n, header[0], f[0])?;
         let persons_75_plus = f[1].parse::<u32>().map_err(|_| {
             bad(
                 path,

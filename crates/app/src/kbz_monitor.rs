@@ -27,7 +27,7 @@
 //! All figures are exact decimals.
 
 use crate::AppError;
-use crate::year_figures::{bad, check_year, dutch_number, euro, rows};
+use crate::year_figures::{agb, bad, check_year, dutch_number, euro, rows};
 use rust_decimal::{Decimal, RoundingStrategy};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
@@ -157,14 +157,7 @@ pub fn parse_figures(path: &Path, text: &str) -> Result<Vec<KbzFigure>, AppError
     let header = ["practice_agb", "year", "domain", "actual", "expected"];
     let mut out: Vec<KbzFigure> = Vec::new();
     for (n, f) in rows(path, text, &header)? {
-        if f[0].len() != 8 || !f[0].bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad(
-                path,
-                n,
-                header[0],
-                format!("`{}` is geen AGB-code van 8 cijfers", f[0]),
-            ));
-        }
+        agb(path, n, header[0], f[0])?;
         let year = f[1]
             .parse::<i32>()
             .ok()

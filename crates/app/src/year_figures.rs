@@ -78,6 +78,21 @@ pub struct FgvYear {
     pub rows: Vec<FgvRow>,
 }
 
+/// An AGB code of 8 digits (kept as text: leading zeros stay), or the error naming file, line
+/// and field.
+pub(crate) fn agb(path: &Path, line: usize, field: &str, text: &str) -> Result<(), AppError> {
+    if text.len() == 8 && text.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(bad(
+            path,
+            line,
+            field,
+            format!("`{text}` is geen AGB-code van 8 cijfers"),
+        ))
+    }
+}
+
 pub(crate) fn bad(path: &Path, line: usize, field: &str, problem: String) -> AppError {
     AppError::Invalid {
         field: format!("{}, regel {line}, veld {field}", path.display()),
@@ -138,14 +153,7 @@ pub fn parse_measurements(path: &Path, text: &str) -> Result<Vec<FgvMeasurement>
     ];
     let mut out: Vec<FgvMeasurement> = Vec::new();
     for (n, f) in rows(path, text, &header)? {
-        if f[0].len() != 8 || !f[0].bytes().all(|b| b.is_ascii_digit()) {
-            return Err(bad(
-                path,
-                n,
-                header[0],
-                format!("`{}` is geen AGB-code van 8 cijfers", f[0]),
-            ));
-        }
+        agb(path, n, header[0], f[0])?;
         if f[1].is_empty() {
             return Err(bad(path, n, header[1], "leeg".into()));
         }
