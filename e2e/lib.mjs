@@ -46,7 +46,7 @@ export async function startPortal(backend) {
     psql(`CREATE SCHEMA ${schema}`);
     const sep = PG_BASE.includes('?') ? '&' : '?';
     pgUrl = `${PG_BASE}${sep}options=-c%20search_path%3D${schema}`;
-    args = ['serve', '--database-url', pgUrl, '--demo-data', '--today', '2021-11-01', '--port', '0'];
+    args = ['serve', '--database-url', pgUrl, '--demo-data', '--today', '2021-11-01', '--demo-days', '--port', '0'];
   }
   // run in an empty folder: the binary's built-in policies, as for an installed binary
   const child = spawn(BIN, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });

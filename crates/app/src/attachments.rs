@@ -124,7 +124,7 @@ pub fn add(
     })
 }
 
-fn hex_sha256(bytes: &[u8]) -> String {
+pub(crate) fn hex_sha256(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
     hex(&Sha256::digest(bytes))
 }
@@ -191,7 +191,7 @@ pub fn get(db: &Db, actor: &Actor, id: i64) -> Result<(Attachment, Vec<u8>), App
     Ok((a, content))
 }
 
-fn unhex(s: &str) -> Option<Vec<u8>> {
+pub(crate) fn unhex(s: &str) -> Option<Vec<u8>> {
     if !s.len().is_multiple_of(2) {
         return None;
     }

@@ -22,6 +22,7 @@
 //! | [`accounts`] | the portal's organisations, users, roles, sessions, API tokens; who may see what |
 //! | [`applications`] | a provider's application for a module: draft, live decision, submit, review, thread |
 //! | [`proposals`] | contract proposals, the signer's answer with its receipt, administrative contracts |
+//! | [`regional_plan`] | the regio-organisatie's regioplan (002): submit, the purchaser's answer within the term, rounds, the O&I application from the approved plan |
 //! | [`portal_demo`] | the portal's demo organisations and accounts |
 //! | [`attachments`] | files in an application's thread: bounded in size, type by content |
 //! | [`audit`] | the append-only audit log, written in the same transaction as each change |
@@ -49,6 +50,7 @@ pub mod kbz_monitor;
 pub mod policies;
 pub mod portal_demo;
 pub mod proposals;
+pub mod regional_plan;
 pub mod settlement;
 pub mod timelines;
 pub mod year_figures;

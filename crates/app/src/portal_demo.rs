@@ -7,7 +7,8 @@
 use crate::AppError;
 use crate::accounts::{NewOrganisation, NewUser, Role, create_organisation, create_user};
 use chrono::{DateTime, NaiveDate, Utc};
-use zorginkoop_store::Db;
+use std::collections::HashMap;
+use zorginkoop_store::{Db, args};
 
 /// The password of every demo account.
 pub const DEMO_PASSWORD: &str = "demo-wachtwoord";
@@ -16,6 +17,55 @@ pub const DEMO_PASSWORD: &str = "demo-wachtwoord";
 /// 1 January 2022, the first day of the GP 2022-2023 policy (4 weeks' lead time).
 pub fn demo_today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2021, 11, 1).expect("valid date")
+}
+
+/// The demo day of the organisations whose process has an application window of its own, so
+/// that each can be walked through in the demo (the portal shows the day on every page): AGB
+/// code, date, and why that day.
+pub const DEMO_DAYS: &[(&str, (i32, u32, u32), &str)] = &[
+    (
+        "53012345",
+        (2025, 6, 2),
+        "O&I 2026-2027: het regioplan kan worden ingediend van 1 april tot en met 6 september 2025",
+    ),
+    (
+        "75001234",
+        (2020, 10, 1),
+        "wijkverpleging 2021, bestaande zorgaanbieders: het portaal is open van 23 september tot en met 6 november 2020",
+    ),
+    (
+        "75009876",
+        (2020, 5, 18),
+        "wijkverpleging 2021, nieuwe zorgaanbieders: aanmelden van 1 april tot en met 31 mei 2020; de 5 werkdagen lopen over Hemelvaartsdag (21 mei 2020)",
+    ),
+    (
+        "50001234",
+        (2019, 10, 1),
+        "eerstelijnsdiagnostiek 2020: aanvragen tot en met 31 december 2019",
+    ),
+    (
+        "50009999",
+        (2019, 10, 1),
+        "trombosezorg 2020: aanvragen tot en met 31 december 2019",
+    ),
+];
+
+/// The demo days ([`DEMO_DAYS`]) by organisation id, for the organisations of this database
+/// that have one (the portal's `AppState::with_organisation_days`).
+pub fn organisation_days(db: &Db) -> Result<HashMap<i64, NaiveDate>, AppError> {
+    db.read(|tx| {
+        let mut days = HashMap::new();
+        for (agb, (y, m, d), _) in DEMO_DAYS {
+            if let Some(r) =
+                tx.query_one("SELECT id FROM organisations WHERE agb = ?", args![*agb])?
+            {
+                let day = NaiveDate::from_ymd_opt(*y, *m, *d)
+                    .ok_or_else(|| AppError::BadRecord(format!("demodatum {y}-{m}-{d}")))?;
+                days.insert(r.int("id")?, day);
+            }
+        }
+        Ok(days)
+    })
 }
 
 /// A demo account as printed for the user.

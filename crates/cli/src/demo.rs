@@ -135,7 +135,14 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
     if args.no_serve {
         return Ok(ExitCode::SUCCESS);
     }
+    let demo_days = args.today.is_none();
     let today = args.today.unwrap_or_else(app::portal_demo::demo_today);
+    if demo_days {
+        println!("\nEigen demodatum per proces (met --today rekent iedereen met die dag):");
+        for (agb, (y, m, d), why) in app::portal_demo::DEMO_DAYS {
+            println!("  AGB {agb}: {d:02}-{m:02}-{y} ({why})");
+        }
+    }
     crate::serve_cmd::run(crate::serve_cmd::ServeArgs {
         database_url: args.db.display().to_string(),
         port: args.port,
@@ -144,5 +151,6 @@ pub fn run(args: DemoArgs) -> Result<ExitCode> {
         demo_data: false,
         secure_cookies: false,
         dir: args.dir,
+        demo_days,
     })
 }

@@ -37,6 +37,10 @@ pub struct ServeArgs {
     pub secure_cookies: bool,
     #[command(flatten)]
     pub dir: PolicyDir,
+    /// Give each demo organisation its own day inside its process's window (with `--today`,
+    /// for the others; `demo` does this unless given `--today`)
+    #[arg(long, requires = "today")]
+    pub demo_days: bool,
 }
 
 /// Opens the database, optionally seeds the demo accounts, and serves until stopped.
@@ -51,6 +55,9 @@ pub fn run(args: ServeArgs) -> Result<ExitCode> {
     }
     let clock = args.today.map_or(Clock::System, Clock::Fixed);
     let mut state = AppState::new(db.clone(), set, clock);
+    if args.demo_days {
+        state = state.with_organisation_days(app::portal_demo::organisation_days(&db)?);
+    }
     state.secure_cookies = args.secure_cookies;
     let backend = db.backend().name();
     zorginkoop_portal::run(state, SocketAddr::new(args.bind, args.port), |addr| {

@@ -53,7 +53,16 @@ fn layout(state: &AppState, user: Option<&CurrentUser>, title: &str, body: Marku
                     }
                 }
                 @if let Clock::Fixed(d) = state.clock {
-                    p.banner role="note" { "Demodatum: het portaal rekent met vandaag = " (date_nl(d)) "." }
+                    @let own = user.filter(|u| !u.actor.role.is_insurer())
+                        .map(|u| state.today_for(u.actor.organisation_id));
+                    @if let Some(day) = own {
+                        p.banner role="note" { "Demodatum: het portaal rekent voor uw organisatie met vandaag = " (date_nl(day)) "." }
+                    } @else if state.organisation_days.is_empty() {
+                        p.banner role="note" { "Demodatum: het portaal rekent met vandaag = " (date_nl(d)) "." }
+                    } @else {
+                        p.banner role="note" { "Demodatum: het portaal rekent met vandaag = " (date_nl(d))
+                            "; zaken van een zorgaanbieder met een eigen demodatum rekenen met die dag (zie de werkvoorraad)." }
+                    }
                 }
                 main id="inhoud" tabindex="-1" {
                     h1 { (title) }
@@ -73,6 +82,7 @@ pub fn nav_items(u: &CurrentUser) -> Vec<(&'static str, &'static str)> {
     if u.actor.role.is_insurer() {
         vec![
             ("/inkoop", "Werkvoorraad"),
+            ("/inkoop/regioplannen", "Regioplannen"),
             ("/inkoop/aanbieders", "Zorgaanbieders"),
             ("/inkoop/voorstellen", "Voorstellen en contracten"),
             ("/afrekeningen", "Afrekeningen"),
@@ -80,15 +90,20 @@ pub fn nav_items(u: &CurrentUser) -> Vec<(&'static str, &'static str)> {
             ("/rekentools", "Rekentools"),
         ]
     } else {
-        vec![
-            ("/dashboard", "Overzicht"),
+        let mut items = vec![("/dashboard", "Overzicht")];
+        // the document's own process first, for the kinds that have one
+        if u.actor.organisation_kind == "regio-organisatie" {
+            items.push(("/regioplan", "Regioplan"));
+        }
+        items.extend([
             ("/catalogus", "Catalogus"),
             ("/aanvragen", "Aanvragen"),
             ("/contracten", "Voorstellen en contracten"),
             ("/afrekeningen", "Afrekeningen"),
             ("/rekentools", "Rekentools"),
             ("/audit", "Auditlog"),
-        ]
+        ]);
+        items
     }
 }
 

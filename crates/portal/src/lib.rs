@@ -9,11 +9,13 @@
 //! | module | what |
 //! |---|---|
 //! | [`state`] | the shared state: database, policies, clock |
+//! | [`route`] | the route type every page, API and process module builds its routes with |
 //! | [`routes`] | every route in one list (the tenant-isolation test walks it) |
 //! | [`auth`] | sessions (cookie), CSRF, API tokens, login and logout |
 //! | [`security`] | security headers and body limits |
 //! | [`html`] | the page layout and shared fragments (decisions, citations, dates, money) |
 //! | [`pages`] | the pages, by audience |
+//! | [`processes`] | each document's own process (regioplan, ...): its pages and API together |
 //! | [`api`] | `/api/v1` and its OpenAPI document |
 //! | [`error`] | how an `AppError` becomes a page or a JSON error with the right status |
 
@@ -22,6 +24,8 @@ pub mod auth;
 pub mod error;
 pub mod html;
 pub mod pages;
+pub mod processes;
+pub mod route;
 pub mod routes;
 pub mod security;
 pub mod state;

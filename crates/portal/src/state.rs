@@ -27,6 +27,10 @@ pub struct AppState {
     pub secure_cookies: bool,
     /// The catalogue's decisions, by everything they depend on.
     pub decisions: Arc<DecisionCache>,
+    /// The demo's own day per organisation (organisation id -> date), so that every process can
+    /// be walked through inside its own application window: only with a fixed clock (the demo,
+    /// tests); empty in production.
+    pub organisation_days: Arc<HashMap<i64, NaiveDate>>,
 }
 
 impl AppState {
@@ -37,6 +41,41 @@ impl AppState {
             clock,
             secure_cookies: false,
             decisions: Arc::default(),
+            organisation_days: Arc::default(),
+        }
+    }
+
+    /// Gives organisations a day of their own under a fixed clock (the demo: each process inside
+    /// its own window). Ignored with the system clock.
+    pub fn with_organisation_days(mut self, days: HashMap<i64, NaiveDate>) -> AppState {
+        self.organisation_days = Arc::new(days);
+        self
+    }
+
+    /// Today for one organisation's affairs: its own demo day when it has one (fixed clock
+    /// only), else [`AppState::today`]. Pages about an organisation's application, plan or
+    /// proposal use the organisation's day, for the provider and the purchaser alike.
+    pub fn today_for(&self, organisation_id: i64) -> NaiveDate {
+        match self.clock {
+            Clock::Fixed(_) => self
+                .organisation_days
+                .get(&organisation_id)
+                .copied()
+                .unwrap_or_else(|| self.today()),
+            Clock::System => self.today(),
+        }
+    }
+
+    /// The moment of a change to one organisation's affairs: [`AppState::today_for`] with the
+    /// real time of day.
+    pub fn now_for(&self, organisation_id: i64) -> DateTime<Utc> {
+        let real = Utc::now();
+        match self.clock {
+            Clock::System => real,
+            Clock::Fixed(_) => self
+                .today_for(organisation_id)
+                .and_time(real.time())
+                .and_utc(),
         }
     }
 

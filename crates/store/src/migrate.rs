@@ -33,6 +33,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0006_settlement",
         include_str!("../migrations/0006_settlement.sql"),
     ),
+    (
+        "0007_regioplan",
+        include_str!("../migrations/0007_regioplan.sql"),
+    ),
 ];
 
 /// The PostgreSQL migrations, in order: the same versions as [`MIGRATIONS`].
@@ -60,6 +64,10 @@ pub const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0006_settlement",
         include_str!("../migrations/postgres/0006_settlement.sql"),
+    ),
+    (
+        "0007_regioplan",
+        include_str!("../migrations/postgres/0007_regioplan.sql"),
     ),
 ];
 

@@ -4,7 +4,7 @@
 use super::schema::{ApiError, AuditEntryView, AuditFilter, Me, OrganisationRef, PolicyInfo};
 use super::{ApiResult, ok, query, run};
 use crate::auth::CurrentUser;
-use crate::routes::{Access, Route};
+use crate::route::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{Query, State, rejection::QueryRejection};
 use axum::routing::get;

@@ -9,7 +9,7 @@ use super::schema::{
 };
 use super::{ApiJson, ApiResult, Changing, ok, parse_id, query, reply, run};
 use crate::auth::CurrentUser;
-use crate::routes::{Access, Route};
+use crate::route::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State, rejection::QueryRejection};
 use axum::http::{StatusCode, header};
@@ -189,9 +189,11 @@ pub async fn list(
         (status = 403, description = "alleen een zorgaanbieder", body = ApiError),
         (status = 404, description = "geen module van de catalogus", body = ApiError)))]
 pub async fn start(State(state): State<AppState>, req: ApiJson<StartApplication>) -> ApiResult {
-    let today = state.today();
-    let now = state.now();
     let actor = req.user.actor;
+    let (today, now) = (
+        state.today_for(actor.organisation_id),
+        state.now_for(actor.organisation_id),
+    );
     let StartApplication { policy, module } = req.body;
     let detail = run(&state, move |s| {
         let id = applications::start(&s.db, &s.policies, &actor, &policy, &module, now)?;
@@ -218,9 +220,9 @@ pub async fn detail(
     Path(id): Path<String>,
 ) -> ApiResult {
     let id = parse_id(&id, "aanvraag")?;
-    let today = state.today();
     let detail = run(&state, move |s| {
         let app = applications::get(&s.db, &user.actor, id)?;
+        let today = s.today_for(app.organisation_id);
         detail_of(s, &user.actor, app, today)
     })
     .await?;
@@ -243,8 +245,11 @@ pub async fn save_facts(
     req: ApiJson<Answers>,
 ) -> ApiResult {
     let id = parse_id(&id, "aanvraag")?;
-    let (today, now) = (state.today(), state.now());
     let actor = req.user.actor;
+    let (today, now) = (
+        state.today_for(actor.organisation_id),
+        state.now_for(actor.organisation_id),
+    );
     let answers = req.body.0;
     let detail = run(&state, move |s| {
         let app = applications::save_facts(&s.db, &s.policies, &actor, id, &answers, now)?;
@@ -266,7 +271,10 @@ pub async fn submit(
     Path(id): Path<String>,
 ) -> ApiResult {
     let id = parse_id(&id, "aanvraag")?;
-    let (today, now) = (state.today(), state.now());
+    let (today, now) = (
+        state.today_for(user.actor.organisation_id),
+        state.now_for(user.actor.organisation_id),
+    );
     let detail = run(&state, move |s| {
         let app = applications::submit(&s.db, &s.policies, &user.actor, id, today, now)?;
         detail_of(s, &user.actor, app, today)
@@ -290,7 +298,7 @@ pub async fn review(
     req: ApiJson<ReviewRequest>,
 ) -> ApiResult {
     let id = parse_id(&id, "aanvraag")?;
-    let (today, now) = (state.today(), state.now());
+
     let actor = req.user.actor;
     let text = req.body.text.unwrap_or_default();
     let step = match req.body.action {
@@ -300,6 +308,8 @@ pub async fn review(
         ReviewAction::Refuse => Review::Refuse(text),
     };
     let detail = run(&state, move |s| {
+        let org = applications::get(&s.db, &actor, id)?.organisation_id;
+        let (today, now) = (s.today_for(org), s.now_for(org));
         let app = applications::review(&s.db, &actor, id, &step, now)?;
         detail_of(s, &actor, app, today)
     })

@@ -7,7 +7,7 @@ use super::schema::{ApiError, CalcAnswer, CalculatorInfo, DecideAnswer, FieldInf
 use super::{ApiJson, ApiResult, ok, query, run};
 use crate::auth::CurrentUser;
 use crate::error::PortalError;
-use crate::routes::{Access, Route};
+use crate::route::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State, rejection::QueryRejection};
 use axum::routing::{get, post};

@@ -6,7 +6,7 @@
 use super::{MAX_JSON_BYTES, account, applications, decide, proposals, settlements};
 use crate::auth::CurrentUser;
 use crate::html;
-use crate::routes::{Access, Route};
+use crate::route::{Access, Route};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::header;
@@ -72,6 +72,11 @@ pub fn routes() -> Vec<Route> {
         proposals::administrative,
         settlements::list,
         settlements::detail,
+        crate::processes::regioplan::api::list,
+        crate::processes::regioplan::api::detail,
+        crate::processes::regioplan::api::save,
+        crate::processes::regioplan::api::submit,
+        crate::processes::regioplan::api::answer,
     ),
     modifiers(&Security, &Descriptions),
     security(("token" = []), ("sessie" = [])),
@@ -82,6 +87,7 @@ pub fn routes() -> Vec<Route> {
         (name = "aanvragen", description = "Aanvragen voor een module: van concept tot toekenning"),
         (name = "contracten", description = "Voorstellen, ondertekening en contracten"),
         (name = "afrekening", description = "Afrekeningen na afloop van het jaar, met spiegelinformatie"),
+        (name = "regioplan", description = "Het regioplan van een regio-organisatie (O&I): indienen, reactie binnen de termijn, rondes"),
     )
 )]
 pub struct ApiDoc;

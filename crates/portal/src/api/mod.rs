@@ -28,7 +28,7 @@ pub mod settlements;
 
 use crate::auth::{CurrentUser, same_token};
 use crate::error::PortalError;
-use crate::routes::Route;
+use crate::route::Route;
 use crate::state::AppState;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;

@@ -8,7 +8,7 @@ use super::schema::{
 };
 use super::{ApiJson, ApiResult, ok, parse_id, query, reply, run};
 use crate::auth::CurrentUser;
-use crate::routes::{Access, Route};
+use crate::route::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State, rejection::QueryRejection};
 use axum::http::{StatusCode, header};

@@ -5,7 +5,7 @@
 use super::schema::{ApiError, MirrorSeriesView, SettlementDetailView, SettlementView};
 use super::{ApiResult, ok, run};
 use crate::auth::CurrentUser;
-use crate::routes::{Access, Route};
+use crate::route::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::routing::get;

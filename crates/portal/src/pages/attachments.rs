@@ -4,7 +4,7 @@
 
 use crate::auth::{CurrentUser, same_token};
 use crate::error::PortalError;
-use crate::routes::{Access, Route};
+use crate::route::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{DefaultBodyLimit, Multipart, Path, State};
 use axum::http::{HeaderMap, header};

@@ -3,7 +3,7 @@
 
 use crate::auth::{CurrentUser, Posted};
 use crate::html;
-use crate::routes::{Access, Route};
+use crate::route::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::header;

@@ -5,7 +5,7 @@
 use crate::auth::{self, ClientInfo, CurrentUser, LOGIN_COOKIE, Posted, SESSION_COOKIE};
 use crate::error::PortalError;
 use crate::html;
-use crate::routes::{Access, Route};
+use crate::route::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, header};

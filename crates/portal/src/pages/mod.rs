@@ -10,7 +10,7 @@ pub mod purchaser;
 pub mod settlement;
 
 use crate::error::PortalError;
-use crate::routes::Route;
+use crate::route::Route;
 use axum::response::Response;
 use zorginkoop_app::AppError;
 

@@ -10,7 +10,7 @@
 use crate::auth::CurrentUser;
 use crate::error::PortalError;
 use crate::html;
-use crate::routes::{Access, Route};
+use crate::route::{Access, Route};
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::header;

@@ -45,6 +45,16 @@ impl Portal {
         }
     }
 
+    /// [`Portal::on`] with the demo's own day per organisation (`portal_demo::DEMO_DAYS`): every
+    /// process inside its window, as `zorginkoop demo` serves it.
+    pub fn on_with_demo_days(t: TestDb) -> Portal {
+        let mut p = Portal::on(t);
+        let days = p.blocking(|s| portal_demo::organisation_days(&s.db).expect("demo days"));
+        p.state = p.state.clone().with_organisation_days(days);
+        p.router = zorginkoop_portal::router(p.state.clone());
+        p
+    }
+
     /// Runs direct database or use-case work for a test (set-up, checks) on a thread of its
     /// own: inside an async test, the synchronous PostgreSQL client must not run on the test's
     /// thread. Use this for every direct call into `zorginkoop_app` or the store.
@@ -101,6 +111,14 @@ impl Portal {
 /// Every backend's portal.
 pub fn portals() -> Vec<Portal> {
     testing::databases().into_iter().map(Portal::on).collect()
+}
+
+/// Every backend's portal with the demo's own day per organisation.
+pub fn demo_portals() -> Vec<Portal> {
+    testing::databases()
+        .into_iter()
+        .map(Portal::on_with_demo_days)
+        .collect()
 }
 
 /// A browser-like client: keeps cookies (one jar for the session and login cookies).

@@ -32,6 +32,11 @@ pub const A_QUESTION: &str = "Vraag-aan-De-Linde-4410";
 /// The content and the file name of A's attachment.
 pub const A_ATTACHMENT: &str = "Bijlage-van-De-Linde-5521";
 pub const A_ATTACHMENT_NAME: &str = "begroting-linde-8812.txt";
+/// The regio-organisatie's plan text and document (another provider's records, which B must not
+/// see either).
+pub const RO_PLAN_TEXT: &str = "Regioplan-Utrecht-6631";
+pub const RO_PLAN_FILE: &str = "regioplan-utrecht-4471.txt";
+pub const RO_EMPLOYEE: &str = "medewerker@ro-utrecht.example";
 
 /// What A has: a draft, a submitted application, two granted ones with a proposal each (one
 /// waiting for the signer, one signed, with its contract), messages and an API token.
@@ -49,6 +54,9 @@ pub struct World {
     pub attachment: i64,
     /// A's settlement statement (a run with A and a provider without an account).
     pub statement: i64,
+    /// The regio-organisatie's submitted regioplan and its document.
+    pub plan: i64,
+    pub plan_document: i64,
     pub shas: Vec<String>,
     pub modules: Vec<String>,
 }
@@ -68,6 +76,8 @@ impl World {
             self.token_a,
             self.attachment,
             self.statement,
+            self.plan,
+            self.plan_document,
         ];
         ids.sort();
         ids.dedup();
@@ -88,6 +98,8 @@ impl World {
             A_QUESTION.to_lowercase(),
             A_ATTACHMENT.to_lowercase(),
             A_ATTACHMENT_NAME.to_lowercase(),
+            RO_PLAN_TEXT.to_lowercase(),
+            RO_PLAN_FILE.to_lowercase(),
         ];
         m.extend(self.shas.iter().cloned());
         m
@@ -245,6 +257,7 @@ pub fn set_up(p: &Portal) -> World {
         .unwrap();
         let open_sha = proposals::get(db, &signer, proposal).unwrap().text_sha256;
         let statement = record_settlement(db, &employee);
+        let (plan, plan_document) = ro_plan(db, set);
         World {
             org_a: employee.organisation_id,
             draft,
@@ -257,10 +270,34 @@ pub fn set_up(p: &Portal) -> World {
             token_a,
             attachment,
             statement,
+            plan,
+            plan_document,
             shas: vec![open_sha, sha],
             modules: modules.iter().map(|m| m.to_string()).collect(),
         }
     })
+}
+
+/// The regio-organisatie's regioplan, submitted with its document: (plan, document).
+fn ro_plan(db: &zorginkoop_store::Db, set: &zorginkoop_app::policy::PolicySet) -> (i64, i64) {
+    use zorginkoop_app::regional_plan::{self, Content};
+    let ro = actor(db, RO_EMPLOYEE);
+    let plan = regional_plan::start(db, set, &ro, now()).unwrap();
+    let mut c = Content::default();
+    c.topics.insert("mission".into(), RO_PLAN_TEXT.into());
+    regional_plan::save(db, set, &ro, plan.id, &c, now()).unwrap();
+    let doc = regional_plan::add_document(
+        db,
+        &ro,
+        plan.id,
+        RO_PLAN_FILE,
+        RO_PLAN_TEXT.as_bytes(),
+        now(),
+    )
+    .unwrap();
+    let today = NaiveDate::from_ymd_opt(2025, 6, 2).unwrap();
+    regional_plan::submit(db, set, &ro, plan.id, today, now()).unwrap();
+    (plan.id, doc.id)
 }
 
 /// A settlement run with a statement for A (its AGB code) and one for a provider without an
@@ -356,6 +393,23 @@ pub fn snapshot(p: &Portal, w: &World) -> String {
             out += &format!(
                 "contracts {contracts}\nmessages {messages}\ntokens revoked {revoked}\nattachments {attached}\n"
             );
+            // the regio-organisatie's plan and its rounds
+            for r in tx.query(
+                "SELECT p.id, p.state, p.content_json, p.updated_at, count(r.id) AS rounds, max(r.answered_at) AS answered
+                   FROM regional_plans p LEFT JOIN regional_plan_rounds r ON r.plan_id = p.id
+                  GROUP BY p.id, p.state, p.content_json, p.updated_at ORDER BY p.id",
+                &[],
+            )? {
+                out += &format!(
+                    "regioplan {} {} {} {} {} {:?}\n",
+                    r.int("id")?,
+                    r.text("state")?,
+                    r.text("content_json")?,
+                    r.text("updated_at")?,
+                    r.int("rounds")?,
+                    r.opt_text("answered")?
+                );
+            }
             Ok::<_, zorginkoop_store::StoreError>(out)
         })
         .expect("snapshot")

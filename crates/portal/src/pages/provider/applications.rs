@@ -57,7 +57,7 @@ pub async fn start(
 ) -> Result<Response, PortalError> {
     let Posted { user, form } = posted;
     let actor = user.actor.clone();
-    let now = state.now();
+    let now = state.now_for(actor.organisation_id);
     let id = state
         .run(move |s| {
             applications::start(&s.db, &s.policies, &actor, &form.beleid, &form.module, now)
@@ -95,7 +95,7 @@ impl View {
 /// Loads an application with everything its page shows (404 for another organisation's).
 pub async fn load(state: &AppState, user: &CurrentUser, id: i64) -> Result<View, AppError> {
     let actor = user.actor.clone();
-    let today = state.today();
+    let today = state.today_for(actor.organisation_id);
     state
         .run(move |s| {
             let app = applications::get(&s.db, &actor, id)?;
@@ -168,7 +168,7 @@ pub fn decision_section(
     view: &View,
     problems: &BTreeMap<String, String>,
 ) -> Markup {
-    let today = state.today();
+    let today = state.today_for(view.app.organisation_id);
     let policy = state.policies.get(&view.app.policy_id);
     html! {
         section id="beslissing" aria-live="polite" aria-labelledby="beslissing-kop" {
@@ -310,7 +310,7 @@ pub fn render(state: &AppState, user: &CurrentUser, view: &View, extra: &Extra) 
                 h2 id="indienen" { "Indienen" }
                 p.hint {
                     "Bij indienen beslist de engine opnieuw, met de dag van indienen (vandaag, "
-                    (html::date_nl(state.today())) ") als aanvraagdatum; daaruit volgt de vroegste startdatum. "
+                    (html::date_nl(state.today_for(view.app.organisation_id))) ") als aanvraagdatum; daaruit volgt de vroegste startdatum. "
                     "Daarna liggen de antwoorden vast, tenzij de zorginkoper om informatie vraagt."
                 }
                 form method="post" action={"/aanvragen/" (id) "/indienen"} {
@@ -402,7 +402,7 @@ pub async fn save(
     let problems = match facts_form::answers(&view.decls, &raw) {
         Ok(answers) => {
             let actor = user.actor.clone();
-            let now = state.now();
+            let now = state.now_for(actor.organisation_id);
             let saved = state
                 .run(move |s| {
                     applications::save_facts(&s.db, &s.policies, &actor, id, &answers, now)
@@ -469,7 +469,10 @@ pub async fn submit(
     let user = posted.user;
     require_provider(&user)?;
     let actor = user.actor.clone();
-    let (today, now) = (state.today(), state.now());
+    let (today, now) = (
+        state.today_for(actor.organisation_id),
+        state.now_for(actor.organisation_id),
+    );
     let result = state
         .run(move |s| applications::submit(&s.db, &s.policies, &actor, id, today, now))
         .await;
@@ -501,7 +504,7 @@ pub async fn message(
     let Posted { user, form } = posted;
     require_provider(&user)?;
     let actor = user.actor.clone();
-    let now = state.now();
+    let now = state.now_for(actor.organisation_id);
     let text = form.bericht.clone();
     let result = state
         .run(move |s| applications::post_message(&s.db, &actor, id, &text, now))

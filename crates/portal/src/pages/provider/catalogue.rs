@@ -151,7 +151,7 @@ pub async fn page(
 ) -> Result<Response, PortalError> {
     require_provider(&user)?;
     let actor = user.actor.clone();
-    let today = state.today();
+    let today = state.today_for(actor.organisation_id);
     let (org, policy_id, apps, decisions) = state
         .run(move |s| {
             let (org, policy_id, apps, contracted) =
@@ -241,7 +241,7 @@ pub async fn module(
 ) -> Result<Response, PortalError> {
     require_provider(&user)?;
     let actor = user.actor.clone();
-    let today = state.today();
+    let today = state.today_for(actor.organisation_id);
     let (policy_id, md, open) = state
         .run(move |s| {
             let (org, policy_id, apps, contracted) =

@@ -304,7 +304,7 @@ pub async fn page(
             Ok((org, apps, props))
         })
         .await?;
-    let today = state.today();
+    let today = state.today_for(user.actor.organisation_id);
     let (policies, announced) = policies_on(&state, &org, today);
     let waiting = props
         .iter()

@@ -17,7 +17,7 @@ pub mod pdf;
 pub mod proposals;
 
 use crate::auth::CurrentUser;
-use crate::routes::{Access, Route};
+use crate::route::{Access, Route};
 use crate::state::AppState;
 use axum::http::HeaderMap;
 use axum::routing::{get, post};

@@ -33,7 +33,7 @@ pub async fn list(
         .await?;
     let body = html! {
         p { "De voorstellen van de zorgverzekeraar en uw contracten. Een voorstel ondertekent of weigert de tekenbevoegde van uw organisatie." }
-        (super::dashboard::proposals_table(&state, &props, state.today()))
+        (super::dashboard::proposals_table(&state, &props, state.today_for(user.actor.organisation_id)))
     };
     Ok(html::page(&state, Some(&user), "Voorstellen en contracten", body).into_response())
 }
@@ -123,7 +123,10 @@ pub fn summary_rows(state: &AppState, p: &Proposal) -> Vec<(String, String)> {
     if let Some(c) = p.ceiling_cents {
         rows.push(("Omzetplafond".into(), html::euro(c)));
     }
-    rows.push(("Status".into(), status(p, state.today())));
+    rows.push((
+        "Status".into(),
+        status(p, state.today_for(p.organisation_id)),
+    ));
     rows.push((
         "Voorgesteld".into(),
         format!("{}, {}", p.proposed_by, html::timestamp_nl(&p.proposed_at)),
@@ -220,7 +223,7 @@ fn render(state: &AppState, user: &CurrentUser, p: &Proposal, extra: &Extra) -> 
             dt { "Zorgaanbieder" } dd { (p.organisation_name) }
             dt { "Module" } dd { (module_name(state, &p.policy_id, &p.module)) }
             dt { "Beleid" } dd { (policy_title(state, &p.policy_id)) }
-            dt { "Status" } dd { strong { (status(p, state.today())) } }
+            dt { "Status" } dd { strong { (status(p, state.today_for(p.organisation_id))) } }
             dt { "Looptijd" } dd { (period(p)) }
             @if let Some(a) = p.application_id {
                 @if user.actor.role.is_provider() {
@@ -327,7 +330,7 @@ async fn answer(
     let Posted { user, form } = posted;
     let actor = user.actor.clone();
     let client = user.client.clone();
-    let now = state.now();
+    let now = state.now_for(actor.organisation_id);
     let reason = form.reden.clone();
     let result = state
         .run(move |s| {

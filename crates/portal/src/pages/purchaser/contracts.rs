@@ -277,7 +277,7 @@ pub async fn propose(
     let result = match e.proposal(policy, &app.module, Some(app.id), app.organisation_id) {
         Ok(p) => {
             let actor = user.actor.clone();
-            let now = state.now();
+            let now = state.now_for(app.organisation_id);
             state
                 .run(move |s| proposals::propose(&s.db, &s.policies, &actor, &p, now))
                 .await
@@ -568,7 +568,7 @@ pub async fn record_administrative(
     let result = match result {
         Ok(p) => {
             let actor = user.actor.clone();
-            let now = state.now();
+            let now = state.now_for(p.organisation_id);
             state
                 .run(move |s| proposals::record_administrative(&s.db, &s.policies, &actor, &p, now))
                 .await

@@ -15,7 +15,7 @@ mod queue;
 mod review;
 
 use crate::auth::CurrentUser;
-use crate::routes::{Access, Route};
+use crate::route::{Access, Route};
 use axum::routing::{get, post};
 use chrono::NaiveDate;
 use maud::{Markup, html};
@@ -115,7 +115,7 @@ pub fn routes() -> Vec<Route> {
 
 /// The insurer's staff (purchaser, auditor, admin) may open these pages; a provider's user gets
 /// "not allowed" (the route's [`Access::Insurer`]).
-fn insurer_only(user: &CurrentUser) -> Result<(), AppError> {
+pub(crate) fn insurer_only(user: &CurrentUser) -> Result<(), AppError> {
     user.actor.require(
         &[Role::Purchaser, Role::Auditor, Role::Admin],
         "de pagina's van de zorginkoop openen",
@@ -123,7 +123,7 @@ fn insurer_only(user: &CurrentUser) -> Result<(), AppError> {
 }
 
 /// Whether the user may act (the use cases enforce it; this only decides which forms to show).
-fn acts(user: &CurrentUser) -> bool {
+pub(crate) fn acts(user: &CurrentUser) -> bool {
     user.actor.role == Role::Purchaser
 }
 

@@ -81,7 +81,7 @@ pub async fn one(
             ))
         })
         .await?;
-    let today = state.today();
+    let today = state.today_for(id);
     let dash = || "—".to_string();
     let body = html! {
         dl.kv {

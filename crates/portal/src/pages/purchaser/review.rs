@@ -84,7 +84,7 @@ fn render(
     problem: Option<&str>,
 ) -> axum::response::Html<String> {
     let app = &l.app;
-    let today = state.today();
+    let today = state.today_for(app.organisation_id);
     let d = deadlines(app, today);
     let policy = state.policies.get(&app.policy_id);
     let module = app.decision.as_ref().and_then(|x| x.module(&app.module));
@@ -368,7 +368,7 @@ pub async fn act(
         }
     };
     let actor = user.actor.clone();
-    let now = state.now();
+    let now = state.now_for(application_organisation(&state, &user, id).await?);
     match state
         .run(move |s| applications::review(&s.db, &actor, id, &step, now))
         .await
@@ -392,7 +392,7 @@ pub async fn message(
     let user = posted.user;
     insurer_only(&user)?;
     let actor = user.actor.clone();
-    let now = state.now();
+    let now = state.now_for(application_organisation(&state, &user, id).await?);
     let body = posted.form.bericht;
     match state
         .run(move |s| applications::post_message(&s.db, &actor, id, &body, now))
@@ -401,4 +401,17 @@ pub async fn message(
         Ok(_) => Ok(Redirect::to(&format!("/inkoop/aanvragen/{id}#berichten")).into_response()),
         Err(e) => with_problem(&state, &user, id, e).await,
     }
+}
+
+/// The organisation an application belongs to (its demo day is the day of the purchaser's
+/// action on it); 404 as for the page when it does not exist.
+async fn application_organisation(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> Result<i64, AppError> {
+    let actor = user.actor.clone();
+    state
+        .run(move |s| Ok(applications::get(&s.db, &actor, id)?.organisation_id))
+        .await
 }
