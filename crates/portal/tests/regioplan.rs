@@ -157,7 +157,7 @@ async fn regioplan_from_draft_to_approved_in_the_portal() {
         let page = ro.get("/regioplan").await;
         assert!(
             page.body
-                .contains("Ontbreekt in het netwerk (minimaal vereist): Apothekers"),
+                .contains("Ontbreekt in het netwerk (minimaal vereist): </strong>Apothekers"),
             "{b}"
         );
         assert!(
@@ -306,7 +306,12 @@ async fn an_answer_past_the_term_is_flagged_in_the_queue() {
             p.router = zorginkoop_portal::router(p.state.clone());
             let mut purchaser = p.login(PURCHASER).await;
             let q = purchaser.get("/inkoop/regioplannen").await;
-            assert_eq!(q.body.contains("te laat"), late, "{b} on {d}: {}", q.body);
+            assert_eq!(
+                q.body.contains("<span class=\"badge no\">te laat</span>"),
+                late,
+                "{b} on {d}: {}",
+                q.body
+            );
             let only_late = purchaser.get("/inkoop/regioplannen?status=te-laat").await;
             assert_eq!(
                 only_late.body.contains("Regio-organisatie Utrecht Stad"),

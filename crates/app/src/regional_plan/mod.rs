@@ -1064,16 +1064,11 @@ pub fn check(
         .filter(|t| c.topics.get(t.id).is_none_or(|s| s.trim().is_empty()))
         .map(|t| t.label)
         .collect();
-    let missing_disciplines = spec::REQUIRED_DISCIPLINES
+    let missing_disciplines = spec::DISCIPLINES
         .iter()
-        .filter(|d| !c.network.iter().any(|m| m.discipline == **d))
-        .map(|d| spec::discipline_label(d))
-        .map(|l| {
-            spec::DISCIPLINES
-                .iter()
-                .find(|(_, x)| *x == l)
-                .map_or("", |(_, x)| *x)
-        })
+        .filter(|(d, _)| spec::REQUIRED_DISCIPLINES.contains(d))
+        .filter(|(d, _)| !c.network.iter().any(|m| m.discipline == *d))
+        .map(|(_, label)| *label)
         .collect();
     let requirements_not_met = spec::INFORMATION_SYSTEM
         .iter()

@@ -283,6 +283,16 @@ pub fn parse_amount(text: &str) -> Option<Decimal> {
 
 /// The form as a plan's content; every problem names its field.
 pub fn content_from_form(pairs: &[(String, String)], years: &[i32]) -> Result<Content, AppError> {
+    match read_form(pairs, years) {
+        (c, None) => Ok(c),
+        (_, Some(e)) => Err(e),
+    }
+}
+
+/// The form as far as it reads, and the first problem: a page that shows the problem keeps
+/// everything else that was entered.
+pub fn read_form(pairs: &[(String, String)], years: &[i32]) -> (Content, Option<AppError>) {
+    let mut problem: Option<AppError> = None;
     let get = |k: &str| {
         pairs
             .iter()
@@ -318,7 +328,7 @@ pub fn content_from_form(pairs: &[(String, String)], years: &[i32]) -> Result<Co
             continue;
         }
         if d.is_empty() {
-            return Err(invalid(
+            problem.get_or_insert(invalid(
                 format!("netwerk, rij {}: discipline", i + 1),
                 "kies een discipline",
             ));
@@ -352,19 +362,23 @@ pub fn content_from_form(pairs: &[(String, String)], years: &[i32]) -> Result<Co
             if text.is_empty() {
                 continue;
             }
-            let a = parse_amount(&text).ok_or_else(|| {
-                invalid(
-                    format!("begroting, regel {}: bedrag {y}", i + 1),
-                    "een bedrag in euro, bijvoorbeeld 125.000,00",
-                )
-            })?;
-            amounts.insert(*y, a);
+            match parse_amount(&text) {
+                Some(a) => {
+                    amounts.insert(*y, a);
+                }
+                None => {
+                    problem.get_or_insert(invalid(
+                        format!("begroting, regel {}: bedrag {y}", i + 1),
+                        "een bedrag in euro, bijvoorbeeld 125.000,00",
+                    ));
+                }
+            }
         }
         if kind.is_empty() && description.is_empty() && amounts.is_empty() {
             continue;
         }
         if kind.is_empty() {
-            return Err(invalid(
+            problem.get_or_insert(invalid(
                 format!("begroting, regel {}: soort kosten", i + 1),
                 "kies een soort kosten",
             ));
@@ -377,14 +391,17 @@ pub fn content_from_form(pairs: &[(String, String)], years: &[i32]) -> Result<Co
     }
     let n = get("ingeschreven").replace(['.', ' '], "");
     if !n.is_empty() {
-        c.registered_insured = Some(n.parse().map_err(|_| {
-            invalid(
-                "aantal ingeschreven verzekerden".into(),
-                "een heel aantal, bijvoorbeeld 120000",
-            )
-        })?);
+        match n.parse() {
+            Ok(n) => c.registered_insured = Some(n),
+            Err(_) => {
+                problem.get_or_insert(invalid(
+                    "aantal ingeschreven verzekerden".into(),
+                    "een heel aantal, bijvoorbeeld 120000",
+                ));
+            }
+        }
     }
-    Ok(c)
+    (c, problem)
 }
 
 pub async fn start(
@@ -419,9 +436,9 @@ pub async fn save(
         .get(regional_plan::POLICY)
         .map(regional_plan::years)
         .unwrap_or_default();
-    let entered = match content_from_form(&form, &years) {
-        Ok(c) => c,
-        Err(e) => return with_problem(&state, &user, e, None).await,
+    let entered = match read_form(&form, &years) {
+        (c, None) => c,
+        (c, Some(e)) => return with_problem(&state, &user, e, Some(&c)).await,
     };
     let content = entered.clone();
     let result = state
