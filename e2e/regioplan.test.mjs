@@ -135,45 +135,75 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.ok(applicationId > 0);
     });
 
-    test('de O&I-overeenkomst: aanvragen, toekennen, voorstellen, ondertekenen', async () => {
-      // the remaining questions of the O&I contract: yes to every yes/no question, figures
-      const yes = ro.getByRole('radio', { name: 'Ja', exact: true });
+    // the common path for one application: the RO answers, submits; the purchaser grants and
+    // proposes; the RO's signatory signs. Returns the signed proposal's page text.
+    async function applyGrantSign(id, answers, name) {
+      await ro.goto(`/aanvragen/${id}`);
+      const yes = ro.locator('main form input[type="radio"][value="ja"]');
       for (let i = 0; i < await yes.count(); i += 1) await yes.nth(i).check();
-      const numbers = { inhabitants: '450000', gp_share: '0,9', inhabitant_share: '0,9' };
-      for (const [name, value] of Object.entries(numbers)) {
-        const input = ro.locator(`input[name="${name}"]`);
-        if (await input.count()) await input.fill(value);
+      for (const [fact, value] of Object.entries(answers)) {
+        const input = ro.locator(`main form [name="${fact}"]`);
+        if (await input.count() === 0) continue;
+        if (await input.first().getAttribute('type') === 'radio') {
+          await ro.locator(`main form input[name="${fact}"][value="${value}"]`).check();
+        } else {
+          await input.first().fill(value);
+        }
       }
-      const no = ro.locator('input[type="radio"][name="other_ro_contracted_in_city"][value="nee"]');
-      if (await no.count()) await no.check();
       await clickAndLoad(ro, ro.getByRole('button', { name: 'Opslaan' }));
-      await look(ro, 'regioplan-oi-aanvraag');
+      await look(ro, `${name}-aanvraag`);
       await clickAndLoad(ro, ro.getByRole('button', { name: 'Indienen' }));
+      await ro.goto(`/aanvragen/${id}`);
       assert.match(await ro.locator('main').innerText(), /ingediend/i);
-      await purchaser.goto(`/inkoop/aanvragen/${applicationId}`);
+      await purchaser.goto(`/inkoop/aanvragen/${id}`);
       await clickAndLoad(purchaser, purchaser.getByRole('button', { name: 'In behandeling nemen' }));
-      await purchaser.goto(`/inkoop/aanvragen/${applicationId}`);
+      await purchaser.goto(`/inkoop/aanvragen/${id}`);
       await clickAndLoad(purchaser, purchaser.getByRole('button', { name: 'Toekennen' }));
-      await purchaser.goto(`/inkoop/aanvragen/${applicationId}`);
+      await purchaser.goto(`/inkoop/aanvragen/${id}`);
       await clickAndLoad(purchaser, purchaser.getByRole('link', { name: 'Contract voorstellen' }));
-      const inputs = purchaser.locator('main form input[type="text"]');
-      for (let i = 0; i < await inputs.count(); i += 1) {
-        if (!(await inputs.nth(i).inputValue())) await inputs.nth(i).fill('10,00');
-      }
       const start = purchaser.getByLabel('Startdatum');
       if (!(await start.inputValue())) await start.fill('2026-01-01');
       const end = purchaser.getByLabel('Einddatum');
       if (!(await end.inputValue())) await end.fill('2027-12-31');
-      await clickAndLoad(purchaser, purchaser.getByRole('button', { name: /voorstellen/i }));
+      const inputs = purchaser.locator('main form input[type="text"], main form input[type="number"]');
+      for (let i = 0; i < await inputs.count(); i += 1) {
+        const input = inputs.nth(i);
+        if (/plafond/i.test((await input.getAttribute('name')) ?? '')) continue;
+        if (!(await input.inputValue())) await input.fill('10,00');
+      }
+      await clickAndLoad(purchaser, purchaser.getByRole('button', { name: 'Voorstel versturen' }));
+      assert.match(new URL(purchaser.url()).pathname, /^\/voorstellen\/\d+$/, await purchaser.locator('main').innerText());
+      const proposalId = Number(new URL(purchaser.url()).pathname.split('/')[2]);
+      await signer.goto(`/voorstellen/${proposalId}`);
+      await clickAndLoad(signer, signer.getByRole('button', { name: 'Ondertekenen' }));
+      await signer.goto(`/voorstellen/${proposalId}`);
+      await signer.getByRole('link', { name: 'Ontvangstbewijs (PDF)' }).waitFor();
+      await look(signer, `${name}-getekend`);
+      return signer.locator('main').innerText();
+    }
+
+    test('de O&I-overeenkomst met de antwoorden uit het plan: aanvragen, toekennen, ondertekenen', async () => {
       signer = await newPage(browser, portal.url);
       await login(signer, RO_SIGNER);
-      await signer.goto('/contracten');
-      await clickAndLoad(signer, signer.locator('main a[href^="/contracten/"]').first());
-      const confirm = signer.getByRole('checkbox');
-      if (await confirm.count()) await confirm.first().check();
-      await clickAndLoad(signer, signer.getByRole('button', { name: /ondertekenen|accepteren/i }));
-      assert.match(await signer.locator('main').innerText(), /ondertekend|geaccepteerd|getekend/i);
-      await look(signer, 'regioplan-oi-getekend');
+      // the plan's answers are in the application already
+      await ro.goto(`/aanvragen/${applicationId}`);
+      assert.equal(await ro.locator('input[name="regional_plan_topics"]:checked').count(), 9,
+        'the nine topics of bijlage 1 come from the approved plan');
+      const text = await applyGrantSign(applicationId, {
+        inhabitants: '450000', gp_share: '0,9', inhabitant_share: '0,9', other_ro_contracted_in_city: 'nee',
+      }, 'regioplan-oi');
+      assert.match(text, /Organisatie/);
+    });
+
+    test('daarna een module voor de praktijken: chronische zorg', async () => {
+      await ro.goto('/catalogus?beleid=oi-2026-2027');
+      const form = ro.locator('form:has(input[name="module"][value="chronic-care"])');
+      assert.equal(await form.count(), 1, await ro.locator('main').innerText());
+      await clickAndLoad(ro, form.getByRole('button', { name: 'Aanvragen' }));
+      const id = Number(new URL(ro.url()).pathname.split('/')[2]);
+      assert.ok(id > 0);
+      const text = await applyGrantSign(id, {}, 'regioplan-ketenzorg');
+      assert.match(text, /Chronische zorg/);
     });
   });
 }
