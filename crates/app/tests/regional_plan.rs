@@ -482,3 +482,136 @@ fn every_quote_of_the_plan_is_in_the_document() {
         values
     );
 }
+
+#[test]
+fn the_ro_enters_its_75_plussers_and_sees_its_budget_kwetsbare_ouderen() {
+    // "Het tarief wordt berekend op basis van het aantal 75-plussers. Daarbij nemen we aan dat
+    // gemiddeld 28% van de 75-plussers kwetsbaar is": 1,000 → 280 frail elderly; at the example
+    // tariff of € 40.00 (2026) that is € 11,200.00, at € 41.20 (2027) € 11,536.00
+    use zorginkoop_app::regional_plan::year_figures;
+    let set = policies::load_default().unwrap();
+    let policy = policies::find(&set, regional_plan::POLICY).unwrap();
+    for t in testing::databases() {
+        let db = &t.db;
+        portal_demo::seed(db, at(day("2025-06-02"))).unwrap();
+        let ro = login(db, "medewerker@ro-utrecht.example");
+        let purchaser = login(db, "inkoper@zorgverzekeraar.example");
+        let practice = login(db, "medewerker@delinde.example");
+        let now = at(day("2025-06-02"));
+        year_figures::record(
+            db,
+            policy,
+            &ro,
+            year_figures::PERSONS_75_PLUS,
+            2026,
+            "900",
+            now,
+        )
+        .unwrap();
+        // a new entry for the year is the one that counts
+        year_figures::record(
+            db,
+            policy,
+            &ro,
+            year_figures::PERSONS_75_PLUS,
+            2026,
+            "1.000",
+            now,
+        )
+        .unwrap();
+        year_figures::record(
+            db,
+            policy,
+            &ro,
+            year_figures::PERSONS_75_PLUS,
+            2027,
+            "1000",
+            now,
+        )
+        .unwrap();
+        let e = year_figures::record(
+            db,
+            policy,
+            &ro,
+            year_figures::PERSONS_75_PLUS,
+            2028,
+            "1000",
+            now,
+        );
+        assert!(
+            matches!(e, Err(AppError::Invalid { .. })),
+            "2028 is outside the period: {e:?}"
+        );
+        let e = year_figures::record(
+            db,
+            policy,
+            &ro,
+            year_figures::PERSONS_75_PLUS,
+            2026,
+            "-5",
+            now,
+        );
+        assert!(matches!(e, Err(AppError::Invalid { .. })));
+        assert!(matches!(
+            year_figures::record(
+                db,
+                policy,
+                &practice,
+                year_figures::PERSONS_75_PLUS,
+                2026,
+                "10",
+                now
+            ),
+            Err(AppError::Forbidden(_))
+        ));
+        let f = year_figures::of_organisation(db, &ro, ro.organisation_id).unwrap();
+        let budgets = year_figures::budgets(policy, &f).unwrap();
+        assert_eq!(budgets.len(), 2);
+        assert_eq!(budgets[0].rows[0].persons_75_plus, 1000);
+        assert_eq!(budgets[0].rows[0].frail_elderly, d("280"));
+        assert_eq!(budgets[0].rows[0].budget, d("11200.00"));
+        assert_eq!(budgets[1].rows[0].budget, d("11536.00"));
+        // the purchaser sees every RO's; another provider none
+        let all = year_figures::all(db, &purchaser).unwrap();
+        assert!(all.iter().any(|f| f.persons_75_plus.len() == 2));
+        assert!(matches!(
+            year_figures::of_organisation(db, &practice, ro.organisation_id),
+            Err(AppError::NotFound(_))
+        ));
+        // the Praktijkspiegel: an error names the line and the field; good figures give a monitor
+        let bad = "practice_agb,year,domain,actual,expected\n01012345,2023,msz,veel,100\n";
+        let e = year_figures::record(
+            db,
+            policy,
+            &ro,
+            year_figures::KBZ_PRAKTIJKSPIEGEL,
+            2026,
+            bad,
+            now,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("regel 2") && e.contains("actual"), "{e}");
+        let good = "practice_agb,year,domain,actual,expected\n01012345,2023,msz,110,100\n";
+        year_figures::record(
+            db,
+            policy,
+            &ro,
+            year_figures::KBZ_PRAKTIJKSPIEGEL,
+            2026,
+            good,
+            now,
+        )
+        .unwrap();
+        let f = year_figures::of_organisation(db, &purchaser, ro.organisation_id).unwrap();
+        let monitors = year_figures::monitors(policy, &f).unwrap();
+        assert_eq!(monitors[0].monitor_year, 2026);
+        assert_eq!(
+            monitors[0].years,
+            vec![2023, 2024, 2025],
+            "the 3 years before the monitor year"
+        );
+        let cell = &monitors[0].practices[0].years[0].domains[0];
+        assert_eq!(cell.difference, Some(d("10")));
+    }
+}

@@ -94,6 +94,7 @@ pub fn nav_items(u: &CurrentUser) -> Vec<(&'static str, &'static str)> {
         // the document's own process first, for the kinds that have one
         if u.actor.organisation_kind == "regio-organisatie" {
             items.push(("/regioplan", "Regioplan"));
+            items.push(("/regioplan/jaarcijfers", "Jaarcijfers"));
         }
         items.extend([
             ("/catalogus", "Catalogus"),

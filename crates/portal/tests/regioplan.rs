@@ -415,3 +415,84 @@ async fn another_ro_and_a_practice_see_nothing_of_the_plan() {
         assert!(state.contains("Geheim-plan-5512"), "{b}");
     }
 }
+
+#[tokio::test]
+async fn year_figures_the_ro_enters_and_the_purchaser_sees() {
+    for p in demo_portals() {
+        let b = p.backend();
+        other_ro(&p);
+        let mut ro = p.login(RO).await;
+        let page = ro.get("/regioplan/jaarcijfers").await;
+        assert_eq!(page.status, StatusCode::OK, "{b}: {}", page.body);
+        assert!(
+            page.body.contains("Nog geen aantal 75-plussers opgegeven."),
+            "{b}"
+        );
+        let res = ro
+            .post(
+                "/regioplan/jaarcijfers",
+                &[
+                    ("soort", "persons-75-plus"),
+                    ("jaar", "2026"),
+                    ("waarde", "1.000"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::SEE_OTHER, "{b}: {}", res.body);
+        let res = ro
+            .post(
+                "/regioplan/jaarcijfers",
+                &[
+                    ("soort", "persons-75-plus"),
+                    ("jaar", "2026"),
+                    ("waarde", "duizend"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::UNPROCESSABLE_ENTITY, "{b}");
+        assert!(
+            res.body.contains("aantal 75-plussers 2026"),
+            "{b}: the field is named"
+        );
+        let page = ro.get("/regioplan/jaarcijfers").await;
+        assert!(
+            page.body.contains("€ 11.200,00"),
+            "{b}: 1.000 × 28 % × € 40,00: {}",
+            page.body
+        );
+        assert!(
+            page.body.contains("VOORBEELDWAARDE"),
+            "{b}: the tariff is an example value"
+        );
+        let mut purchaser = p.login(PURCHASER).await;
+        let overview = purchaser.get("/inkoop/regioplannen/jaarcijfers").await;
+        assert_eq!(overview.status, StatusCode::OK, "{b}");
+        assert!(
+            overview.body.contains("2026: € 11.200,00"),
+            "{b}: {}",
+            overview.body
+        );
+        assert!(
+            overview.body.contains("Regio-organisatie Elders"),
+            "{b}: every RO is listed"
+        );
+        // another RO sees its own (empty) figures, a practice is refused
+        let mut other = p.login(OTHER_RO).await;
+        let own = other.get("/regioplan/jaarcijfers").await;
+        assert!(!own.body.contains("11.200"), "{b}");
+        let mut practice = p.login(PRACTICE).await;
+        let res = practice
+            .post(
+                "/regioplan/jaarcijfers",
+                &[
+                    ("soort", "persons-75-plus"),
+                    ("jaar", "2026"),
+                    ("waarde", "5"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
+        let res = practice.get("/inkoop/regioplannen/jaarcijfers").await;
+        assert_eq!(res.status, StatusCode::FORBIDDEN, "{b}");
+    }
+}

@@ -50,3 +50,18 @@ CREATE TABLE regional_plan_rounds (
     feedback_json TEXT,               -- part id -> {approved, feedback}
     UNIQUE (plan_id, round)
 );
+
+-- The regio-organisatie's year figures as it entered them: the number of 75-plussers per year
+-- (the budget Kwetsbare ouderen) and the Praktijkspiegel figures per monitor year (the KBZ
+-- monitor, CSV as uploaded). Never changed: a new entry for the same year is the one that
+-- counts, the earlier ones stay.
+CREATE TABLE ro_year_figures (
+    id              INTEGER PRIMARY KEY,
+    organisation_id INTEGER NOT NULL REFERENCES organisations (id),
+    kind            TEXT    NOT NULL CHECK (kind IN ('persons-75-plus', 'kbz-praktijkspiegel')),
+    year            INTEGER NOT NULL,
+    content         TEXT    NOT NULL,
+    entered_by      INTEGER NOT NULL REFERENCES users (id),
+    entered_at      TEXT    NOT NULL
+);
+CREATE INDEX ro_year_figures_organisation ON ro_year_figures (organisation_id, kind, year);

@@ -10,6 +10,7 @@
 //! transaction with its audit log entry and is conditional on the state it starts from.
 
 pub mod spec;
+pub mod year_figures;
 
 use crate::AppError;
 use crate::accounts::{self, Actor, Organisation, Role, hex};
@@ -280,7 +281,7 @@ pub fn of_organisation(
     })
 }
 
-fn require_ro(actor: &Actor, org: &Organisation, action: &str) -> Result<(), AppError> {
+pub(crate) fn require_ro(actor: &Actor, org: &Organisation, action: &str) -> Result<(), AppError> {
     actor.require(&[Role::ProviderUser, Role::ProviderSigner], action)?;
     if org.kind != "regio-organisatie" {
         return Err(AppError::Forbidden(format!(

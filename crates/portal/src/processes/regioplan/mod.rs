@@ -5,6 +5,8 @@
 //!   document), sees the engine's check, submits, reads the feedback per part, resubmits;
 //! * the purchaser ([`purchaser`]): the plans with their answer term (due date, days left,
 //!   overdue flagged), a plan with its check and its rounds, the answer per part;
+//! * the year figures ([`year_figures`]): the RO's 75-plussers with its budget Kwetsbare ouderen
+//!   and its Praktijkspiegel figures with the KBZ monitor; the purchaser sees every RO's;
 //! * the API ([`api`]): the same as JSON.
 //!
 //! The use cases are `zorginkoop_app::regional_plan`; an approved plan gives the RO's O&I
@@ -13,6 +15,7 @@
 pub mod api;
 pub mod purchaser;
 pub mod ro;
+pub mod year_figures;
 
 use crate::html;
 use crate::route::{Access, Route};
@@ -82,6 +85,34 @@ pub fn routes() -> Vec<Route> {
             Access::Insurer,
             "reageren op een regioplan: goedkeuren of feedback per onderdeel",
             post(purchaser::answer),
+        ),
+        Route::new(
+            "GET",
+            "/regioplan/jaarcijfers",
+            Access::Provider,
+            "jaarcijfers van de regio-organisatie: 75-plussers met het budget Kwetsbare ouderen, Praktijkspiegel met de KBZ-monitor",
+            get(year_figures::page),
+        ),
+        Route::new(
+            "POST",
+            "/regioplan/jaarcijfers",
+            Access::Provider,
+            "een jaarcijfer opgeven (aantal 75-plussers of Praktijkspiegel-cijfers)",
+            post(year_figures::record),
+        ),
+        Route::new(
+            "GET",
+            "/inkoop/regioplannen/jaarcijfers",
+            Access::Insurer,
+            "de jaarcijfers van alle regio-organisaties: budget Kwetsbare ouderen en KBZ-monitor",
+            get(year_figures::overview),
+        ),
+        Route::new(
+            "GET",
+            "/inkoop/regioplannen/jaarcijfers/{id}",
+            Access::Insurer,
+            "de jaarcijfers van een regio-organisatie",
+            get(year_figures::of_ro),
         ),
     ];
     r.extend(api::routes());

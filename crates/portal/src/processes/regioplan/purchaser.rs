@@ -58,6 +58,7 @@ pub async fn queue(
         p { "De regioplannen van de regio-organisaties. De zorginkoper reageert uiterlijk "
             (response_weeks(&state)) " weken na indiening; wie het langst wacht op een reactie staat bovenaan." }
         (term_citation(&state))
+        p { a href="/inkoop/regioplannen/jaarcijfers" { "Jaarcijfers van de regio-organisaties (Kwetsbare ouderen, KBZ-monitor)" } }
         form.inline method="get" action="/inkoop/regioplannen" {
             label for="status" { "Toon" }
             select id="status" name="status" {
