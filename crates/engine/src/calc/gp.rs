@@ -39,7 +39,7 @@ const POH_GGZ_OUTPUTS: &[Field] = &[
     field(
         "individual_review",
         "bool",
-        "true als de aanvraag boven de norm ligt",
+        "true als de aanvraag meer dan 12 uur per week is (individuele beoordeling)",
     ),
 ];
 
@@ -343,11 +343,11 @@ pub struct PohGgzOutput {
 /// de uren gaan wij uit van 10 uur patiëntcontact, 1 uur externe consultatie en 1 uur voor
 /// eHealth toepassingen." (001, POH-GGZ, 4. Hoe dient u uw aanvraag in?)
 ///
-/// Choice: the 12 hours scale pro rata with the practice size (a practice of 4,700 patients has
-/// a norm of 24 hours); a request above the practice's norm is individually assessed ("Aanvragen
-/// voor meer dan 12 uur POH-GGZ per week beoordelen wij individueel"). Each output is rounded once
-/// to two decimals, half away from zero, from the exact pro-rata figure; the review flag compares
-/// the request with the rounded norm.
+/// The hours are those the tariff per registered patient pays for: pro rata with the practice
+/// size (a practice of 4,700 patients: 24 hours), each output rounded once to two decimals, half
+/// away from zero, from the exact pro-rata figure. The review flag is the text's threshold as
+/// written, not pro rata: "Aanvragen voor meer dan 12 uur POH-GGZ per week beoordelen wij
+/// individueel" (a request above `poh-ggz.hours-per-norm-practice`, whatever the practice size).
 pub fn poh_ggz_hours(ctx: &CalcContext, input: PohGgzInput) -> Result<PohGgzOutput, CalcError> {
     let norm_patients = ctx.param("norm-practice.patients")?;
     if norm_patients <= Decimal::ZERO {
@@ -365,13 +365,16 @@ pub fn poh_ggz_hours(ctx: &CalcContext, input: PohGgzInput) -> Result<PohGgzOutp
     }
     let share = Decimal::from(input.registered_patients) / norm_patients;
     let per = |id: &str| -> Result<Decimal, CalcError> { Ok(two_dp(ctx.param(id)? * share)) };
+    let threshold = ctx.param("poh-ggz.hours-per-norm-practice")?;
     let max = per("poh-ggz.hours-per-norm-practice")?;
     Ok(PohGgzOutput {
         max_hours_per_week: max,
         patient_contact_hours: per("poh-ggz.patient-contact-hours")?,
         external_consultation_hours: per("poh-ggz.external-consultation-hours")?,
         ehealth_hours: per("poh-ggz.ehealth-hours")?,
-        individual_review: input.requested_hours_per_week.is_some_and(|r| r > max),
+        individual_review: input
+            .requested_hours_per_week
+            .is_some_and(|r| r > threshold),
     })
 }
 
@@ -1024,7 +1027,7 @@ mod tests {
 
     #[test]
     fn double_normpraktijk_asking_30_hours_is_reviewed_individually() {
-        // 4,700 = 2 × 2,350 → 24 hours; 30 > 24: "beoordelen wij individueel".
+        // 4,700 = 2 × 2,350 → paid for 24 hours; 30 > 12: "beoordelen wij individueel".
         let p = policy();
         let out = poh_ggz_hours(
             &ctx(&p),
@@ -1115,6 +1118,30 @@ mod tests {
         assert_eq!(out.meets_minimum_hours, Some(true));
         assert_eq!(out.meets_minimum_weeks, Some(true));
         assert!(out.outside_windows.is_empty());
+    }
+
+    #[test]
+    fn a_request_for_more_than_12_hours_is_reviewed_whatever_the_practice_size() {
+        // "Aanvragen voor meer dan 12 uur POH-GGZ per week beoordelen wij individueel": 4,700
+        // patients are paid for 24 hours, yet 12 hours is the threshold; 12 is not "meer dan 12".
+        let p = policy();
+        let review = |patients: u32, hours: Decimal| {
+            poh_ggz_hours(
+                &ctx(&p),
+                PohGgzInput {
+                    registered_patients: patients,
+                    requested_hours_per_week: Some(hours),
+                },
+            )
+            .unwrap()
+            .individual_review
+        };
+        assert!(!review(4700, dec!(12)));
+        assert!(review(4700, dec!(12.01)));
+        assert!(review(4700, dec!(24)));
+        // a half normpraktijk is paid for 6 hours, but 12 is still not more than 12
+        assert!(!review(1175, dec!(12)));
+        assert!(review(1175, dec!(12.01)));
     }
 
     #[test]
