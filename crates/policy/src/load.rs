@@ -781,6 +781,8 @@ pub const CLAIM_RULE_PARAMS: &[(&str, &[&str])] = &[
     ),
     ("duplicate", &["key"]),
     ("insured-on-date", &["labels"]),
+    ("submission-deadline", &["deadline"]),
+    ("not-during", &["consults", "months"]),
 ];
 
 /// Why a parameter value does not fit its unit: amounts, durations and counts are never
