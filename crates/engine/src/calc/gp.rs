@@ -194,8 +194,16 @@ const POH_S_OUTPUTS: &[Field] = &[
 ];
 
 const FGV_COUNTS: [Field; 2] = [
-    field("conform", "integer", "eerste voorschriften die aan de indicator voldoen"),
-    field("total", "integer", "alle eerste voorschriften van de indicator"),
+    field(
+        "conform",
+        "integer",
+        "eerste voorschriften die aan de indicator voldoen",
+    ),
+    field(
+        "total",
+        "integer",
+        "alle eerste voorschriften van de indicator",
+    ),
 ];
 const FGV_INPUTS: &[Field] = &[
     field(
@@ -1008,9 +1016,8 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
     let fgv2 = indicator("fgv2", input.fgv2)?;
     let fgv3 = indicator("fgv3", input.fgv3)?;
     let measured: Vec<Decimal> = [Some(pct), fgv2, fgv3].into_iter().flatten().collect();
-    let scored = two_dp(
-        measured.iter().copied().sum::<Decimal>() / Decimal::from(measured.len() as u64),
-    );
+    let scored =
+        two_dp(measured.iter().copied().sum::<Decimal>() / Decimal::from(measured.len() as u64));
     let (thresholds, method, indicative) = match (&input.thresholds, &input.group_results) {
         (Some(t), _) => {
             let hundred = Decimal::from(100);
