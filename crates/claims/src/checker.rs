@@ -224,6 +224,8 @@ pub struct Checker {
     chain_mask: Vec<u64>,
     /// Per enrolment: its chain id (chains compared case-insensitively), or none.
     enrol_chain: Vec<u8>,
+    /// Per `not-during` rule: the consult codes it refuses while a programme runs.
+    consult_codes: Vec<FxHashSet<Code>>,
     rule_hash: Vec<u64>,
 }
 
@@ -325,8 +327,12 @@ impl Checker {
         let mut no_contract_codes = vec![FxHashSet::default(); n];
         let mut required_module = vec![None; n];
         let mut chain_mask = vec![0u64; n];
+        let mut consult_codes = vec![FxHashSet::default(); n];
         for (i, r) in rules.rules.iter().enumerate() {
             match &r.kind {
+                Kind::NotDuring { consults, .. } => {
+                    consult_codes[i].extend(consults.iter().filter_map(|c| Code::parse(c)));
+                }
                 Kind::RequiresContract {
                     module,
                     no_contract_codes: nc,
@@ -389,6 +395,7 @@ impl Checker {
             module_contracts,
             chain_mask,
             enrol_chain,
+            consult_codes,
             rule_hash,
         }
     }
@@ -420,6 +427,12 @@ impl Checker {
 
     /// The stateless part: everything that depends on the line and the context only.
     pub fn eval(&self, provider: u32, l: &Line) -> Outcome {
+        self.eval_submitted(provider, l, None)
+    }
+
+    /// [`Checker::eval`] for a line submitted on `submitted` (a Vektis file's invoice date):
+    /// a `submission-deadline` rule judges it; without a date that rule does not apply.
+    pub fn eval_submitted(&self, provider: u32, l: &Line, submitted: Option<NaiveDate>) -> Outcome {
         let mut o = Outcome::new(l.amount);
         let d = l.start;
         let sc: &ScopeRules = self.scopes.rules_for(&l.code, d);
@@ -517,6 +530,7 @@ impl Checker {
                 }
                 Kind::ClaimWindow { quarter } => (d.month0() / 3 + 1) as u8 != *quarter,
                 Kind::Lapsed { from } => d >= *from,
+                Kind::SubmissionDeadline { deadline } => submitted.is_some_and(|s| s > *deadline),
                 _ => false,
             };
             if fail {
@@ -563,6 +577,30 @@ impl Checker {
         }
         for &ri in &sc.line {
             let r = &self.rules.rules[ri as usize];
+            if let Kind::NotDuring { months, .. } = r.kind {
+                let month = |d: NaiveDate| d.year() as u32 * 12 + d.month0();
+                let key = |m: u32| {
+                    once_key(
+                        self.rule_hash[ri as usize] ^ u64::from(k.provider),
+                        k.bsn,
+                        m,
+                    )
+                };
+                if self.consult_codes[ri as usize].contains(&k.code)
+                    && st.once.contains(&key(month(k.start)))
+                {
+                    o.reject(self.reason(ri, 408));
+                    return;
+                }
+                if r.applies(&k.code) {
+                    for m in month(k.start)..month(k.start) + months {
+                        if st.once.insert(key(m)) && st.record_added {
+                            st.added_once.push(key(m));
+                        }
+                    }
+                }
+                continue;
+            }
             if let Kind::OncePerPeriod { period } = r.kind
                 && r.applies(&k.code)
             {
@@ -584,6 +622,7 @@ impl Checker {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct StateKey {
     pub dup: u64,
+    pub provider: u32,
     pub bsn: u32,
     pub code: Code,
     pub start: NaiveDate,
@@ -593,6 +632,7 @@ impl StateKey {
     pub fn of(provider: u32, l: &Line) -> StateKey {
         StateKey {
             dup: dup_key(provider, l),
+            provider,
             bsn: l.bsn,
             code: l.code,
             start: l.start,

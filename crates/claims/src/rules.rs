@@ -2,7 +2,8 @@
 //!
 //! The `kind` vocabulary (agreed with the policy authors) is:
 //! `once-per-period`, `not-in-care-chain`, `in-care-chain`, `postcode-only`, `min-age`,
-//! `requires-agreement`, `claimant-kind`, `revenue-ceiling`, `claim-window`, `lapsed`, and the
+//! `requires-agreement`, `claimant-kind`, `revenue-ceiling`, `claim-window`, `lapsed`,
+//! `submission-deadline`, `not-during`, and the
 //! generic `requires-contract`, `max-tariff`, `duplicate` and `insured-on-date`. The four generic
 //! rules are also built in, each citing the passage it rests on; they are used for a line whose
 //! policy has no rule of that kind for its code (see [`crate::scope`]). `applies_to` lists module
@@ -69,6 +70,21 @@ pub enum Kind {
     /// The prestatie lapses: not claimable for service dates from `from` on.
     Lapsed {
         from: NaiveDate,
+    },
+    /// While a programme runs, the same practice claims no consults for the same insured: a
+    /// line of the rule's codes (`applies_to`) starts a programme that runs `months` calendar
+    /// months from the month of its service date; a line of one of `consults` by that provider
+    /// for that insured in one of those months is not paid. Judged in the order the lines are
+    /// received (a consult received before its programme's line is not caught).
+    NotDuring {
+        consults: Vec<String>,
+        months: u32,
+    },
+    /// Claims must be submitted by `deadline`: a line of a file whose invoice date
+    /// (DAGTEKENING FACTUUR of the Vektis header, the day the provider submits it) is later is
+    /// not paid. Lines without a submission date (CSV, Parquet) are not judged by it.
+    SubmissionDeadline {
+        deadline: NaiveDate,
     },
     PostcodeOnly {
         places: Vec<String>,
@@ -390,6 +406,8 @@ pub fn kind_name(k: &Kind) -> &'static str {
         Kind::InCareChain { .. } => "in-care-chain",
         Kind::ClaimWindow { .. } => "claim-window",
         Kind::Lapsed { .. } => "lapsed",
+        Kind::SubmissionDeadline { .. } => "submission-deadline",
+        Kind::NotDuring { .. } => "not-during",
         Kind::PostcodeOnly { .. } => "postcode-only",
         Kind::MinAge { .. } => "min-age",
         Kind::RequiresAgreement => "requires-agreement",
@@ -466,6 +484,35 @@ fn resolve(
                 .and_then(Value::as_str)
                 .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
                 .ok_or_else(|| err("params.from moet een datum JJJJ-MM-DD zijn".into()))?,
+        },
+        "not-during" => Kind::NotDuring {
+            consults: {
+                let c = strings(p.get("consults"));
+                if c.is_empty() {
+                    return Err(err("params.consults is leeg".into()));
+                }
+                if let Some(bad) = c.iter().find(|x| Code::parse(x).is_none()) {
+                    return Err(err(format!(
+                        "params.consults: {bad:?} is geen prestatiecode"
+                    )));
+                }
+                c
+            },
+            months: p
+                .get("months")
+                .and_then(decimal)
+                .and_then(|d| d.to_u32())
+                .filter(|m| (1..=24).contains(m))
+                .ok_or_else(|| {
+                    err("params.months moet een heel aantal maanden zijn (1-24)".into())
+                })?,
+        },
+        "submission-deadline" => Kind::SubmissionDeadline {
+            deadline: p
+                .get("deadline")
+                .and_then(Value::as_str)
+                .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+                .ok_or_else(|| err("params.deadline moet een datum JJJJ-MM-DD zijn".into()))?,
         },
         "postcode-only" => Kind::PostcodeOnly {
             places: strings(p.get("places")),

@@ -43,7 +43,8 @@ const PLAIN: u32 = 200_000_032;
 const IN_DM2: u32 = 200_000_044;
 
 /// GP practice: basiszorg 2020-2023, POH-GGZ (13001) 2020-2021, FGV, SMR and bijzondere
-/// gebieden A 2022-2023 (module-wide; FGV until 2025), 13199 (teledermatologie) 2025-2027.
+/// gebieden A 2022-2023 (module-wide; FGV until 2025), 13199 (teledermatologie) 2025-2027, the
+/// regular consult 13002 under basiszorg 2022-2023. Laboratory 50000001: blood tests (30001) in 2020.
 const GP: u32 = 1_000_001;
 /// Regio-organisatie: AF and the chain item GP consultation, 2026-2027.
 const RO: u32 = 53_000_001;
@@ -249,7 +250,7 @@ fn fgv_is_claimed_in_the_second_quarter_under_the_gp_agreement_without_a_separat
 }
 
 #[test]
-fn an_smr_programme_claimed_twice_is_refused_by_its_own_rule_other_codes_by_the_generic_one() {
+fn an_smr_programme_claimed_twice_is_a_duplicate_like_any_other_line() {
     let c = checker();
     let r = check(
         &c,
@@ -261,9 +262,39 @@ fn an_smr_programme_claimed_twice_is_refused_by_its_own_rule_other_codes_by_the_
         ],
     );
     assert_eq!(r[0], granted());
-    assert_eq!(r[1], rejected("ZK-SMR-CONSULT-DURING-PROGRAMME"));
+    assert_eq!(r[1], rejected("ZK-DUPLICATE"));
     assert_eq!(r[2], granted());
     assert_eq!(r[3], rejected("ZK-DUPLICATE"));
+}
+
+/// "Ook kunt u tijdens de Stoppen met Roken begeleiding geen consulten voor Stoppen met Roken
+/// declareren": a programme line (13111) of 10 March 2022 runs in March, April and May 2022
+/// (3 months, a setting). A regular consult (13002) of the same practice for the same insured on
+/// 31 May 2022 is refused; on 1 June 2022 it is paid again; one of another practice, or for
+/// another insured, in April is paid. A consult before the programme (1 March) is paid.
+#[test]
+fn a_regular_consult_during_the_smr_programme_is_refused_until_the_programme_ends() {
+    let c = checker();
+    let other_gp = 1_000_002;
+    let r = check(
+        &c,
+        &[
+            (GP, line(PLAIN, "13002", "2022-03-01", "C0")),
+            (GP, line(PLAIN, "13111", "2022-03-10", "S1")),
+            (GP, line(PLAIN, "13002", "2022-05-31", "C1")),
+            (GP, line(PLAIN, "13002", "2022-06-01", "C2")),
+            (other_gp, line(PLAIN, "13002", "2022-04-15", "C3")),
+            (GP, line(IN_CVRM, "13002", "2022-04-15", "C4")),
+        ],
+    );
+    let during = "ZK-SMR-CONSULT-DURING-PROGRAMME".to_string();
+    assert!(!r[0].1.contains(&during), "{r:?}");
+    assert!(!r[1].1.contains(&during), "{r:?}");
+    assert_eq!(r[2].0, Decision::Rejected, "{r:?}");
+    assert!(r[2].1.contains(&during), "{r:?}");
+    for i in [3, 4, 5] {
+        assert!(!r[i].1.contains(&during), "line {i}: {r:?}");
+    }
 }
 
 /// Copies `policies/` (with its texts) into a temporary directory, edits one file, loads it.
@@ -309,12 +340,12 @@ fn an_unknown_params_key_is_a_load_error_naming_policy_rule_and_key() {
     assert!(e.contains("`uzovi`"), "{e}");
     // a duplicate rule with a `scope` the checker cannot honour
     let e = load_edited(
-        "gp-2022-2023.toml",
+        "diagnostics-2020.toml",
         "params = { key = [\"provider\", \"insured\", \"prestatie_code\", \"treatment_date\", \"reference\"] }",
-        "params = { scope = \"smr-consults-during-programme\" }",
+        "params = { scope = \"lab-orders\" }",
     )
     .unwrap_err();
-    assert!(e.contains("smr-no-consults-during-programme"), "{e}");
+    assert!(e.contains("no-duplicate-line"), "{e}");
     assert!(e.contains("`scope`"), "{e}");
     // the real files load
     assert!(load_edited("gp-2022-2023.toml", "", "").is_ok());
@@ -436,4 +467,65 @@ fn bijzondere_gebieden_need_the_gp_agreement_as_well() {
         one(&c, 1_000_003, line(MOVER, "13112", "2022-08-01", "P5")),
         rejected("ZK-GP-NO-CONTRACT")
     );
+}
+
+/// Document 004, bijlage 6: "Wij vragen u ervoor te zorgen dat alle declaraties wijkverpleging
+/// over 2021 uiterlijk 31 maart 2022 bij Zilveren Kruis zijn ingediend." A file dated (invoice
+/// date) 31 March 2022 is in time, one dated 1 April 2022 is late: its 2021 lines are rejected.
+/// Without a submission date (CSV, Parquet) the rule does not judge.
+#[test]
+fn district_nursing_of_2021_submitted_after_31_march_2022_is_not_paid() {
+    let c = checker();
+    let reasons = |submitted: Option<&str>| {
+        let o = c.eval_submitted(
+            WV,
+            &line(PLAIN, "1033", "2021-11-15", "S1"),
+            submitted.map(d),
+        );
+        let names: Vec<String> = o
+            .reasons()
+            .iter()
+            .map(|r| c.reasons[r.reason as usize].code.clone())
+            .collect();
+        (o.decision, names)
+    };
+    let late = "ZK-WV-SUBMITTED-LATE".to_string();
+    let (_, on_time) = reasons(Some("2022-03-31"));
+    assert!(!on_time.contains(&late), "{on_time:?}");
+    let (decision, after) = reasons(Some("2022-04-01"));
+    assert_eq!(decision, Decision::Rejected);
+    assert!(after.contains(&late), "{after:?}");
+    let (_, undated) = reasons(None);
+    assert!(!undated.contains(&late), "{undated:?}");
+}
+
+/// Document 003: the diagnostics policy has its own rules for "insured on the date of service"
+/// and "no duplicate line" (resting on its control chapter), with the built-in reason codes.
+#[test]
+fn a_laboratory_line_of_2020_meets_the_diagnostics_policys_own_insured_and_duplicate_rules() {
+    let c = checker();
+    let own = |kind: &str| {
+        c.rules.rules.iter().any(|r| {
+            r.policy == "diagnostics-2020" && zorginkoop_claims::rules::kind_name(&r.kind) == kind
+        })
+    };
+    assert!(own("insured-on-date"));
+    assert!(own("duplicate"));
+    let policy = c
+        .scopes
+        .policy_of(&Code::parse("30001").unwrap(), d("2020-05-01"))
+        .map(|i| c.rules.policies[i].id.clone());
+    assert_eq!(policy.as_deref(), Some("diagnostics-2020"));
+    let lab = 50_000_001;
+    let got = check(
+        &c,
+        &[
+            (lab, line(UNINSURED, "30001", "2020-05-01", "D1")),
+            (lab, line(PLAIN, "30001", "2020-05-01", "D2")),
+            (lab, line(PLAIN, "30001", "2020-05-01", "D2")),
+        ],
+    );
+    assert!(got[0].1.contains(&"ZK-NOT-INSURED".to_string()), "{got:?}");
+    assert!(!got[1].1.contains(&"ZK-DUPLICATE".to_string()), "{got:?}");
+    assert!(got[2].1.contains(&"ZK-DUPLICATE".to_string()), "{got:?}");
 }

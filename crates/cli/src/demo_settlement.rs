@@ -131,12 +131,16 @@ fn clients(agb: &str, n: i64, tenths: i64, tariff: i64) -> Vec<ClientMonths> {
             let months = 1 + (i * 5 + 3) % 12;
             // spread around the mean: -2, -1, 0, +1, +2 tenths, evenly, so the mean stays exact
             let h = tenths + (i % 5) - 2;
+            let cents = h * months * 12 * tariff / 10;
             ClientMonths {
                 bsn: format!("{}{:03}", &agb[2..8], i),
-                cents: h * months * 12 * tariff / 10,
+                cents,
                 months,
-                // only the efficiency model reads it, and the demo gives the groups in its terms
+                // only the efficiency model reads these, and the demo gives the groups in its terms
                 last_date: chrono::NaiveDate::from_ymd_opt(2019, 12, 31).expect("a date"),
+                model_cents: cents,
+                model_months: months,
+                long_care: months > 3,
             }
         })
         .collect()
@@ -156,6 +160,7 @@ fn figures() -> (ClaimFigures, TermsSet) {
                 reference_lines: reference / 60,
                 year_cents: year * 100,
                 year_lines: year / 60,
+                ..Default::default()
             },
         );
         if agreement.is_some() {

@@ -274,7 +274,16 @@ fn render_policy(p: &Policy) -> String {
             } else {
                 o.applies_to.join(", ")
             };
-            let _ = writeln!(out, "  {} ({scope}): {}", o.id, short(&o.text));
+            let _ = writeln!(
+                out,
+                "  {} ({}; {scope}): {}",
+                o.id,
+                o.party.dutch(),
+                short(&o.text)
+            );
+            if let Some(due) = o.due {
+                let _ = writeln!(out, "      uiterlijk: {}", due.format("%d-%m-%Y"));
+            }
             if let Some(when) = &o.when {
                 let _ = writeln!(out, "      wanneer: {when}");
             }

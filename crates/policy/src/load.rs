@@ -507,6 +507,12 @@ impl Policy {
             }
         }
         for o in &f.obligations {
+            if o.when.is_none() && o.due.is_none() {
+                err(
+                    format!("verplichting `{}`", o.id),
+                    "noemt geen termijn (due) en geen moment of ritme (when)".into(),
+                );
+            }
             for a in &o.applies_to {
                 if !module_ids.contains(a.as_str()) {
                     err(
@@ -775,6 +781,8 @@ pub const CLAIM_RULE_PARAMS: &[(&str, &[&str])] = &[
     ),
     ("duplicate", &["key"]),
     ("insured-on-date", &["labels"]),
+    ("submission-deadline", &["deadline"]),
+    ("not-during", &["consults", "months"]),
 ];
 
 /// Why a parameter value does not fit its unit: amounts, durations and counts are never
@@ -918,7 +926,7 @@ source = { document = "doc.txt", section = "M", quote = "the module m exists" }
     #[test]
     fn obligations_are_sources_and_name_known_modules() {
         let text = format!(
-            "{}\n[[obligations]]\nid = \"report\"\ntext = \"Meld wijzigingen\"\napplies_to = [\"x\"]\n\
+            "{}\n[[obligations]]\nid = \"report\"\ntext = \"Meld wijzigingen\"\napplies_to = [\"x\"]\nwhen = \"bij elke wijziging\"\n\
              source = {{ document = \"doc.txt\", section = \"S\", quote = \"report every change\" }}\n",
             MINIMAL.replace("requires = [\"base\"]", "")
         );

@@ -704,21 +704,50 @@ pub struct Interpretation {
     pub source: Source,
 }
 
-/// A duty of a contracted provider during the contract (e.g. report changes in POH hours,
-/// notify when nearing the revenue ceiling). Not a condition for eligibility: the portal shows
-/// the obligations with a contract.
+/// Who carries an obligation.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Party {
+    /// The contracted provider (the default).
+    #[default]
+    Provider,
+    /// The insurer (Zilveren Kruis, or De Friesland where the document says so).
+    Insurer,
+}
+
+impl Party {
+    /// Dutch, as a reader sees it.
+    pub fn dutch(self) -> &'static str {
+        match self {
+            Party::Provider => "zorgaanbieder",
+            Party::Insurer => "zorgverzekeraar",
+        }
+    }
+}
+
+/// A duty during the contract of either party: of the contracted provider (report changes in
+/// POH hours, notify when nearing the revenue ceiling) or of the insurer (report the efficiency
+/// progress twice a year, announce a control). Not a condition for eligibility: the portal
+/// shows the obligations with a contract. Each has a deadline (`due`) or a rhythm or moment
+/// (`when`), or both.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Obligation {
     pub id: String,
     /// The duty as the document states it (Dutch).
     pub text: String,
+    /// Who carries it; the provider when not given.
+    #[serde(default)]
+    pub party: Party,
     /// Module ids it belongs to; empty means every contract under this policy.
     #[serde(default)]
     pub applies_to: Vec<String>,
     /// When or how often it applies (Dutch), e.g. "bij elke wijziging", "jaarlijks".
     #[serde(default)]
     pub when: Option<String>,
+    /// The last day, where the document gives a date.
+    #[serde(default)]
+    pub due: Option<NaiveDate>,
     #[serde(default)]
     pub interpretation: Option<String>,
     /// The same choice in Dutch.

@@ -33,6 +33,7 @@ pub struct Passage {
 
 /// The district nursing 2021 document.
 pub const DOC_004: &str = "004_ff397b22ce59c05b.txt";
+const H3: &str = "3. Wie kunnen een overeenkomst krijgen?";
 const H4: &str = "4. Hoe bepalen wij onze tarieven en hoeveel zorg wij inkopen?";
 const B6: &str = "Bijlage 6. Doelmatigheidsverbetering";
 const B3: &str = "Bijlage 3. Inkoopvoorwaarden nieuwe zorgaanbieders 2021";
@@ -162,6 +163,19 @@ pub const MODEL_CHARACTERISTICS: Passage = Passage {
     section: H4,
     quote: "Dit doen we door rekening te houden met de cliëntkenmerken leeftijd, geslacht, zorgduur afgeleid van de doelgroepenregistratie, het overlijden van een cliënt na de zorgperiode en een regiokenmerk.",
 };
+/// Medical child care (1038) is outside the efficiency model.
+pub const MODEL_EXCLUDES_CHILD_CARE: Passage = Passage {
+    document: DOC_004,
+    section: H4,
+    quote: "Voor medische kindzorgaanbieders gelden afwijkende afspraken Deze zorg is uitgesloten van het doelmatigheidsmodel.",
+};
+/// The target groups that give the care duration: 1033 shorter, 1034 and 1035 longer than 3
+/// months.
+pub const MODEL_DURATION_GROUPS: Passage = Passage {
+    document: DOC_004,
+    section: H3,
+    quote: "1033: Zorg aan kwetsbare ouderen en chronisch zieken, korter dan 3 maanden • 1034: Zorg aan kwetsbare ouderen en chronisch zieken, langer dan 3 maanden (somatisch) • 1035: Zorg aan kwetsbare ouderen en chronisch zieken, langer dan 3 maanden (psychogeriatrisch / psychiatrisch)",
+};
 /// Small (and new) providers are outside the efficiency model.
 pub const MODEL_EXCLUDES_SMALL: Passage = Passage {
     document: DOC_004,
@@ -215,6 +229,8 @@ pub const ALL: &[Passage] = &[
     B6_REPAY,
     PER_5_MINUTES,
     MODEL_CHARACTERISTICS,
+    MODEL_EXCLUDES_CHILD_CARE,
+    MODEL_DURATION_GROUPS,
     MODEL_EXCLUDES_SMALL,
     NEW_EXCLUDED,
     RATIO_DEFINITION,
@@ -227,6 +243,15 @@ pub const ALL: &[Passage] = &[
 pub const EFFICIENCY_PRESTATIES: &[&str] = &[
     "1032", "1033", "1034", "1035", "1036", "1037", "1038", "1062",
 ];
+
+/// The prestaties of bijlage 6 that the efficiency model leaves out: medical child care
+/// ([`MODEL_EXCLUDES_CHILD_CARE`]). A client's care in the model is the rest of
+/// [`EFFICIENCY_PRESTATIES`].
+pub const MODEL_EXCLUDED_PRESTATIES: &[&str] = &["1038"];
+
+/// The target groups of care longer than 3 months ([`MODEL_DURATION_GROUPS`]): the model's
+/// care duration is "longer than 3 months" for a client with a line of one of them.
+pub const LONG_CARE_PRESTATIES: &[&str] = &["1034", "1035"];
 
 /// The diagnostics and thrombosis 2020 document.
 pub const DOC_003: &str = "003_1002b85ce44c7f66.txt";

@@ -7,14 +7,20 @@
 //!
 //! * **The clients.** Per provider, its clients with approved care of bijlage 6's prestaties
 //!   (1032-1038, 1062) in the reference period (1 March 2019 - 29 February 2020): the care the
-//!   efficiency agreement measures, which can lift the cut the group carries. A client's
-//!   *average cost per month* is the approved amount divided by the whole calendar months with
-//!   care (1-12, as bijlage 6 b counts months), rounded to cents.
+//!   efficiency agreement measures, which can lift the cut the group carries; but without
+//!   medical child care (1038): "Voor medische kindzorgaanbieders gelden afwijkende afspraken.
+//!   Deze zorg is uitgesloten van het doelmatigheidsmodel." A client with only 1038 is not in
+//!   the model; a client with 1038 and other care is in it with the other care only. A
+//!   client's *average cost per month* is the approved amount divided by the whole calendar
+//!   months with care (1-12, as bijlage 6 b counts months), both without 1038, rounded to
+//!   cents.
 //! * **The characteristics** (one row per client), from the register on the client's last day
 //!   of care in the period: a constant; age bands 65-74, 75-84 and 85 and older (under 65 the
 //!   base); female (register column `sex` = `V`; unknown counts as not female); the care
-//!   duration as the number of months with care (the text derives it from the
-//!   doelgroepenregistratie, which the claims do not hold); death within
+//!   duration "afgeleid van de doelgroepenregistratie": the target-group prestaties say it,
+//!   1033 "korter dan 3 maanden", 1034 and 1035 "langer dan 3 maanden", so the duration is 1
+//!   for a client with a line of 1034 or 1035 in the period and 0 otherwise (1033, and the
+//!   prestaties that name no duration: 1032 short hospital aftercare, 1036, 1037, 1062); death within
 //!   `efficiency.death-window-months` (2) months after the last day of care (register column
 //!   `death_date`); the regional score of the client's 4-digit postcode (`region_scores.csv`).
 //!   A client not in the register, or whose postcode has no score, is left out and counted.
@@ -60,7 +66,7 @@ pub const FEATURES: [&str; 8] = [
     "leeftijd 75-84",
     "leeftijd 85+",
     "vrouw",
-    "zorgduur (maanden met zorg)",
+    "zorgduur langer dan 3 maanden (doelgroep 1034 of 1035)",
     "overleden binnen de termijn na de laatste zorg",
     "regioscore",
 ];
@@ -133,7 +139,8 @@ fn age_on(birth: NaiveDate, on: NaiveDate) -> i32 {
 }
 
 /// A client's row from the register; `None` when the person is not in the register or the
-/// postcode has no regional score.
+/// postcode has no regional score. Only the client's care in the model counts (`model_cents`
+/// over `model_months`); [`estimate`] leaves out a client without any.
 pub fn client(
     rules: &ModelRules,
     register: &Register,
@@ -158,7 +165,7 @@ pub fn client(
                 .is_some_and(|end| d <= end)
     });
     let b = |v: bool| if v { Decimal::ONE } else { Decimal::ZERO };
-    let cost = round2(Decimal::new(c.cents, 2) / Decimal::from(c.months.max(1)));
+    let cost = round2(Decimal::new(c.model_cents, 2) / Decimal::from(c.model_months.max(1)));
     Ok(Some(Client {
         bsn: c.bsn.clone(),
         cost_per_month: cost,
@@ -168,7 +175,7 @@ pub fn client(
             b((75..85).contains(&age)),
             b(age >= 85),
             b(p.sex == Some(Sex::Female)),
-            Decimal::from(c.months),
+            b(c.long_care),
             b(died),
             score,
         ],
@@ -338,9 +345,16 @@ pub fn estimate(
     let mut kept: BTreeMap<&str, Vec<Client>> = BTreeMap::new();
     let mut out = Efficiency::default();
     for agb in regular {
-        let all = clients.get(agb).copied().unwrap_or(&[]);
+        // a client with only care the model leaves out (medical child care) is not in it
+        let all: Vec<&ClientMonths> = clients
+            .get(agb)
+            .copied()
+            .unwrap_or(&[])
+            .iter()
+            .filter(|c| c.model_months > 0)
+            .collect();
         let mut rows = Vec::with_capacity(all.len());
-        for c in all {
+        for c in &all {
             if let Some(r) = client(rules, register, c)? {
                 rows.push(r);
             }

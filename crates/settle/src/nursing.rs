@@ -701,6 +701,29 @@ fn settle_one(
         ),
         cite::BALANCE.cite(),
     );
+    if let Some(deadline) = &rules.deadline
+        && fig.late_lines > 0
+    {
+        b.push(
+            "submitted_late",
+            format!(
+                "Na {} ingediende declaraties over {}: niet afgerekend",
+                day(deadline.date),
+                rules.year.0.format("%Y")
+            ),
+            Amount::Euro(cents(fig.late_claimed_cents)),
+            format!(
+                "{} declaratieregels met een begindatum in {}, samen {} gedeclareerd, zijn na {} ingediend en door de declaratiecontrole afgewezen (redencode {}); zij tellen niet mee in de productie",
+                fig.late_lines,
+                rules.year.0.format("%Y"),
+                euro(cents(fig.late_claimed_cents)),
+                day(deadline.date),
+                deadline.reason_code
+            ),
+            deadline.cite.clone(),
+        )
+        .choice = Some("De tekst zegt niet wat er met een latere declaratie gebeurt; onze lezing: zij wordt niet vergoed en niet afgerekend. De indiendatum is de factuurdatum van het declaratiebestand.".into());
+    }
     let within = production.min(budget);
     b.push(
         "within_budget",
@@ -1008,6 +1031,15 @@ fn post_calculation(b: &mut Builder, total: Decimal, production: Decimal) {
     .choice = Some("De goedgekeurde declaraties zijn in het jaar betaald tegen het toegekende bedrag (de productie); na afloop verrekenen wij het verschil met het afgerekende bedrag. Negatief: terug te betalen door de zorgaanbieder.".into());
 }
 
+/// The prestaties of the efficiency model: bijlage 6's without those the model leaves out.
+fn model_prestaties() -> Vec<&'static str> {
+    cite::EFFICIENCY_PRESTATIES
+        .iter()
+        .copied()
+        .filter(|c| !cite::MODEL_EXCLUDED_PRESTATIES.contains(c))
+        .collect()
+}
+
 /// The line with the model's ratio for a regular provider.
 fn model_line(
     rules: &NursingRules,
@@ -1018,9 +1050,10 @@ fn model_line(
     let share = percent(rules.model.outlier_share.value);
     let min = rules.model.outlier_min.value.normalize();
     let counted = format!(
-        "van de {} cliënten met prestaties {} in de referentieperiode: {} niet in het verzekerdenbestand of zonder regioscore, {} met de laagste en {} met de hoogste gemiddelde kosten per maand buiten beschouwing ({share} aan elke kant, minimaal {min})",
+        "van de {} cliënten met prestaties {} in de referentieperiode (medische kindzorg, {}, valt buiten het model): {} niet in het verzekerdenbestand of zonder regioscore, {} met de laagste en {} met de hoogste gemiddelde kosten per maand buiten beschouwing ({share} aan elke kant, minimaal {min})",
         p.clients,
-        cite::EFFICIENCY_PRESTATIES.join(", "),
+        model_prestaties().join(", "),
+        cite::MODEL_EXCLUDED_PRESTATIES.join(", "),
         p.unknown,
         p.outliers_low,
         p.outliers_high
@@ -1076,7 +1109,7 @@ fn model_line(
         cite::MODEL_CHARACTERISTICS.cite(),
     )
     .choice = Some(format!(
-        "Het document geeft geen formule; onze keuze: kleinste-kwadratenregressie van de gemiddelde kosten per maand (toegekend bedrag / hele maanden met zorg) op een constante, leeftijdsklasse (65-74, 75-84, 85+; jonger is de basis), vrouw, zorgduur (maanden met zorg; de doelgroepenregistratie zit niet in de declaraties), overlijden binnen {} maanden na de laatste zorgdag en de regioscore van de postcode, over de cliënten van alle reguliere zorgaanbieders; verwacht = coëfficiënten × kenmerken, afgerond op centen; verhouding = som werkelijk / som verwacht, afgerond op 4 decimalen.{coefficients}",
+        "Het document geeft geen formule; onze keuze: kleinste-kwadratenregressie van de gemiddelde kosten per maand (toegekend bedrag / hele maanden met zorg, zonder medische kindzorg: ‘Deze zorg is uitgesloten van het doelmatigheidsmodel’) op een constante, leeftijdsklasse (65-74, 75-84, 85+; jonger is de basis), vrouw, zorgduur afgeleid van de doelgroepenregistratie (1 bij een declaratie van doelgroep 1034 of 1035, ‘langer dan 3 maanden’; 0 bij 1033, ‘korter dan 3 maanden’, en bij prestaties zonder duur), overlijden binnen {} maanden na de laatste zorgdag en de regioscore van de postcode, over de cliënten van alle reguliere zorgaanbieders; verwacht = coëfficiënten × kenmerken, afgerond op centen; verhouding = som werkelijk / som verwacht, afgerond op 4 decimalen.{coefficients}",
         rules.model.death_months.value.normalize()
     ));
 }

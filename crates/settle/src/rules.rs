@@ -76,12 +76,24 @@ pub struct NursingRules {
     /// `control.max-term-years`: the material control of claim year t starts at the latest in
     /// December of t + this (chapter 7).
     pub control_max_years: Param,
+    /// The claims deadline (claim rule of kind `submission-deadline`): lines the checker
+    /// rejected with its reason code are not settled and are counted on the statement.
+    pub deadline: Option<SubmissionDeadline>,
     /// The efficiency model (chapter 4 and bijlage 6).
     pub model: ModelRules,
     /// The client-per-postcode ratio (bijlage 3).
     pub ratio: RatioRules,
     overproduction: Table,
     category: Table,
+}
+
+/// The claims deadline of the contract year, from the policy's claim rule.
+#[derive(Debug, Clone)]
+pub struct SubmissionDeadline {
+    pub date: NaiveDate,
+    /// The reason code the claims checker gives a line submitted later.
+    pub reason_code: String,
+    pub cite: Cite,
 }
 
 /// What the efficiency model reads from the policy.
@@ -164,6 +176,34 @@ pub(crate) fn param(policy: &Policy, id: &str, on: NaiveDate) -> Result<Param, S
         example: p.example,
         cite: Cite::from(&p.source),
     })
+}
+
+/// The policy's claim rule of kind `submission-deadline`, if it has one.
+fn submission_deadline(policy: &Policy) -> Result<Option<SubmissionDeadline>, SettleError> {
+    let Some(r) = policy
+        .file
+        .claim_rules
+        .iter()
+        .find(|r| r.kind == "submission-deadline")
+    else {
+        return Ok(None);
+    };
+    let date = r
+        .params
+        .get("deadline")
+        .and_then(|v| v.as_str())
+        .and_then(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").ok())
+        .ok_or_else(|| {
+            problem(
+                policy,
+                format!("declaratieregel `{}`: params.deadline is geen datum", r.id),
+            )
+        })?;
+    Ok(Some(SubmissionDeadline {
+        date,
+        reason_code: r.reason_code.clone(),
+        cite: Cite::from(&r.source),
+    }))
 }
 
 pub(crate) fn table(policy: &Policy, id: &str) -> Result<Table, SettleError> {
@@ -252,6 +292,7 @@ impl NursingRules {
             ],
             max_hours: param(policy, "efficiency.max-hours-per-client-month", on)?,
             control_max_years: param(policy, "control.max-term-years", on)?,
+            deadline: submission_deadline(policy)?,
             model: ModelRules {
                 outlier_share: param(policy, "efficiency.outlier-share", on)?,
                 outlier_min: param(policy, "efficiency.outlier-min-clients", on)?,

@@ -15,7 +15,7 @@
 use crate::SettleError;
 use crate::rules::NursingRules;
 use chrono::NaiveDate;
-use datafusion::arrow::array::{Array, Date32Array, Int64Array, StringArray};
+use datafusion::arrow::array::{Array, Date32Array, Int64Array, ListArray, StringArray};
 use datafusion::arrow::compute::cast;
 use datafusion::arrow::datatypes::DataType;
 use datafusion::arrow::record_batch::RecordBatch;
@@ -30,6 +30,11 @@ pub struct ProviderFigures {
     pub reference_lines: i64,
     pub year_cents: i64,
     pub year_lines: i64,
+    /// Lines of the contract year the claims checker rejected because they were submitted
+    /// after the claims deadline ([`crate::rules::SubmissionDeadline`]), and their claimed
+    /// amount in cents: not settled.
+    pub late_lines: i64,
+    pub late_claimed_cents: i64,
 }
 
 /// Which period a client's care is in.
@@ -48,6 +53,14 @@ pub struct ClientMonths {
     pub months: i64,
     /// The last day with approved care in the period.
     pub last_date: NaiveDate,
+    /// The part of that care the efficiency model counts (chapter 4: medical child care,
+    /// [`crate::cite::MODEL_EXCLUDED_PRESTATIES`], is left out of the model): amount in cents
+    /// and whole calendar months with care. 0 months: the client is not in the model.
+    pub model_cents: i64,
+    pub model_months: i64,
+    /// Care longer than 3 months by the target-group registration: a line of 1034 or 1035
+    /// ([`crate::cite::LONG_CARE_PRESTATIES`]) in the period.
+    pub long_care: bool,
 }
 
 /// A client of a provider with approved district nursing care in the period of the
@@ -417,24 +430,70 @@ async fn scan_async(
                     reference_lines: cols[1].value(i),
                     year_cents: cols[2].value(i),
                     year_lines: cols[3].value(i),
+                    ..Default::default()
                 },
             );
         }
     }
 
-    // per client: amount and whole months with care (bijlage 6 b), bijlage 6 prestaties only
+    // lines of the contract year rejected for the claims deadline: not settled, counted
+    if let Some(deadline) = &rules.deadline {
+        let q = format!(
+            "SELECT provider_agb, claimed_cents, reason_codes
+             FROM results
+             WHERE decision = 'rejected' AND prestatie IN ({codes}) {only}
+               AND start_date BETWEEN {ys} AND {ye}",
+            codes = in_list(&all)
+        );
+        for b in ctx.sql(&q).await?.collect().await? {
+            let agb = strings(&b, 0)?;
+            let claimed = ints(&b, 1)?;
+            let reasons = b
+                .column(2)
+                .as_any()
+                .downcast_ref::<ListArray>()
+                .ok_or_else(|| SettleError::Query("kolom reason_codes is geen lijst".into()))?;
+            for i in 0..b.num_rows() {
+                let codes = cast(&reasons.value(i), &DataType::Utf8)
+                    .map_err(|e| SettleError::Query(e.to_string()))?;
+                let codes = codes
+                    .as_any()
+                    .downcast_ref::<StringArray>()
+                    .ok_or_else(|| SettleError::Query("reason_codes is geen tekst".into()))?;
+                if codes.iter().flatten().any(|c| c == deadline.reason_code) {
+                    let e = figures
+                        .providers
+                        .entry(agb.value(i).to_string())
+                        .or_default();
+                    e.late_lines += 1;
+                    e.late_claimed_cents += claimed.value(i);
+                }
+            }
+        }
+    }
+
+    // per client: amount and whole months with care (bijlage 6 b), bijlage 6 prestaties only;
+    // the same without the prestaties the efficiency model leaves out, and whether the client
+    // is in a target group of care longer than 3 months
     let q = format!(
         "SELECT provider_agb, period, bsn, SUM(granted_cents) AS cents,
-                COUNT(DISTINCT date_part('year', start_date) * 12 + date_part('month', start_date)) AS months,
-                MAX(start_date) AS last_date
-         FROM (SELECT provider_agb, bsn, granted_cents, start_date,
+                COUNT(DISTINCT month) AS months,
+                MAX(start_date) AS last_date,
+                SUM(CASE WHEN in_model THEN granted_cents ELSE 0 END) AS model_cents,
+                COUNT(DISTINCT CASE WHEN in_model THEN month END) AS model_months,
+                MAX(CASE WHEN prestatie IN ({long}) THEN 1 ELSE 0 END) AS long_care
+         FROM (SELECT provider_agb, bsn, granted_cents, start_date, prestatie,
+                      date_part('year', start_date) * 12 + date_part('month', start_date) AS month,
+                      prestatie NOT IN ({excluded}) AS in_model,
                       CASE WHEN start_date BETWEEN {rs} AND {re} THEN 0
                            WHEN start_date BETWEEN {ys} AND {ye} THEN 1 END AS period
                FROM results
                WHERE {approved} AND prestatie IN ({codes}) {only})
          WHERE period IS NOT NULL
          GROUP BY provider_agb, period, bsn",
-        codes = in_list(crate::cite::EFFICIENCY_PRESTATIES)
+        codes = in_list(crate::cite::EFFICIENCY_PRESTATIES),
+        excluded = in_list(crate::cite::MODEL_EXCLUDED_PRESTATIES),
+        long = in_list(crate::cite::LONG_CARE_PRESTATIES),
     );
     for b in ctx.sql(&q).await?.collect().await? {
         let agb = strings(&b, 0)?;
@@ -443,6 +502,9 @@ async fn scan_async(
         let cents = ints(&b, 3)?;
         let months = ints(&b, 4)?;
         let last = dates(&b, 5)?;
+        let model_cents = ints(&b, 6)?;
+        let model_months = ints(&b, 7)?;
+        let long_care = ints(&b, 8)?;
         for i in 0..b.num_rows() {
             let p = if period.value(i) == 0 {
                 Period::Reference
@@ -458,6 +520,9 @@ async fn scan_async(
                     cents: cents.value(i),
                     months: months.value(i),
                     last_date: day(last.value(i))?,
+                    model_cents: model_cents.value(i),
+                    model_months: model_months.value(i),
+                    long_care: long_care.value(i) == 1,
                 });
         }
     }

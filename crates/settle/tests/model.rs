@@ -110,13 +110,16 @@ fn death_within_two_months_after_the_last_care() {
         cents: 30_000,
         months: 3,
         last_date: day(2019, 10, 31),
+        model_cents: 30_000,
+        model_months: 3,
+        long_care: true,
     };
     for (death, counts) in [(day(2019, 12, 31), true), (day(2020, 1, 1), false)] {
         p.death_date = Some(death);
         let reg = Register::new(vec![p.clone()], scores.clone());
         let row = model::client(&r.model, &reg, &c).unwrap().unwrap();
         assert_eq!(row.cost_per_month, d("100.00"));
-        // constant, 65-74, 75-84, 85+, female, months, died, score
+        // constant, 65-74, 75-84, 85+, female, longer than 3 months, died, score
         let died = if counts { Decimal::ONE } else { Decimal::ZERO };
         assert_eq!(
             row.x,
@@ -126,7 +129,7 @@ fn death_within_two_months_after_the_last_care() {
                 Decimal::ZERO,
                 Decimal::ONE,
                 Decimal::ONE,
-                d("3"),
+                Decimal::ONE,
                 died,
                 d("1.07")
             ]
@@ -139,49 +142,59 @@ fn death_within_two_months_after_the_last_care() {
     assert!(model::client(&r.model, &reg, &c).unwrap().is_none());
 }
 
-/// Two regular providers of five clients each, all under 65, male, alive, in postcode 2000
-/// (score 1.00): only the constant and the care duration differ, the other characteristics are
-/// left out of the fit. One client at each end is left out per provider (5 × 2.5 % rounded down
-/// is 0, at least 1).
+/// "Dit doen we door rekening te houden met de cliëntkenmerken leeftijd, geslacht, zorgduur
+/// afgeleid van de doelgroepenregistratie, ..." and "Voor medische kindzorgaanbieders gelden
+/// afwijkende afspraken. Deze zorg is uitgesloten van het doelmatigheidsmodel."
 ///
-/// Kept, (months, cost per month): A (1, 100), (2, 200), (3, 300); B (1, 150), (2, 250),
-/// (3, 350). Fit over the six: x̄ = 2, ȳ = 1,350 / 6 = 225, Sxy = (-1)(100 - 225) + (1)(300 -
-/// 225) + (-1)(150 - 225) + (1)(350 - 225) = 400, Sxx = 4: slope 100, constant 225 - 200 = 25.
-/// Expected: 125, 225, 325, sum 675 for each provider. A: 600 / 675 = 0.8889 < 0.95: group 5
-/// (the most efficient); B: 750 / 675 = 1.1111 >= 1.10: group 1 (the least). Ranked: B 1, A 2.
+/// Two regular providers of five clients each, all under 65, male, alive, in postcode 2000
+/// (score 1.00): only the constant and the care duration differ (1 = a line of target group
+/// 1034 or 1035, "langer dan 3 maanden"; the number of months with care is no characteristic,
+/// so it varies freely below). One client at each end is left out per provider (5 × 2.5 %
+/// rounded down is 0, at least 1). Provider A also has a client with only medical child care
+/// (1038): not in the model, not among its clients.
+///
+/// Kept, (longer than 3 months, cost per month): A (0, 100), (0, 200), (1, 300); B (0, 150),
+/// (1, 350), (1, 400). With a constant and one indicator, least squares gives the mean of each
+/// group: not longer 100, 200, 150 → 150 (the constant); longer 300, 350, 400 → 350, so the
+/// duration's coefficient is 350 - 150 = 200. Expected A: 150 + 150 + 350 = 650, actual 600:
+/// 600 / 650 = 0.923076… → 0.9231 < 0.95: group 5 (the most efficient); means 200.00 against
+/// 216.67. Expected B: 150 + 350 + 350 = 850, actual 900: 900 / 850 = 1.058823… → 1.0588,
+/// at least 1.05 and below 1.10: group 2. Ranked: B 1, A 2.
 #[test]
-fn two_providers_fitted_compared_and_grouped_by_hand() {
+fn two_providers_fitted_on_the_target_group_duration_compared_and_grouped_by_hand() {
     let r = rules();
     let mut people = Vec::new();
     let mut clients: BTreeMap<String, Vec<ClientMonths>> = BTreeMap::new();
+    // (longer than 3 months, months with care, cost per month in euro)
     let data = [
         (
             "00000011",
             [
-                (1, 1_000),
-                (1, 10_000),
-                (2, 40_000),
-                (3, 90_000),
-                (1, 100_000),
+                (false, 1, 10),
+                (false, 3, 100),
+                (false, 2, 200),
+                (true, 1, 300),
+                (true, 4, 1_000),
             ],
         ),
         (
             "00000012",
             [
-                (1, 500),
-                (1, 15_000),
-                (2, 50_000),
-                (3, 105_000),
-                (1, 200_000),
+                (false, 1, 5),
+                (false, 2, 150),
+                (true, 1, 350),
+                (true, 6, 400),
+                (false, 1, 2_000),
             ],
         ),
     ];
     let mut n = 0;
     for (agb, rows) in data {
-        for (months, cents) in rows {
+        for (long_care, months, euro) in rows {
             n += 1;
             let b = bsn(n);
             people.push(person(&b, day(1980, 1, 1), "2000AB"));
+            let cents = euro * 100 * months;
             clients
                 .entry(agb.to_string())
                 .or_default()
@@ -190,9 +203,25 @@ fn two_providers_fitted_compared_and_grouped_by_hand() {
                     cents,
                     months,
                     last_date: day(2019, 12, 1),
+                    model_cents: cents,
+                    model_months: months,
+                    long_care,
                 });
         }
     }
+    // a client of A with only medical child care (1038): EUR 9,000 in one month, outside the model
+    n += 1;
+    let child = bsn(n);
+    people.push(person(&child, day(2015, 1, 1), "2000AB"));
+    clients.get_mut("00000011").unwrap().push(ClientMonths {
+        bsn: child,
+        cents: 900_000,
+        months: 1,
+        last_date: day(2019, 12, 1),
+        model_cents: 0,
+        model_months: 0,
+        long_care: false,
+    });
     let reg = Register::new(people, BTreeMap::from([(2000u16, d("1.00"))]));
     let slices: BTreeMap<String, &[ClientMonths]> = clients
         .iter()
@@ -202,31 +231,37 @@ fn two_providers_fitted_compared_and_grouped_by_hand() {
     let e = estimate(&r.model, &reg, &slices, &regular).unwrap();
     let fit = e.fit.as_ref().unwrap();
     assert_eq!(fit.clients, 6);
+    assert_eq!(
+        fit.coefficients[5].0,
+        "zorgduur langer dan 3 maanden (doelgroep 1034 of 1035)"
+    );
     let coef: Vec<Option<Decimal>> = fit.coefficients.iter().map(|c| c.1).collect();
     assert_eq!(
         coef,
         vec![
-            Some(d("25")),
+            Some(d("150")),
             None,
             None,
             None,
             None,
-            Some(d("100")),
+            Some(d("200")),
             None,
             None
         ]
     );
     let a = &e.providers["00000011"];
+    // five clients in the model: the child-care-only client is not one of them
+    assert_eq!(a.clients, 5);
     assert_eq!((a.outliers_low, a.outliers_high, a.included), (1, 1, 3));
-    assert_eq!((a.actual, a.expected), (d("200.00"), d("225.00")));
+    assert_eq!((a.actual, a.expected), (d("200.00"), d("216.67")));
     assert_eq!(
         (a.ratio, a.group, a.rank),
-        (Some(d("0.8889")), Some(5), Some(2))
+        (Some(d("0.9231")), Some(5), Some(2))
     );
     let b = &e.providers["00000012"];
     assert_eq!(
         (b.ratio, b.group, b.rank),
-        (Some(d("1.1111")), Some(1), Some(1))
+        (Some(d("1.0588")), Some(2), Some(1))
     );
 }
 

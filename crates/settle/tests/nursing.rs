@@ -579,3 +579,112 @@ fn the_zorg_in_de_wijk_municipalities_are_known_by_their_postcodes() {
         assert_eq!(at(outside), None, "{outside}");
     }
 }
+
+/// The efficiency model's prestaties, read from the claims: "Voor medische kindzorgaanbieders
+/// gelden afwijkende afspraken. Deze zorg is uitgesloten van het doelmatigheidsmodel." and the
+/// care duration "afgeleid van de doelgroepenregistratie" (1033 "korter dan 3 maanden", 1034
+/// and 1035 "langer dan 3 maanden"). Provider 00000009, reference period (1 March 2019 - 29
+/// February 2020):
+/// * 900000001: 1033 in April 2019 (EUR 100.00) and 1038 in May 2019 (EUR 5,000.00): bijlage 6
+///   counts both (EUR 5,100.00 in 2 months); the model only the 1033 (EUR 100.00 in 1 month),
+///   not longer than 3 months;
+/// * 900000002: only 1038 (EUR 800.00 in June 2019): in bijlage 6, not in the model;
+/// * 900000003: 1033 in April and 1035 in August 2019 (EUR 200.00 each): longer than 3 months;
+/// * 900000004: 1034 in January 2020 (EUR 300.00): longer than 3 months.
+#[test]
+fn the_model_leaves_out_medical_child_care_and_takes_the_duration_from_the_target_groups() {
+    use zorginkoop_settle::scan::{Period, scan};
+    let p = "00000009";
+    let rows = vec![
+        l(p, "900000001", "1033", (2019, 4, 1), 10_000),
+        l(p, "900000001", "1038", (2019, 5, 1), 500_000),
+        l(p, "900000002", "1038", (2019, 6, 1), 80_000),
+        l(p, "900000003", "1033", (2019, 4, 1), 20_000),
+        l(p, "900000003", "1035", (2019, 8, 1), 20_000),
+        l(p, "900000004", "1034", (2020, 1, 15), 30_000),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.parquet");
+    write(&path, &rows);
+    let figures = scan(&rules(), &[path], None).unwrap();
+    let clients = &figures.clients[&(p.to_string(), Period::Reference)];
+    let got: Vec<(&str, i64, i64, i64, i64, bool)> = clients
+        .iter()
+        .map(|c| {
+            (
+                c.bsn.as_str(),
+                c.cents,
+                c.months,
+                c.model_cents,
+                c.model_months,
+                c.long_care,
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("900000001", 510_000, 2, 10_000, 1, false),
+            ("900000002", 80_000, 1, 0, 0, false),
+            ("900000003", 40_000, 2, 40_000, 2, true),
+            ("900000004", 30_000, 1, 30_000, 1, true),
+        ]
+    );
+}
+
+/// Bijlage 6: "Wij vragen u ervoor te zorgen dat alle declaraties wijkverpleging over 2021
+/// uiterlijk 31 maart 2022 bij Zilveren Kruis zijn ingediend." The claims checker rejects a line
+/// submitted later (reason ZK-WV-SUBMITTED-LATE); settlement leaves it out and says so. The
+/// small provider 00000001 of the worked example also claimed EUR 1,500.00 (10 December 2021)
+/// and EUR 500.00 (20 December 2021) too late: its production stays EUR 90,000.00 and its total
+/// EUR 72,100.00; the statement shows 2 lines, EUR 2,000.00, not settled. Its rejected line of
+/// July 2019 (same reason in this file) is not of 2021 and is not counted.
+#[test]
+fn lines_submitted_after_31_march_2022_are_not_settled_and_the_statement_says_so() {
+    let mut rows = lines();
+    for (date, cents) in [((2021, 12, 10), 150_000), ((2021, 12, 20), 50_000)] {
+        rows.push(L {
+            claimed: cents,
+            granted: 0,
+            decision: "rejected",
+            ..l("00000001", "200000001", "1034", date, 0)
+        });
+    }
+    let rows: Vec<results_file::Row> = rows
+        .iter()
+        .map(|r| results_file::Row {
+            agb: r.agb,
+            bsn: r.bsn,
+            prestatie: r.prestatie,
+            date: NaiveDate::from_ymd_opt(r.date.0, r.date.1, r.date.2).unwrap(),
+            claimed: r.claimed,
+            granted: r.granted,
+            decision: r.decision,
+        })
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("results.parquet");
+    results_file::write(
+        &path,
+        &rows,
+        ("0613", "ZK-WV-SUBMITTED-LATE"),
+        "district-nursing-2021@2.0 sha256:00",
+    );
+    let all = settle_nursing(&rules(), &[path], &terms(), None).unwrap();
+    let small = by_agb(&all, "00000001");
+    assert_eq!(small.euro("production"), Some(eur("90000.00")));
+    assert_eq!(small.total, Some(eur("72100.00")));
+    let late = small
+        .line("submitted_late")
+        .expect("a line for the late claims");
+    assert_eq!(late.amount, zorginkoop_settle::Amount::Euro(eur("2000.00")));
+    assert!(late.label.contains("Na 31-3-2022"), "{}", late.label);
+    assert!(
+        late.calculation.contains("2 declaratieregels"),
+        "{}",
+        late.calculation
+    );
+    assert!(late.source.quote.contains("uiterlijk 31 maart 2022"));
+    // the others claimed in time: no such line
+    assert!(by_agb(&all, "00000002").line("submitted_late").is_none());
+}

@@ -205,7 +205,11 @@ pub(crate) fn load_and_eval(checker: &Checker, idx: u32, path: &Path) -> FileWor
                                 code: Some(l.code),
                                 date: Some(l.start),
                                 claimed: l.amount,
-                                outcome: checker.eval(f.header.provider, l),
+                                outcome: checker.eval_submitted(
+                                    f.header.provider,
+                                    l,
+                                    Some(f.header.invoice_date),
+                                ),
                             },
                             Some(StateKey::of(f.header.provider, l)),
                         ),

@@ -6,74 +6,152 @@ use serde::{Deserialize, Serialize};
 
 /// The calculators of this domain.
 pub fn calculators() -> Vec<Calculator> {
-    vec![Calculator {
-        name: "lab-overproduction-eligible",
-        title: "Overproductie bij een voorkeursovereenkomst",
-        summary: "Voorkeursovereenkomst: wordt overproductie betaald? Alleen als orders per patiënt en analyses per order elk niet meer dan 2,5 % zijn toegenomen ten opzichte van 2018",
-        policy: "diagnostics-2020",
-        inputs: const {
-            &[
-                field("patients_2018", "integer", "patiënten in 2018"),
-                field("orders_2018", "integer", "orders in 2018"),
-                field("analyses_2018", "integer", "analyses in 2018"),
-                field(
-                    "patients_current",
-                    "integer",
-                    "patiënten in de beoordeelde periode (2020-2021)",
-                ),
-                field(
-                    "orders_current",
-                    "integer",
-                    "orders in de beoordeelde periode",
-                ),
-                field(
-                    "analyses_current",
-                    "integer",
-                    "analyses in de beoordeelde periode",
-                ),
-            ]
+    vec![
+        Calculator {
+            name: "lab-overproduction-eligible",
+            title: "Overproductie bij een voorkeursovereenkomst",
+            summary: "Voorkeursovereenkomst: wordt overproductie betaald? Alleen als orders per patiënt en analyses per order elk niet meer dan 2,5 % zijn toegenomen ten opzichte van 2018",
+            policy: "diagnostics-2020",
+            inputs: const {
+                &[
+                    field("patients_2018", "integer", "patiënten in 2018"),
+                    field("orders_2018", "integer", "orders in 2018"),
+                    field("analyses_2018", "integer", "analyses in 2018"),
+                    field(
+                        "patients_current",
+                        "integer",
+                        "patiënten in de beoordeelde periode (2020-2021)",
+                    ),
+                    field(
+                        "orders_current",
+                        "integer",
+                        "orders in de beoordeelde periode",
+                    ),
+                    field(
+                        "analyses_current",
+                        "integer",
+                        "analyses in de beoordeelde periode",
+                    ),
+                ]
+            },
+            outputs: const {
+                &[
+                    field(
+                        "orders_per_patient_2018",
+                        "decimal",
+                        "gemiddeld aantal orders per patiënt 2018 (4 decimalen, ter informatie)",
+                    ),
+                    field(
+                        "orders_per_patient_current",
+                        "decimal",
+                        "idem, beoordeelde periode",
+                    ),
+                    field(
+                        "analyses_per_order_2018",
+                        "decimal",
+                        "gemiddeld aantal analyses per order 2018 (4 decimalen)",
+                    ),
+                    field(
+                        "analyses_per_order_current",
+                        "decimal",
+                        "idem, beoordeelde periode",
+                    ),
+                    field(
+                        "orders_per_patient_growth",
+                        "decimal",
+                        "toename als ratio (4 decimalen; 0.025 = 2,5 %)",
+                    ),
+                    field(
+                        "analyses_per_order_growth",
+                        "decimal",
+                        "toename als ratio (4 decimalen)",
+                    ),
+                    field(
+                        "eligible",
+                        "bool",
+                        "true als beide toenames ten hoogste 2,5 % zijn (exact vergeleken)",
+                    ),
+                ]
+            },
+            run: |ctx, v| super::json(ctx, v, lab_overproduction_eligible),
         },
-        outputs: const {
-            &[
-                field(
-                    "orders_per_patient_2018",
-                    "decimal",
-                    "gemiddeld aantal orders per patiënt 2018 (4 decimalen, ter informatie)",
-                ),
-                field(
-                    "orders_per_patient_current",
-                    "decimal",
-                    "idem, beoordeelde periode",
-                ),
-                field(
-                    "analyses_per_order_2018",
-                    "decimal",
-                    "gemiddeld aantal analyses per order 2018 (4 decimalen)",
-                ),
-                field(
-                    "analyses_per_order_current",
-                    "decimal",
-                    "idem, beoordeelde periode",
-                ),
-                field(
-                    "orders_per_patient_growth",
-                    "decimal",
-                    "toename als ratio (4 decimalen; 0.025 = 2,5 %)",
-                ),
-                field(
-                    "analyses_per_order_growth",
-                    "decimal",
-                    "toename als ratio (4 decimalen)",
-                ),
-                field(
-                    "eligible",
-                    "bool",
-                    "true als beide toenames ten hoogste 2,5 % zijn (exact vergeleken)",
-                ),
-            ]
+        Calculator {
+            name: "lab-reference-price",
+            title: "Referentieprijs met het NZa-maximum",
+            summary: "De referentieprijs van een bepaling, bijgesteld tot het NZa-maxtarief als zij daarboven komt te liggen",
+            policy: "diagnostics-2020",
+            inputs: const {
+                &[
+                    field("reference_price", "decimal", "referentieprijs 2020 in euro"),
+                    field(
+                        "nza_max_tariff",
+                        "decimal",
+                        "NZa-maxtarief van dezelfde bepaling in euro",
+                    ),
+                ]
+            },
+            outputs: const {
+                &[
+                    field(
+                        "price",
+                        "decimal",
+                        "de af te spreken maximumprijs: de referentieprijs, ten hoogste het NZa-maxtarief",
+                    ),
+                    field(
+                        "adjusted",
+                        "bool",
+                        "true als de referentieprijs boven het NZa-maxtarief lag en is bijgesteld",
+                    ),
+                ]
+            },
+            run: |ctx, v| super::json(ctx, v, lab_reference_price),
         },
-        run: |ctx, v| super::json(ctx, v, lab_overproduction_eligible),
-    }]
+    ]
+}
+
+/// Input of [`lab_reference_price`].
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabReferencePriceInput {
+    pub reference_price: Decimal,
+    pub nza_max_tariff: Decimal,
+}
+
+/// Output of [`lab_reference_price`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LabReferencePriceOutput {
+    pub price: Decimal,
+    pub adjusted: bool,
+}
+
+/// "De referentieprijzen worden bijgesteld als ze door aanpassingen van de NZa boven de
+/// NZa-maxtarieven komen te liggen" (003, 4.1, footnote 3): the price agreed is the reference
+/// price, at most the NZa maximum tariff. A reference price equal to the maximum stays as it is
+/// ("boven": strictly above). Both are euro amounts, not negative; no rounding (both are already
+/// prices).
+pub fn lab_reference_price(
+    _ctx: &CalcContext,
+    input: LabReferencePriceInput,
+) -> Result<LabReferencePriceOutput, CalcError> {
+    for (name, v) in [
+        ("reference_price", input.reference_price),
+        ("nza_max_tariff", input.nza_max_tariff),
+    ] {
+        if v.is_sign_negative() && !v.is_zero() {
+            return Err(CalcError::InvalidInput(format!(
+                "{name} mag niet negatief zijn"
+            )));
+        }
+    }
+    let adjusted = input.reference_price > input.nza_max_tariff;
+    Ok(LabReferencePriceOutput {
+        price: if adjusted {
+            input.nza_max_tariff
+        } else {
+            input.reference_price
+        },
+        adjusted,
+    })
 }
 
 /// Input of [`lab_overproduction_eligible`].
@@ -219,6 +297,50 @@ mod tests {
         let out = run(&p, input(10_000, 20_000, 100_000, 10_000, 19_000, 98_800)).unwrap();
         assert_eq!(out.analyses_per_order_growth, dec!(0.04));
         assert!(!out.eligible);
+    }
+
+    #[test]
+    fn a_reference_price_above_the_nza_maximum_is_brought_down_to_it() {
+        // "De referentieprijzen worden bijgesteld als ze door aanpassingen van de NZa boven de
+        // NZa-maxtarieven komen te liggen": EUR 3.10 against a maximum of EUR 3.09 becomes 3.09;
+        // exactly the maximum (3.09) is not above it and stays; below it (2.50) stays.
+        let p = policy();
+        let c = CalcContext::new(&p, NaiveDate::from_ymd_opt(2020, 1, 1).unwrap());
+        let price = |r: Decimal, m: Decimal| {
+            lab_reference_price(
+                &c,
+                LabReferencePriceInput {
+                    reference_price: r,
+                    nza_max_tariff: m,
+                },
+            )
+            .unwrap()
+        };
+        assert_eq!(
+            price(dec!(3.10), dec!(3.09)),
+            LabReferencePriceOutput {
+                price: dec!(3.09),
+                adjusted: true
+            }
+        );
+        assert_eq!(
+            price(dec!(3.09), dec!(3.09)),
+            LabReferencePriceOutput {
+                price: dec!(3.09),
+                adjusted: false
+            }
+        );
+        assert_eq!(price(dec!(2.50), dec!(3.09)).price, dec!(2.50));
+        assert!(
+            lab_reference_price(
+                &c,
+                LabReferencePriceInput {
+                    reference_price: dec!(-1),
+                    nza_max_tariff: dec!(3)
+                }
+            )
+            .is_err()
+        );
     }
 
     #[test]

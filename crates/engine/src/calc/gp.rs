@@ -39,7 +39,7 @@ const POH_GGZ_OUTPUTS: &[Field] = &[
     field(
         "individual_review",
         "bool",
-        "true als de aanvraag boven de norm ligt",
+        "true als de aanvraag meer dan 12 uur per week is (individuele beoordeling)",
     ),
 ];
 
@@ -193,6 +193,18 @@ const POH_S_OUTPUTS: &[Field] = &[
     ),
 ];
 
+const FGV_COUNTS: [Field; 2] = [
+    field(
+        "conform",
+        "integer",
+        "eerste voorschriften die aan de indicator voldoen",
+    ),
+    field(
+        "total",
+        "integer",
+        "alle eerste voorschriften van de indicator",
+    ),
+];
 const FGV_INPUTS: &[Field] = &[
     field(
         "conform_first_prescriptions",
@@ -219,7 +231,19 @@ const FGV_INPUTS: &[Field] = &[
         "list",
         "optioneel: FGV1-uitkomsten (procenten) van de praktijken met hetzelfde formularium; hun kwartielen geven alleen een indicatie, geen score",
     )
-    .with_items(&[field("", "decimal", "FGV1-uitkomst (%)")]),
+    .with_items(&[field("", "decimal", "uitkomst (%) van een praktijk")]),
+    field(
+        "fgv2",
+        "object",
+        "optioneel, vanaf meetjaar 2021: FGV2-diagnose {conform, total}: eerste voorschriften die passen bij de diagnose, van het totaal",
+    )
+    .with_items(&FGV_COUNTS),
+    field(
+        "fgv3",
+        "object",
+        "optioneel, vanaf meetjaar 2021 en alleen met een longformularium: FGV3-long {conform, total}: eerste voorschriften van longmedicatie met een toedieningsvorm uit het formularium, van het totaal",
+    )
+    .with_items(&FGV_COUNTS),
     field(
         "measurement_year",
         "integer",
@@ -231,6 +255,21 @@ const FGV_OUTPUTS: &[Field] = &[
         "fgv1_percentage",
         "decimal",
         "FGV1 in procenten (2 decimalen)",
+    ),
+    field(
+        "fgv2_percentage",
+        "decimal",
+        "FGV2-diagnose in procenten (2 decimalen); null zonder fgv2",
+    ),
+    field(
+        "fgv3_percentage",
+        "decimal",
+        "FGV3-long in procenten (2 decimalen); null zonder fgv3",
+    ),
+    field(
+        "scored_percentage",
+        "decimal",
+        "het getal waarop de score wordt bepaald: het gemiddelde van de gemeten indicatoren (2 decimalen); alleen FGV1: gelijk aan FGV1",
     ),
     field(
         "score",
@@ -343,11 +382,11 @@ pub struct PohGgzOutput {
 /// de uren gaan wij uit van 10 uur patiëntcontact, 1 uur externe consultatie en 1 uur voor
 /// eHealth toepassingen." (001, POH-GGZ, 4. Hoe dient u uw aanvraag in?)
 ///
-/// Choice: the 12 hours scale pro rata with the practice size (a practice of 4,700 patients has
-/// a norm of 24 hours); a request above the practice's norm is individually assessed ("Aanvragen
-/// voor meer dan 12 uur POH-GGZ per week beoordelen wij individueel"). Each output is rounded once
-/// to two decimals, half away from zero, from the exact pro-rata figure; the review flag compares
-/// the request with the rounded norm.
+/// The hours are those the tariff per registered patient pays for: pro rata with the practice
+/// size (a practice of 4,700 patients: 24 hours), each output rounded once to two decimals, half
+/// away from zero, from the exact pro-rata figure. The review flag is the text's threshold as
+/// written, not pro rata: "Aanvragen voor meer dan 12 uur POH-GGZ per week beoordelen wij
+/// individueel" (a request above `poh-ggz.hours-per-norm-practice`, whatever the practice size).
 pub fn poh_ggz_hours(ctx: &CalcContext, input: PohGgzInput) -> Result<PohGgzOutput, CalcError> {
     let norm_patients = ctx.param("norm-practice.patients")?;
     if norm_patients <= Decimal::ZERO {
@@ -365,13 +404,16 @@ pub fn poh_ggz_hours(ctx: &CalcContext, input: PohGgzInput) -> Result<PohGgzOutp
     }
     let share = Decimal::from(input.registered_patients) / norm_patients;
     let per = |id: &str| -> Result<Decimal, CalcError> { Ok(two_dp(ctx.param(id)? * share)) };
+    let threshold = ctx.param("poh-ggz.hours-per-norm-practice")?;
     let max = per("poh-ggz.hours-per-norm-practice")?;
     Ok(PohGgzOutput {
         max_hours_per_week: max,
         patient_contact_hours: per("poh-ggz.patient-contact-hours")?,
         external_consultation_hours: per("poh-ggz.external-consultation-hours")?,
         ehealth_hours: per("poh-ggz.ehealth-hours")?,
-        individual_review: input.requested_hours_per_week.is_some_and(|r| r > max),
+        individual_review: input
+            .requested_hours_per_week
+            .is_some_and(|r| r > threshold),
     })
 }
 
@@ -792,6 +834,20 @@ pub struct FgvInput {
     pub group_results: Option<Vec<Decimal>>,
     #[serde(default)]
     pub measurement_year: Option<i32>,
+    /// FGV2-diagnose (from measurement year 2021).
+    #[serde(default)]
+    pub fgv2: Option<FgvCounts>,
+    /// FGV3-long (from 2021, only with a lung formulary).
+    #[serde(default)]
+    pub fgv3: Option<FgvCounts>,
+}
+
+/// The first prescriptions of an indicator: those that meet it, of all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FgvCounts {
+    pub conform: u64,
+    pub total: u64,
 }
 
 /// A period of days (inclusive).
@@ -813,6 +869,10 @@ pub struct MeasurementPeriod {
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct FgvOutput {
     pub fgv1_percentage: Decimal,
+    pub fgv2_percentage: Option<Decimal>,
+    pub fgv3_percentage: Option<Decimal>,
+    /// What is scored: the mean of the indicators measured (FGV1 alone: FGV1).
+    pub scored_percentage: Decimal,
     /// The score A-D; only with thresholds the insurer has published.
     pub score: Option<String>,
     /// The published thresholds the score was read from.
@@ -875,6 +935,15 @@ pub fn fgv_band(percentage: Decimal, t: &FgvThresholds) -> &'static str {
 /// and 2023 follow the 2021 rule of four quarters); claims are made in the second quarter of the
 /// following year ("In het tweede kwartaal van het jaar na het jaar waarover wordt gemeten, kunt
 /// u declareren").
+///
+/// FGV2 and FGV3: "Vanaf 2021 meten we ook op FGV2 en FGV3." "FGV2-diagnose toetst of een
+/// eerste voorschrift past bij de diagnose. FGV3-long wordt alleen getoetst als de huisarts
+/// gebruik maakt van een specifiek longformularium ..." Each is a share of first prescriptions
+/// like FGV1 (rounded once to two decimals). How the three make one score the text says only
+/// as "Wij berekenen uw gemiddelde en daaruit volgt uw score": our reading, the score is read
+/// from the mean of the indicators measured (FGV1, FGV2 when given, FGV3 when given: the
+/// practice has a lung formulary), of the rounded percentages, rounded to two decimals. Given
+/// for a measurement year before 2021 they are refused.
 pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcError> {
     if input.total_first_prescriptions == 0 {
         return Err(CalcError::InvalidInput(
@@ -928,6 +997,27 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
         Decimal::from(input.conform_first_prescriptions) * Decimal::from(100)
             / Decimal::from(input.total_first_prescriptions),
     );
+    let indicator = |name: &str, c: Option<FgvCounts>| -> Result<Option<Decimal>, CalcError> {
+        let Some(c) = c else { return Ok(None) };
+        if year < 2021 {
+            return Err(CalcError::InvalidInput(format!(
+                "{name} wordt pas vanaf meetjaar 2021 gemeten, niet over {year}"
+            )));
+        }
+        if c.total == 0 || c.conform > c.total {
+            return Err(CalcError::InvalidInput(format!(
+                "{name}: total moet minstens 1 zijn en conform niet groter dan total"
+            )));
+        }
+        Ok(Some(two_dp(
+            Decimal::from(c.conform) * Decimal::from(100) / Decimal::from(c.total),
+        )))
+    };
+    let fgv2 = indicator("fgv2", input.fgv2)?;
+    let fgv3 = indicator("fgv3", input.fgv3)?;
+    let measured: Vec<Decimal> = [Some(pct), fgv2, fgv3].into_iter().flatten().collect();
+    let scored =
+        two_dp(measured.iter().copied().sum::<Decimal>() / Decimal::from(measured.len() as u64));
     let (thresholds, method, indicative) = match (&input.thresholds, &input.group_results) {
         (Some(t), _) => {
             let hundred = Decimal::from(100);
@@ -966,10 +1056,13 @@ pub fn fgv_score(ctx: &CalcContext, input: FgvInput) -> Result<FgvOutput, CalcEr
     };
     Ok(FgvOutput {
         fgv1_percentage: pct,
-        score: thresholds.as_ref().map(|t| fgv_band(pct, t).to_string()),
+        fgv2_percentage: fgv2,
+        fgv3_percentage: fgv3,
+        scored_percentage: scored,
+        score: thresholds.as_ref().map(|t| fgv_band(scored, t).to_string()),
         thresholds,
         threshold_method: method.to_string(),
-        indicative_score: indicative.as_ref().map(|t| fgv_band(pct, t).to_string()),
+        indicative_score: indicative.as_ref().map(|t| fgv_band(scored, t).to_string()),
         indicative_thresholds: indicative,
         measurement_period,
         claim_period,
@@ -1024,7 +1117,7 @@ mod tests {
 
     #[test]
     fn double_normpraktijk_asking_30_hours_is_reviewed_individually() {
-        // 4,700 = 2 × 2,350 → 24 hours; 30 > 24: "beoordelen wij individueel".
+        // 4,700 = 2 × 2,350 → paid for 24 hours; 30 > 12: "beoordelen wij individueel".
         let p = policy();
         let out = poh_ggz_hours(
             &ctx(&p),
@@ -1037,6 +1130,30 @@ mod tests {
         assert_eq!(out.max_hours_per_week, dec!(24));
         assert_eq!(out.patient_contact_hours, dec!(20));
         assert!(out.individual_review);
+    }
+
+    #[test]
+    fn a_request_for_more_than_12_hours_is_reviewed_whatever_the_practice_size() {
+        // "Aanvragen voor meer dan 12 uur POH-GGZ per week beoordelen wij individueel": 4,700
+        // patients are paid for 24 hours, yet 12 hours is the threshold; 12 is not "meer dan 12".
+        let p = policy();
+        let review = |patients: u32, hours: Decimal| {
+            poh_ggz_hours(
+                &ctx(&p),
+                PohGgzInput {
+                    registered_patients: patients,
+                    requested_hours_per_week: Some(hours),
+                },
+            )
+            .unwrap()
+            .individual_review
+        };
+        assert!(!review(4700, dec!(12)));
+        assert!(review(4700, dec!(12.01)));
+        assert!(review(4700, dec!(24)));
+        // a half normpraktijk is paid for 6 hours, but 12 is still not more than 12
+        assert!(!review(1175, dec!(12)));
+        assert!(review(1175, dec!(12.01)));
     }
 
     #[test]
@@ -1242,6 +1359,8 @@ mod tests {
                 thresholds: None,
                 group_results: None,
                 measurement_year: Some(262_143),
+                fgv2: None,
+                fgv3: None,
             },
         );
         assert!(
@@ -1343,6 +1462,8 @@ mod tests {
                 thresholds: t,
                 group_results: g,
                 measurement_year: None,
+                fgv2: None,
+                fgv3: None,
             },
         )
         .unwrap()
@@ -1443,6 +1564,8 @@ mod tests {
                     thresholds: None,
                     group_results: None,
                     measurement_year: Some(year),
+                    fgv2: None,
+                    fgv3: None,
                 },
             )
             .unwrap()
@@ -1464,6 +1587,60 @@ mod tests {
     }
 
     #[test]
+    fn from_2021_fgv2_and_fgv3_are_measured_too_and_the_score_follows_the_average() {
+        // "Vanaf 2021 meten we ook op FGV2 en FGV3" and "Wij berekenen uw gemiddelde en daaruit
+        // volgt uw score". FGV1 = 70 of 100 = 70.00 %; FGV2 = 90 of 100 = 90.00 %; FGV3 = 41 of
+        // 50 = 82.00 %. Thresholds X 75, Y 80, Z 85.
+        // FGV1 alone: 70.00 → A. FGV1 and FGV2: (70 + 90) / 2 = 80.00 → B (80 is "t/m Y").
+        // All three: (70 + 90 + 82) / 3 = 80.666… → 80.67 → C.
+        let p = policy();
+        let t = Some(FgvThresholds {
+            x: dec!(75),
+            y: dec!(80),
+            z: dec!(85),
+        });
+        let run = |fgv2: Option<FgvCounts>, fgv3: Option<FgvCounts>, year: i32| {
+            fgv_score(
+                &ctx(&p),
+                FgvInput {
+                    conform_first_prescriptions: 70,
+                    total_first_prescriptions: 100,
+                    thresholds: t,
+                    group_results: None,
+                    measurement_year: Some(year),
+                    fgv2,
+                    fgv3,
+                },
+            )
+        };
+        let c = |conform, total| Some(FgvCounts { conform, total });
+        let one = run(None, None, 2022).unwrap();
+        assert_eq!(
+            (one.scored_percentage, one.score.as_deref()),
+            (dec!(70.00), Some("A"))
+        );
+        let two = run(c(90, 100), None, 2022).unwrap();
+        assert_eq!(two.fgv2_percentage, Some(dec!(90.00)));
+        assert_eq!(
+            (two.scored_percentage, two.score.as_deref()),
+            (dec!(80.00), Some("B"))
+        );
+        let three = run(c(90, 100), c(41, 50), 2022).unwrap();
+        assert_eq!(three.fgv3_percentage, Some(dec!(82.00)));
+        assert_eq!(
+            (three.scored_percentage, three.score.as_deref()),
+            (dec!(80.67), Some("C"))
+        );
+        // measured from 2021, not over 2020
+        assert!(run(c(90, 100), None, 2021).is_ok());
+        assert!(matches!(
+            run(c(90, 100), None, 2020),
+            Err(CalcError::InvalidInput(m)) if m.contains("2021")
+        ));
+        assert!(run(c(101, 100), None, 2022).is_err());
+    }
+
+    #[test]
     fn fgv_rejects_impossible_counts_and_small_groups() {
         let p = policy();
         let bad = [
@@ -1473,6 +1650,8 @@ mod tests {
                 thresholds: None,
                 group_results: None,
                 measurement_year: None,
+                fgv2: None,
+                fgv3: None,
             },
             FgvInput {
                 conform_first_prescriptions: 0,
@@ -1480,6 +1659,8 @@ mod tests {
                 thresholds: None,
                 group_results: None,
                 measurement_year: None,
+                fgv2: None,
+                fgv3: None,
             },
             FgvInput {
                 conform_first_prescriptions: 1,
@@ -1487,6 +1668,8 @@ mod tests {
                 thresholds: None,
                 group_results: Some(vec![dec!(50), dec!(60), dec!(70)]),
                 measurement_year: None,
+                fgv2: None,
+                fgv3: None,
             },
         ];
         for input in bad {
