@@ -1169,6 +1169,7 @@ fn record(
 /// A laboratory chooses the regular or the preferred contract and applies for it, with the
 /// figures of its comparison and its answers to the contract's conditions. Refused while an
 /// earlier choice is open or contracted.
+#[allow(clippy::too_many_arguments)]
 pub fn choose(
     db: &Db,
     set: &PolicySet,
