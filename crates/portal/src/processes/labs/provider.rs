@@ -199,7 +199,7 @@ fn lab_body(state: &AppState, user: &CurrentUser, view: &View, shown: &Shown) ->
                     legend { "Patiënten, orders en analyses" }
                     div.table-wrap { table {
                         caption { "Aantallen in 2018 en in het jaar" }
-                        thead { tr { th scope="col" { "" } th scope="col" { "2018" } th scope="col" { "Het jaar (prognose)" } } }
+                        thead { tr { th scope="col" { "Aantal" } th scope="col" { "2018" } th scope="col" { "Het jaar (prognose)" } } }
                         tbody {
                             @for (name, label) in [("patienten", "Patiënten"), ("orders", "Orders"), ("analyses", "Analyses")] {
                                 tr {
