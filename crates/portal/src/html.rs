@@ -83,6 +83,7 @@ pub fn nav_items(u: &CurrentUser) -> Vec<(&'static str, &'static str)> {
         vec![
             ("/inkoop", "Werkvoorraad"),
             ("/inkoop/regioplannen", "Regioplannen"),
+            ("/inkoop/labs", "Labs en trombose"),
             ("/inkoop/aanbieders", "Zorgaanbieders"),
             ("/inkoop/voorstellen", "Voorstellen en contracten"),
             ("/afrekeningen", "Afrekeningen"),
@@ -95,6 +96,12 @@ pub fn nav_items(u: &CurrentUser) -> Vec<(&'static str, &'static str)> {
         if u.actor.organisation_kind == "regio-organisatie" {
             items.push(("/regioplan", "Regioplan"));
             items.push(("/regioplan/jaarcijfers", "Jaarcijfers"));
+        }
+        if u.actor.organisation_kind == "laboratory" {
+            items.push(("/labs", "Keuze overeenkomst"));
+        }
+        if u.actor.organisation_kind == "thrombosis-service" {
+            items.push(("/labs", "Overeenkomst trombosezorg"));
         }
         items.extend([
             ("/catalogus", "Catalogus"),

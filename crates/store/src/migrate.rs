@@ -37,6 +37,7 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_regioplan",
         include_str!("../migrations/0007_regioplan.sql"),
     ),
+    ("0008_labs", include_str!("../migrations/0008_labs.sql")),
 ];
 
 /// The PostgreSQL migrations, in order: the same versions as [`MIGRATIONS`].
@@ -68,6 +69,10 @@ pub const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0007_regioplan",
         include_str!("../migrations/postgres/0007_regioplan.sql"),
+    ),
+    (
+        "0008_labs",
+        include_str!("../migrations/postgres/0008_labs.sql"),
     ),
 ];
 

@@ -77,6 +77,10 @@ pub fn routes() -> Vec<Route> {
         crate::processes::regioplan::api::save,
         crate::processes::regioplan::api::submit,
         crate::processes::regioplan::api::answer,
+        crate::processes::labs::api::list,
+        crate::processes::labs::api::detail,
+        crate::processes::labs::api::compare,
+        crate::processes::labs::api::choose,
     ),
     modifiers(&Security, &Descriptions),
     security(("token" = []), ("sessie" = [])),
@@ -88,6 +92,7 @@ pub fn routes() -> Vec<Route> {
         (name = "contracten", description = "Voorstellen, ondertekening en contracten"),
         (name = "afrekening", description = "Afrekeningen na afloop van het jaar, met spiegelinformatie"),
         (name = "regioplan", description = "Het regioplan van een regio-organisatie (O&I): indienen, reactie binnen de termijn, rondes"),
+        (name = "labs", description = "Laboratoria en trombosediensten (eerstelijnsdiagnostiek en trombosezorg 2020): de vergelijking, de keuze, het omzetplafond, verzoeken productie uitbreiden of verplaatsen"),
     )
 )]
 pub struct ApiDoc;

@@ -7,12 +7,16 @@
 //! | module | document | what |
 //! |---|---|---|
 //! | [`regioplan`] | 002 O&I | the regio-organisatie's regioplan: submission, the purchaser's answer within the term, rounds |
+//! | [`labs`] | 003 diagnostics and thrombosis | the lab's comparison and choice of contract, the thrombosis contract with its ceiling, production change requests |
 
+pub mod labs;
 pub mod regioplan;
 
 use crate::route::Route;
 
 /// Every route of every process.
 pub fn routes() -> Vec<Route> {
-    regioplan::routes()
+    let mut r = regioplan::routes();
+    r.extend(labs::routes());
+    r
 }
