@@ -32,17 +32,122 @@ pub(super) fn deadlines(app: &Application, today: chrono::NaiveDate) -> Deadline
     }
 }
 
+/// The processes of the queue's filter: the policy documents by domain.
+pub const PROCESSES: &[(&str, &str, &str)] = &[
+    ("huisartsenzorg", "Huisartsenzorg (001)", "gp-"),
+    ("o-en-i", "Organisatie & Infrastructuur (002)", "oi-"),
+    (
+        "diagnostiek",
+        "Eerstelijnsdiagnostiek en trombosezorg (003)",
+        "diagnostics-",
+    ),
+    (
+        "wijkverpleging",
+        "Wijkverpleging (004)",
+        "district-nursing-",
+    ),
+];
+
+/// The queue's filters: `proces` (one of [`PROCESSES`]), `status` (an application state) and
+/// `volgorde` (`ingediend`, the default: oldest submission first; `start`: the nearest
+/// earliest start first).
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct Filter {
+    #[serde(default)]
+    pub proces: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub volgorde: String,
+}
+
 pub async fn page(
     State(state): State<AppState>,
     user: CurrentUser,
+    axum::extract::Query(filter): axum::extract::Query<Filter>,
 ) -> Result<Response, PortalError> {
     insurer_only(&user)?;
     let actor = user.actor.clone();
-    let apps = state
-        .run(move |s| applications::queue(&s.db, &actor))
+    let actor2 = user.actor.clone();
+    let (all, plans) = state
+        .run(move |s| {
+            Ok((
+                applications::queue(&s.db, &actor)?,
+                zorginkoop_app::regional_plan::queue(&s.db, &actor2)?,
+            ))
+        })
         .await?;
-    let today = state.today();
+    let prefix = PROCESSES
+        .iter()
+        .find(|(id, _, _)| *id == filter.proces)
+        .map(|(_, _, p)| *p);
+    let mut apps: Vec<&Application> = all
+        .iter()
+        .filter(|a| prefix.is_none_or(|p| a.policy_id.starts_with(p)))
+        .filter(|a| filter.status.is_empty() || a.state.as_str() == filter.status)
+        .collect();
+    if filter.volgorde == "start" {
+        apps.sort_by_key(|a| {
+            let d = deadlines(a, state.today_for(a.organisation_id));
+            (d.earliest_start.is_none(), d.earliest_start, a.id)
+        });
+    }
+    let waiting_plans = plans
+        .iter()
+        .filter(|p| p.plan.state == zorginkoop_app::regional_plan::PlanState::Submitted)
+        .count();
+    let late_plans = plans
+        .iter()
+        .filter(|p| {
+            p.latest
+                .as_ref()
+                .is_some_and(|r| r.overdue(state.today_for(p.plan.organisation_id)))
+        })
+        .count();
+    let count = |prefix: &str| {
+        all.iter()
+            .filter(|a| a.policy_id.starts_with(prefix))
+            .count()
+    };
+    let overview = html! {
+        section aria-labelledby="per-proces" {
+            h2 id="per-proces" { "Per proces" }
+            ul {
+                @for (id, label, prefix) in PROCESSES {
+                    li { a href={"/inkoop?proces=" (id)} { (label) } ": " (count(prefix)) " aanvragen" }
+                }
+                li {
+                    a href="/inkoop/regioplannen" { "Regioplannen" } ": " (waiting_plans) " wachten op een reactie"
+                    @if late_plans > 0 { ", " a href="/inkoop/regioplannen?status=te-laat" { span.badge.no { (late_plans) " te laat" } } }
+                }
+                li { a href="/inkoop/labs" { "Keuzes en verzoeken van laboratoria en trombosediensten" } }
+            }
+        }
+        form.inline method="get" action="/inkoop" {
+            label for="proces" { "Proces" }
+            select id="proces" name="proces" {
+                option value="" selected[prefix.is_none()] { "alle processen" }
+                @for (id, label, _) in PROCESSES {
+                    option value=(id) selected[filter.proces == *id] { (label) }
+                }
+            }
+            label for="status" { "Status" }
+            select id="status" name="status" {
+                option value="" selected[filter.status.is_empty()] { "alle" }
+                @for st in [applications::State::Submitted, applications::State::UnderReview, applications::State::InformationRequested] {
+                    option value=(st.as_str()) selected[filter.status == st.as_str()] { (st.label()) }
+                }
+            }
+            label for="volgorde" { "Volgorde" }
+            select id="volgorde" name="volgorde" {
+                option value="ingediend" selected[filter.volgorde != "start"] { "oudste indiening eerst" }
+                option value="start" selected[filter.volgorde == "start"] { "vroegste startdatum eerst" }
+            }
+            button.secondary type="submit" { "Filter" }
+        }
+    };
     let body = html! {
+        (overview)
         p { "Ingediende aanvragen die op een beoordeling wachten, de oudste eerst. "
             "De vroegste startdatum en de uiterste aanvraagdatum volgen uit de beslissing van het beleid bij indiening." }
         @if apps.is_empty() {
@@ -67,7 +172,7 @@ pub async fn page(
                     }
                     tbody {
                         @for a in &apps {
-                            @let d = deadlines(a, today);
+                            @let d = deadlines(a, state.today_for(a.organisation_id));
                             tr {
                                 th scope="row" { (a.id) }
                                 td { (a.organisation_name) }

@@ -60,7 +60,7 @@ pub fn routes() -> Vec<Route> {
 
 /// Een regioplan met zijn rondes, de reactietermijn van de laatste ronde en de controle.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct PlanDetail {
+pub struct RegioplanDetail {
     /// Het plan zoals de regio-organisatie het nu heeft (status, inhoud, plandocument).
     #[schema(value_type = Object)]
     pub plan: Plan,
@@ -79,7 +79,7 @@ pub struct PlanDetail {
 /// De reactie op een ronde: per onderdeel (`mission`, `oi_levels`, ..., `network`,
 /// `information-system`, `budget`) goedgekeurd of niet, met feedback.
 #[derive(Debug, Deserialize, ToSchema)]
-pub struct AnswerRequest {
+pub struct RegioplanAnswerRequest {
     #[schema(value_type = Object)]
     pub answers: BTreeMap<String, PartAnswer>,
 }
@@ -88,7 +88,7 @@ fn detail_of(
     s: &AppState,
     actor: &accounts::Actor,
     id: i64,
-) -> Result<PlanDetail, zorginkoop_app::AppError> {
+) -> Result<RegioplanDetail, zorginkoop_app::AppError> {
     let plan = regional_plan::get(&s.db, actor, id)?;
     let today = s.today_for(plan.organisation_id);
     let org = accounts::organisation(&s.db, actor, plan.organisation_id)?;
@@ -96,7 +96,7 @@ fn detail_of(
     let rounds = regional_plan::rounds(&s.db, actor, id)?;
     let content = rounds.last().map_or(&plan.content, |r| &r.content);
     let check = regional_plan::check(policy, &org, content, !rounds.is_empty(), today)?;
-    Ok(PlanDetail {
+    Ok(RegioplanDetail {
         days_left: rounds.last().and_then(|r| r.days_left(today)),
         plan,
         rounds,
@@ -133,7 +133,7 @@ pub async fn list(State(state): State<AppState>, user: CurrentUser) -> ApiResult
 #[utoipa::path(get, path = "/api/v1/regioplannen/{id}", tag = "regioplan", summary = DETAIL,
     operation_id = "regioplan_detail",
     params(("id" = i64, Path, description = "het regioplan")),
-    responses((status = 200, body = PlanDetail), (status = 401, body = ApiError),
+    responses((status = 200, body = RegioplanDetail), (status = 401, body = ApiError),
         (status = 404, body = ApiError)))]
 pub async fn detail(
     State(state): State<AppState>,
@@ -149,7 +149,7 @@ pub async fn detail(
     operation_id = "regioplan_opslaan",
     params(("id" = i64, Path, description = "het regioplan")),
     request_body(content = Object, description = "de inhoud: topics, network, information_system, budget, registered_insured"),
-    responses((status = 200, body = PlanDetail), (status = 401, body = ApiError),
+    responses((status = 200, body = RegioplanDetail), (status = 401, body = ApiError),
         (status = 403, description = "alleen de regio-organisatie zelf", body = ApiError),
         (status = 404, body = ApiError),
         (status = 409, description = "het plan is ingediend of goedgekeurd", body = ApiError),
@@ -174,7 +174,7 @@ pub async fn save(
 #[utoipa::path(post, path = "/api/v1/regioplannen/{id}/indienen", tag = "regioplan", summary = SUBMIT,
     operation_id = "regioplan_indienen",
     params(("id" = i64, Path, description = "het regioplan")),
-    responses((status = 200, body = PlanDetail), (status = 401, body = ApiError),
+    responses((status = 200, body = RegioplanDetail), (status = 401, body = ApiError),
         (status = 403, description = "alleen de regio-organisatie zelf", body = ApiError),
         (status = 404, body = ApiError),
         (status = 409, description = "het plan is al ingediend of goedgekeurd", body = ApiError),
@@ -201,8 +201,8 @@ pub async fn submit(
 #[utoipa::path(post, path = "/api/v1/regioplannen/{id}/reactie", tag = "regioplan", summary = ANSWER,
     operation_id = "regioplan_reactie",
     params(("id" = i64, Path, description = "het regioplan")),
-    request_body = AnswerRequest,
-    responses((status = 200, body = PlanDetail), (status = 401, body = ApiError),
+    request_body = RegioplanAnswerRequest,
+    responses((status = 200, body = RegioplanDetail), (status = 401, body = ApiError),
         (status = 403, description = "alleen een zorginkoper", body = ApiError),
         (status = 404, body = ApiError),
         (status = 409, description = "er wacht geen ronde op een reactie", body = ApiError),
@@ -210,7 +210,7 @@ pub async fn submit(
 pub async fn answer(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    req: ApiJson<AnswerRequest>,
+    req: ApiJson<RegioplanAnswerRequest>,
 ) -> ApiResult {
     let id = parse_id(&id, "regioplan")?;
     let actor = req.user.actor;
