@@ -83,6 +83,7 @@ pub fn nav_items(u: &CurrentUser) -> Vec<(&'static str, &'static str)> {
         vec![
             ("/inkoop", "Werkvoorraad"),
             ("/inkoop/regioplannen", "Regioplannen"),
+            ("/inkoop/wijkverpleging", "Wijkverpleging"),
             ("/inkoop/aanbieders", "Zorgaanbieders"),
             ("/inkoop/voorstellen", "Voorstellen en contracten"),
             ("/afrekeningen", "Afrekeningen"),
@@ -94,6 +95,9 @@ pub fn nav_items(u: &CurrentUser) -> Vec<(&'static str, &'static str)> {
         // the document's own process first, for the kinds that have one
         if u.actor.organisation_kind == "regio-organisatie" {
             items.push(("/regioplan", "Regioplan"));
+        }
+        if u.actor.organisation_kind == "district-nursing" {
+            items.push(("/wijkverpleging", "Wijkverpleging 2021"));
         }
         items.extend([
             ("/catalogus", "Catalogus"),

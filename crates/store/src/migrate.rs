@@ -37,6 +37,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         "0007_regioplan",
         include_str!("../migrations/0007_regioplan.sql"),
     ),
+    (
+        "0009_nursing",
+        include_str!("../migrations/0009_nursing.sql"),
+    ),
 ];
 
 /// The PostgreSQL migrations, in order: the same versions as [`MIGRATIONS`].
@@ -68,6 +72,10 @@ pub const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0007_regioplan",
         include_str!("../migrations/postgres/0007_regioplan.sql"),
+    ),
+    (
+        "0009_nursing",
+        include_str!("../migrations/postgres/0009_nursing.sql"),
     ),
 ];
 

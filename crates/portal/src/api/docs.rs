@@ -77,6 +77,11 @@ pub fn routes() -> Vec<Route> {
         crate::processes::regioplan::api::save,
         crate::processes::regioplan::api::submit,
         crate::processes::regioplan::api::answer,
+        crate::processes::nursing::api::list,
+        crate::processes::nursing::api::detail,
+        crate::processes::nursing::api::submit,
+        crate::processes::nursing::api::decide,
+        crate::processes::nursing::api::sign,
     ),
     modifiers(&Security, &Descriptions),
     security(("token" = []), ("sessie" = [])),
@@ -87,6 +92,7 @@ pub fn routes() -> Vec<Route> {
         (name = "aanvragen", description = "Aanvragen voor een module: van concept tot toekenning"),
         (name = "contracten", description = "Voorstellen, ondertekening en contracten"),
         (name = "afrekening", description = "Afrekeningen na afloop van het jaar, met spiegelinformatie"),
+        (name = "wijkverpleging", description = "Wijkverpleging 2021: aanvragen van bestaande en nieuwe aanbieders, Wijkgericht Werken, beschikbaarheidsfunctie; termijn in werkdagen, besluit, tekenen"),
         (name = "regioplan", description = "Het regioplan van een regio-organisatie (O&I): indienen, reactie binnen de termijn, rondes"),
     )
 )]

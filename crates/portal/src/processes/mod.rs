@@ -6,13 +6,17 @@
 //!
 //! | module | document | what |
 //! |---|---|---|
+//! | [`nursing`] | 004 wijkverpleging | existing providers (bijlage 1 and 2, budget proposal), new providers (bijlage 3), Wijkgericht Werken, the availability function; the 5-working-day term |
 //! | [`regioplan`] | 002 O&I | the regio-organisatie's regioplan: submission, the purchaser's answer within the term, rounds |
 
+pub mod nursing;
 pub mod regioplan;
 
 use crate::route::Route;
 
 /// Every route of every process.
 pub fn routes() -> Vec<Route> {
-    regioplan::routes()
+    let mut r = regioplan::routes();
+    r.extend(nursing::routes());
+    r
 }
