@@ -69,7 +69,7 @@ for (const backend of ['sqlite', 'postgres']) {
       await planner.goto('/wijkverpleging');
       assert.match(await planner.locator('.banner').innerText(), /1 oktober 2020/, 'the provider\'s own demo day');
       await look(planner, 'nursing-overzicht');
-      await clickAndLoad(planner, planner.getByRole('link', { name: 'Aanvragen', exact: true }));
+      await clickAndLoad(planner, planner.locator('a[href="/wijkverpleging/aanvragen/nieuw/bestaand"]'));
       assert.match(await planner.locator('main').innerText(), /uiterlijk 8 oktober 2020/);
       await answerAll(planner);
       await planner.locator('input[name="getal.q.q14"]').fill('2.500.000');
