@@ -24,6 +24,7 @@
 //! | [`proposals`] | contract proposals, the signer's answer with its receipt, administrative contracts |
 //! | [`regional_plan`] | the regio-organisatie's regioplan (002): submit, the purchaser's answer within the term, rounds, the O&I application from the approved plan |
 //! | [`labs`] | labs and thrombosis (003): the comparison of the regular and the preferred contract on the lab's figures, the choice, the thrombosis contract with its ceiling, requests to expand or move production |
+//! | [`nursing`] | district nursing (004): bijlage 1/2/3 questionnaires, the disproportionality escape to review, the budget proposal (category, basisbudget, table 2), Wijkgericht Werken and the regional availability function, the 5-working-day term, signing |
 //! | [`portal_demo`] | the portal's demo organisations and accounts |
 //! | [`attachments`] | files in an application's thread: bounded in size, type by content |
 //! | [`audit`] | the append-only audit log, written in the same transaction as each change |
@@ -49,6 +50,7 @@ mod error;
 pub mod frail_elderly;
 pub mod kbz_monitor;
 pub mod labs;
+pub mod nursing;
 pub mod policies;
 pub mod portal_demo;
 pub mod proposals;

@@ -13,6 +13,7 @@
 //! * [`calc`] holds the calculators (rekentools) in exact decimals.
 //! * [`overrides`] checks per-request parameter overrides (example values only).
 //! * [`calendar`] computes start dates, request deadlines and the contracting timeline.
+//! * [`workdays`] counts working days (Dutch public holidays) for terms such as "5 werkdagen".
 
 pub mod calc;
 pub mod calendar;
@@ -24,6 +25,7 @@ mod receipt;
 pub mod scenario;
 pub mod table;
 mod trace;
+pub mod workdays;
 
 pub use decide::*;
 pub use receipt::Receipt;

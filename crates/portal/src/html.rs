@@ -84,6 +84,7 @@ pub fn nav_items(u: &CurrentUser) -> Vec<(&'static str, &'static str)> {
             ("/inkoop", "Werkvoorraad"),
             ("/inkoop/regioplannen", "Regioplannen"),
             ("/inkoop/labs", "Labs en trombose"),
+            ("/inkoop/wijkverpleging", "Wijkverpleging"),
             ("/inkoop/aanbieders", "Zorgaanbieders"),
             ("/inkoop/voorstellen", "Voorstellen en contracten"),
             ("/afrekeningen", "Afrekeningen"),
@@ -102,6 +103,9 @@ pub fn nav_items(u: &CurrentUser) -> Vec<(&'static str, &'static str)> {
         }
         if u.actor.organisation_kind == "thrombosis-service" {
             items.push(("/labs", "Overeenkomst trombosezorg"));
+        }
+        if u.actor.organisation_kind == "district-nursing" {
+            items.push(("/wijkverpleging", "Wijkverpleging 2021"));
         }
         items.extend([
             ("/catalogus", "Catalogus"),

@@ -314,11 +314,20 @@ async fn an_answer_past_the_term_is_flagged_in_the_queue() {
             );
             // the purchaser's queue names the plans per process, the overdue one flagged
             let queue = purchaser.get("/inkoop").await;
-            assert!(queue.body.contains("1 wachten op een reactie"), "{b}: {}", queue.body);
+            assert!(
+                queue.body.contains("1 wachten op een reactie"),
+                "{b}: {}",
+                queue.body
+            );
             assert_eq!(queue.body.contains("1 te laat"), late, "{b} on {d}");
-            let filtered = purchaser.get("/inkoop?proces=o-en-i&status=submitted").await;
+            let filtered = purchaser
+                .get("/inkoop?proces=o-en-i&status=submitted")
+                .await;
             assert_eq!(filtered.status, StatusCode::OK, "{b}");
-            assert!(filtered.body.contains("<option value=\"o-en-i\" selected>"), "{b}: the filter is kept");
+            assert!(
+                filtered.body.contains("<option value=\"o-en-i\" selected>"),
+                "{b}: the filter is kept"
+            );
             let only_late = purchaser.get("/inkoop/regioplannen?status=te-laat").await;
             assert_eq!(
                 only_late.body.contains("Regio-organisatie Utrecht Stad"),

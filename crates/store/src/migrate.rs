@@ -38,6 +38,10 @@ pub const MIGRATIONS: &[(&str, &str)] = &[
         include_str!("../migrations/0007_regioplan.sql"),
     ),
     ("0008_labs", include_str!("../migrations/0008_labs.sql")),
+    (
+        "0009_nursing",
+        include_str!("../migrations/0009_nursing.sql"),
+    ),
 ];
 
 /// The PostgreSQL migrations, in order: the same versions as [`MIGRATIONS`].
@@ -73,6 +77,10 @@ pub const POSTGRES_MIGRATIONS: &[(&str, &str)] = &[
     (
         "0008_labs",
         include_str!("../migrations/postgres/0008_labs.sql"),
+    ),
+    (
+        "0009_nursing",
+        include_str!("../migrations/postgres/0009_nursing.sql"),
     ),
 ];
 
