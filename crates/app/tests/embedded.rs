@@ -61,7 +61,7 @@ fn embedded_policies_hash_and_decide_as_the_files_do() {
     // the hash is that of the file's bytes (a fixed value: a change of a policy file changes it)
     assert_eq!(
         embedded.get("oi-2026-2027").unwrap().sha256,
-        "0c25c490ddb11e22202dc0a2f3b815f952a346bcd1d8a7e3824d3409983655c3"
+        "2b612f8f0cf289bc4ebebc4322a4d83989947b9b1461ee07d6d209d4a0ab3faa"
     );
 
     let v = policies::validate(&embedded);
