@@ -100,6 +100,7 @@ for (const backend of ['sqlite', 'postgres']) {
         await lab.locator(`#f-${fact}-ja`).check();
       }
       await lab.locator('#f-iso_certified-nee').check();
+      await lab.locator('#f-is_new_provider-nee').check();
       await lab.locator('#f-mirror_reports_per_year').fill('2');
       await clickAndLoad(lab, lab.getByRole('button', { name: 'Kiezen en aanvragen' }));
       assert.match(lab.url(), /\/labs\/verzoeken\/\d+$/, await lab.locator('main').innerText());
@@ -160,6 +161,7 @@ for (const backend of ['sqlite', 'postgres']) {
       assert.match(await service.locator('#plafond').locator('..').textContent(), /volume- en prijsafspraken per product/);
       await look(service, 'labs-trombose-plafond');
       await service.locator('#f-meets_contract_conditions-ja').check();
+      await service.locator('#f-is_new_provider-nee').check();
       await clickAndLoad(service, service.getByRole('button', { name: 'Overeenkomst aanvragen' }));
       assert.match(service.url(), /\/labs\/verzoeken\/\d+$/, await service.locator('main').innerText());
       serviceRequest = service.url().split('/').pop();

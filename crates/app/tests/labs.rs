@@ -262,6 +262,8 @@ fn the_thrombosis_ceiling_is_volume_times_price_per_product() {
 fn preferred_answers() -> BTreeMap<String, Option<Value>> {
     [
         ("meets_contract_conditions", json!(true)),
+        // an existing lab (the fidelity round: a new lab is assessed first)
+        ("is_new_provider", json!(false)),
         ("cckl_certified", json!(true)),
         ("iso_certified", json!(false)),
         ("mirror_reports_per_year", json!(2)),
@@ -440,8 +442,11 @@ fn thrombosis_and_production_change_requests_on_every_backend() {
         let purchaser = login(db, "inkoper@zorgverzekeraar.example");
         let today = day("2019-10-01");
         let now = at(today);
-        let answers: BTreeMap<String, Option<Value>> =
-            [("meets_contract_conditions".to_string(), Some(json!(true)))].into();
+        let answers: BTreeMap<String, Option<Value>> = [
+            ("meets_contract_conditions".to_string(), Some(json!(true))),
+            ("is_new_provider".to_string(), Some(json!(false))),
+        ]
+        .into();
         let products = [
             product("Trombosezorg", 9_000, "44.44"),
             product("Zelfmeten", 100, "0.40"),

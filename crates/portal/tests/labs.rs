@@ -48,6 +48,7 @@ fn choice_form(action: &str, contract: &str) -> Vec<(String, String)> {
         ("analyses", "45000"),
         ("overeenkomst", contract),
         ("meets_contract_conditions", "ja"),
+        ("is_new_provider", "nee"),
         ("cckl_certified", "ja"),
         ("iso_certified", "nee"),
         ("mirror_reports_per_year", "2"),
@@ -287,6 +288,7 @@ async fn thrombosis_contract_with_its_ceiling_and_a_production_change_request() 
             ("product.2.volume", "100"),
             ("product.2.prijs", "0,40"),
             ("meets_contract_conditions", "ja"),
+            ("is_new_provider", "nee"),
         ]
         .into_iter()
         .map(|(a, c)| (a.to_string(), c.to_string()))
