@@ -32,20 +32,23 @@ pub fn routes() -> Vec<Route> {
     ]
 }
 
-fn invalid(problem: impl Into<String>) -> PortalError {
-    PortalError::page(AppError::Invalid {
-        field: "bijlage".into(),
-        problem: problem.into(),
-    })
-}
-
-async fn upload(
-    State(state): State<AppState>,
-    user: CurrentUser,
-    headers: HeaderMap,
-    Path(id): Path<i64>,
+/// Reads an upload form (multipart: the CSRF token and one file in the field `bestand`, at most
+/// `max_bytes`), checks the CSRF token (the field, or the `X-CSRF-Token` header) and returns the
+/// file's name (or `default_name`) and bytes. Problems name `label`, the form's field.
+pub async fn read_upload(
     mut form: Multipart,
-) -> Result<Response, PortalError> {
+    headers: &HeaderMap,
+    user: &CurrentUser,
+    label: &str,
+    default_name: &str,
+    max_bytes: usize,
+) -> Result<(String, Vec<u8>), PortalError> {
+    let invalid = |problem: String| {
+        PortalError::page(AppError::Invalid {
+            field: label.to_string(),
+            problem,
+        })
+    };
     let mut csrf = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     while let Some(field) = form
@@ -56,11 +59,11 @@ async fn upload(
         match field.name() {
             Some("csrf") => csrf = field.text().await.unwrap_or_default(),
             Some("bestand") => {
-                let name = field.file_name().unwrap_or("bijlage").to_string();
+                let name = field.file_name().unwrap_or(default_name).to_string();
                 let bytes = field.bytes().await.map_err(|_| {
                     invalid(format!(
                         "het bestand is te groot (hoogstens {} kB)",
-                        attachments::MAX_BYTES / 1024
+                        max_bytes / 1024
                     ))
                 })?;
                 file = Some((name, bytes.to_vec()));
@@ -82,7 +85,25 @@ async fn upload(
             "het formulier is verlopen of niet van deze site (CSRF-controle); laad de pagina opnieuw".into(),
         )));
     }
-    let (name, bytes) = file.ok_or_else(|| invalid("kies een bestand"))?;
+    file.ok_or_else(|| invalid("kies een bestand".into()))
+}
+
+async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Result<Response, PortalError> {
+    let (name, bytes) = read_upload(
+        form,
+        &headers,
+        &user,
+        "bijlage",
+        "bijlage",
+        attachments::MAX_BYTES,
+    )
+    .await?;
     let now = state.now();
     let actor = user.actor.clone();
     state

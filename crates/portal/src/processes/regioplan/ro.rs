@@ -4,7 +4,7 @@
 //! purchaser's feedback.
 
 use super::{check_view, content_view, rounds_view, term, term_citation};
-use crate::auth::{CurrentUser, Posted, same_token};
+use crate::auth::{CurrentUser, Posted};
 use crate::error::PortalError;
 use crate::html;
 use crate::pages::provider::require_provider;
@@ -487,52 +487,18 @@ pub async fn upload(
     user: CurrentUser,
     headers: HeaderMap,
     Path(id): Path<i64>,
-    mut form: Multipart,
+    form: Multipart,
 ) -> Result<Response, PortalError> {
     require_provider(&user)?;
-    let invalid = |problem: String| {
-        PortalError::page(AppError::Invalid {
-            field: "plandocument".into(),
-            problem,
-        })
-    };
-    let mut csrf = String::new();
-    let mut file: Option<(String, Vec<u8>)> = None;
-    while let Some(field) = form
-        .next_field()
-        .await
-        .map_err(|e| invalid(format!("het formulier is onleesbaar of te groot: {e}")))?
-    {
-        match field.name() {
-            Some("csrf") => csrf = field.text().await.unwrap_or_default(),
-            Some("bestand") => {
-                let name = field.file_name().unwrap_or("regioplan").to_string();
-                let bytes = field.bytes().await.map_err(|_| {
-                    invalid(format!(
-                        "het bestand is te groot (hoogstens {} kB)",
-                        regional_plan::MAX_DOCUMENT_BYTES / 1024
-                    ))
-                })?;
-                file = Some((name, bytes.to_vec()));
-            }
-            _ => {}
-        }
-    }
-    let sent = if csrf.is_empty() {
-        headers
-            .get("x-csrf-token")
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string()
-    } else {
-        csrf
-    };
-    if !same_token(&sent, &user.csrf) {
-        return Err(PortalError::page(AppError::Forbidden(
-            "het formulier is verlopen of niet van deze site (CSRF-controle); laad de pagina opnieuw".into(),
-        )));
-    }
-    let (name, bytes) = file.ok_or_else(|| invalid("kies een bestand".into()))?;
+    let (name, bytes) = crate::pages::attachments::read_upload(
+        form,
+        &headers,
+        &user,
+        "plandocument",
+        "regioplan",
+        regional_plan::MAX_DOCUMENT_BYTES,
+    )
+    .await?;
     let actor = user.actor.clone();
     let now = state.now_for(actor.organisation_id);
     state
